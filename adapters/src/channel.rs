@@ -1,0 +1,77 @@
+//! The traits a channel implements. `Channel` is what every channel must do; `Reconcile` and
+//! `ReachSource` are what only some can, kept apart so the dispatcher asks for them explicitly.
+
+use async_trait::async_trait;
+
+use crate::{Draft, Health, Limits, Payload, PublishContext, PublishError, ReachSample, Receipt, Rejection};
+
+/// How a channel makes a repeated publish of the same delivery harmless.
+///
+/// The dispatcher reads this after a crash or an ambiguous failure, when it cannot know whether
+/// the previous attempt reached the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idempotency {
+    /// Publishing twice with the same idempotency key has one effect (the website's page path,
+    /// the outbox's file name, LINE's `X-Line-Retry-Key`). Re-sending is safe.
+    Native,
+    /// The channel cannot dedupe by itself but can look for what it published
+    /// ([`Channel::reconcile`] returns `Some`). Look first, then re-send only if nothing is found.
+    Reconcile,
+    /// Neither: an unsettled attempt is parked for a person to check, never re-sent blindly.
+    None,
+}
+
+/// One publishing channel: a platform account or a built-in sink.
+///
+/// `prepare` is pure (no I/O) so previews and the CLI can call it; `publish` performs the one
+/// side effect and must not retry internally: retries belong to the dispatcher, which decides
+/// them from the returned [`PublishError`] variant.
+#[async_trait]
+pub trait Channel: Send + Sync {
+    /// The channel kind, e.g. `website`, `line`. Stable: stored with every delivery.
+    fn kind(&self) -> &'static str;
+
+    /// The limits this channel enforces, in the unit the platform counts.
+    fn limits(&self) -> &Limits;
+
+    /// Turn a rendered draft into exactly what will be sent, fitting text to the limits, or
+    /// say clearly why it cannot be sent.
+    fn prepare(&self, draft: &Draft) -> Result<Payload, Rejection>;
+
+    /// Send the payload. `ctx.idempotency_key` is the same on every attempt of one delivery.
+    async fn publish(&self, payload: &Payload, ctx: &PublishContext) -> Result<Receipt, PublishError>;
+
+    /// Check that the channel can publish (token valid, folder writable, …).
+    async fn healthcheck(&self) -> Result<Health, PublishError>;
+
+    /// How a repeated publish is made harmless; see [`Idempotency`].
+    fn idempotency(&self) -> Idempotency;
+
+    /// The reconcile capability, for channels whose [`Idempotency`] is `Reconcile`.
+    fn reconcile(&self) -> Option<&dyn Reconcile> {
+        None
+    }
+
+    /// The reach capability, for channels that report views and reactions.
+    fn reach_source(&self) -> Option<&dyn ReachSource> {
+        None
+    }
+}
+
+/// Find a post this channel already published for a delivery, after an ambiguous outcome.
+#[async_trait]
+pub trait Reconcile: Send + Sync {
+    /// `fingerprint` is the delivery's idempotency key; adapters embed or derive it in what they
+    /// publish so it can be found again.
+    async fn find_published(
+        &self,
+        payload: &Payload,
+        fingerprint: &str,
+    ) -> Result<Option<Receipt>, PublishError>;
+}
+
+/// Read how many people a published post reached.
+#[async_trait]
+pub trait ReachSource: Send + Sync {
+    async fn reach(&self, receipt: &Receipt) -> Result<ReachSample, PublishError>;
+}

@@ -1,0 +1,27 @@
+//! # prakat-adapters
+//!
+//! What every publishing channel of prakat shares: the [`Channel`] trait and the optional
+//! [`Reconcile`] and [`ReachSource`] capabilities, the types that cross the boundary between the
+//! daemon and a channel ([`Draft`], [`Payload`], [`Receipt`], [`ReachSample`]), the
+//! [`PublishError`] whose variant alone decides what the dispatcher does next, the Thai text and
+//! date helpers every channel formats with ([`thai`]), and the two built-in channels that need no
+//! account: [`website`] (the station's static site, the channel of record) and [`outbox`]
+//! (writes exactly what would be sent: preview and dry run).
+//!
+//! Nothing here touches the database: a channel gets a payload and returns a receipt or an
+//! error. Retries, leases and state live in the daemon.
+#![forbid(unsafe_code)]
+
+mod channel;
+mod error;
+pub mod outbox;
+pub mod thai;
+mod types;
+pub mod website;
+
+pub use channel::{Channel, Idempotency, ReachSource, Reconcile};
+pub use error::PublishError;
+pub use types::{
+    Department, Draft, Health, Limits, LengthUnit, MediaKind, MediaRef, Payload, PublishContext,
+    ReachSample, Receipt, Rejection,
+};

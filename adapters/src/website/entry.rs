@@ -1,0 +1,206 @@
+//! The entry record: what the site keeps about one published announcement, in
+//! `_entries/<id>.json`. Every index and feed is rebuilt from these records alone, so they are
+//! the website's source of truth on disk.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use chrono::{DateTime, Datelike, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::error::WebsiteError;
+use crate::thai::dates::{bangkok, be_year, fiscal_year_be};
+use crate::{Department, MediaKind, Payload};
+
+/// Longest summary, in characters, before "…".
+pub(crate) const SUMMARY_MAX: usize = 200;
+
+/// One media file of an entry, as the site stores it under `media/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryMedia {
+    /// File name under `media/`: `<sha256>.<ext>`.
+    pub name: String,
+    pub mime: String,
+    pub kind: MediaKind,
+    pub size: u64,
+}
+
+/// One published announcement as the site remembers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: i64,
+    pub title: String,
+    pub department: Department,
+    pub published_at: DateTime<Utc>,
+    /// The first ~200 characters of the text, cut at a space.
+    pub summary: String,
+    /// The full text, so a page can be rendered again (repair, template change).
+    pub text: String,
+    pub media: Vec<EntryMedia>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The canonical page URL.
+    pub url: String,
+    /// The idempotency key of the delivery that wrote this entry last.
+    pub idempotency_key: String,
+}
+
+/// A calendar month in Bangkok time, named by its Buddhist Era year: the key of a month page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MonthKey {
+    pub be_year: i32,
+    pub month: u32,
+}
+
+impl MonthKey {
+    pub fn of(at: DateTime<Utc>) -> Self {
+        MonthKey { be_year: be_year(at), month: bangkok(at).month() }
+    }
+
+    /// The month page's directory name, e.g. `2568-03`.
+    pub fn slug(self) -> String {
+        format!("{}-{:02}", self.be_year, self.month)
+    }
+
+    /// The month of a directory name made by [`MonthKey::slug`].
+    pub fn parse_slug(slug: &str) -> Option<Self> {
+        let (y, m) = slug.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 {
+            return None;
+        }
+        let key = MonthKey { be_year: y.parse().ok()?, month: m.parse().ok()? };
+        (1..=12).contains(&key.month).then_some(key)
+    }
+
+    /// The fiscal year (BE) the month belongs to: October starts the next one.
+    pub fn fiscal_year(self) -> i32 {
+        self.be_year + i32::from(self.month >= 10)
+    }
+}
+
+impl Entry {
+    pub fn from_payload(payload: &Payload, url: String, idempotency_key: &str) -> Self {
+        Entry {
+            id: payload.announcement_id,
+            title: payload.title.trim().to_owned(),
+            department: payload.department.clone(),
+            published_at: payload.published_at,
+            summary: summarize(&payload.text),
+            text: payload.text.clone(),
+            media: payload
+                .media
+                .iter()
+                .map(|m| EntryMedia { name: m.stored_name(), mime: m.mime.clone(), kind: m.kind, size: m.size })
+                .collect(),
+            tags: payload.tags.clone(),
+            url,
+            idempotency_key: idempotency_key.to_owned(),
+        }
+    }
+
+    pub fn month(&self) -> MonthKey {
+        MonthKey::of(self.published_at)
+    }
+
+    pub fn fiscal_year(&self) -> i32 {
+        fiscal_year_be(self.published_at)
+    }
+
+    /// Newest first; the id breaks ties so the order is total and stable.
+    pub fn newest_first(a: &&Entry, b: &&Entry) -> std::cmp::Ordering {
+        b.published_at.cmp(&a.published_at).then(b.id.cmp(&a.id))
+    }
+}
+
+/// The first ~[`SUMMARY_MAX`] characters of `text` with whitespace collapsed, cut at a space
+/// when there is one in the second half, else at a Thai word boundary (via
+/// [`crate::thai::fit_text`]), else at a grapheme boundary; "…" marks a cut.
+pub fn summarize(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= SUMMARY_MAX {
+        return flat;
+    }
+    let head: String = flat.chars().take(SUMMARY_MAX).collect();
+    if let Some(cut) = head.rfind(' ')
+        && head[..cut].chars().count() >= SUMMARY_MAX / 2
+    {
+        return format!("{}…", head[..cut].trim_end());
+    }
+    let opts = crate::thai::FitOptions { max: SUMMARY_MAX, unit: crate::LengthUnit::Chars, link: None };
+    let fitted = crate::thai::fit_text(&flat, &opts);
+    if fitted.shortened && fitted.text.chars().count() <= SUMMARY_MAX {
+        return fitted.text;
+    }
+    let mut out = String::new();
+    for g in unicode_segmentation::UnicodeSegmentation::graphemes(flat.as_str(), true) {
+        if out.chars().count() + g.chars().count() >= SUMMARY_MAX {
+            break;
+        }
+        out.push_str(g);
+    }
+    format!("{}…", out.trim_end())
+}
+
+/// Read every `*.json` record in `dir`. Temporary files (dot names) are ignored.
+pub fn load_all(dir: &Path) -> Result<BTreeMap<i64, Entry>, WebsiteError> {
+    let mut entries = BTreeMap::new();
+    let read = fs::read_dir(dir).map_err(|e| WebsiteError::io("list", dir, e))?;
+    for item in read {
+        let item = item.map_err(|e| WebsiteError::io("list", dir, e))?;
+        let path = item.path();
+        let name = item.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with('.') || !name.ends_with(".json") {
+            continue;
+        }
+        let bytes = fs::read(&path).map_err(|e| WebsiteError::io("read", &path, e))?;
+        let entry: Entry =
+            serde_json::from_slice(&bytes).map_err(|source| WebsiteError::Entry { path: path.clone(), source })?;
+        entries.insert(entry.id, entry);
+    }
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_its_own_summary_with_whitespace_collapsed() {
+        assert_eq!(summarize("  หนึ่ง\n\nสอง   สาม "), "หนึ่ง สอง สาม");
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_space() {
+        let text = "คำ ".repeat(100);
+        let s = summarize(&text);
+        assert!(s.ends_with("คำ…"), "{s}");
+        assert!(s.chars().count() <= SUMMARY_MAX + 1);
+    }
+
+    #[test]
+    fn long_text_without_spaces_is_never_cut_inside_a_grapheme() {
+        let text = "ผู้ต้องหา".repeat(60);
+        let s = summarize(&text);
+        assert!(s.chars().count() <= SUMMARY_MAX + 1, "{}", s.chars().count());
+        let body = s.trim_end_matches('…');
+        assert!(text.starts_with(body));
+        // The cut lands on a grapheme boundary: the next char is not a combining mark.
+        let next = text[body.len()..].chars().next().unwrap();
+        assert!(!matches!(next, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}'), "{next:?}");
+    }
+
+    #[test]
+    fn month_keys_use_bangkok_time_and_the_fiscal_year_turns_in_october() {
+        let at = DateTime::parse_from_rfc3339("2025-09-30T17:30:00Z").unwrap().with_timezone(&Utc);
+        let m = MonthKey::of(at);
+        assert_eq!(m, MonthKey { be_year: 2568, month: 10 });
+        assert_eq!(m.slug(), "2568-10");
+        assert_eq!(MonthKey::parse_slug("2568-10"), Some(m));
+        assert_eq!(MonthKey::parse_slug("2568-13"), None);
+        assert_eq!(MonthKey::parse_slug("index.html"), None);
+        assert_eq!(m.fiscal_year(), 2569);
+        assert_eq!(MonthKey { be_year: 2568, month: 9 }.fiscal_year(), 2568);
+    }
+}

@@ -1,0 +1,117 @@
+//! The website's only file operations: write a file atomically, copy a media file in, and
+//! sweep temporary files a killed process left behind.
+//!
+//! Every write goes to a temporary file in the same directory and is then renamed over the
+//! target, so a reader (or a `kill -9`) sees the old file or the new one, never half of one.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::error::WebsiteError;
+
+/// Temporary files start with this, so a sweep finds exactly the ones this module made.
+const TMP_PREFIX: &str = ".prakat-tmp-";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Whether a write must reach the disk before it is renamed into place. `Durable` is for the
+/// records a page is rebuilt from; derived pages are rebuilt on open anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sync {
+    Durable,
+    Cached,
+}
+
+fn tmp_path(target: &Path) -> PathBuf {
+    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    target.with_file_name(format!("{TMP_PREFIX}{name}-{}-{n}", std::process::id()))
+}
+
+/// Write `bytes` to `path` atomically, creating the parent directory if needed.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8], sync: Sync) -> Result<(), WebsiteError> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| WebsiteError::io("create directory", dir, e))?;
+    }
+    let tmp = tmp_path(path);
+    let result = (|| {
+        let mut f = fs::File::create(&tmp).map_err(|e| WebsiteError::io("create", &tmp, e))?;
+        f.write_all(bytes).map_err(|e| WebsiteError::io("write", &tmp, e))?;
+        if sync == Sync::Durable {
+            f.sync_all().map_err(|e| WebsiteError::io("flush to disk", &tmp, e))?;
+        }
+        drop(f);
+        fs::rename(&tmp, path).map_err(|e| WebsiteError::io("rename into place", path, e))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Write `bytes` to `path` atomically unless the file already holds exactly them.
+pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), WebsiteError> {
+    match fs::read(path) {
+        Ok(old) if old == bytes => Ok(()),
+        _ => write_atomic(path, bytes, Sync::Cached),
+    }
+}
+
+/// Copy a media file into the site unless a file of the same name and size is already there
+/// (names are content hashes). A missing source is a refusal: retrying will not bring it back.
+pub(crate) fn copy_media(source: &Path, target: &Path) -> Result<(), WebsiteError> {
+    let src_meta = match fs::metadata(source) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(WebsiteError::Refused(format!(
+                "media file {} is missing from the media store; attach it again \
+                 (ไม่พบไฟล์สื่อ {} ในที่เก็บไฟล์ กรุณาแนบไฟล์ใหม่)",
+                source.display(),
+                source.display()
+            )));
+        }
+        Err(e) => return Err(WebsiteError::io("read", source, e)),
+    };
+    if let Ok(meta) = fs::metadata(target)
+        && meta.len() == src_meta.len()
+    {
+        return Ok(());
+    }
+    if let Some(dir) = target.parent() {
+        fs::create_dir_all(dir).map_err(|e| WebsiteError::io("create directory", dir, e))?;
+    }
+    let tmp = tmp_path(target);
+    let result = fs::copy(source, &tmp)
+        .map_err(|e| WebsiteError::io("copy media to", &tmp, e))
+        .and_then(|_| {
+            fs::File::open(&tmp)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| WebsiteError::io("flush to disk", &tmp, e))
+        })
+        .and_then(|_| fs::rename(&tmp, target).map_err(|e| WebsiteError::io("rename into place", target, e)));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Remove temporary files left by a process that was killed mid-write, in `dir` and below.
+/// Files are few and directories shallow (site root, news, media, one level of indexes).
+pub(crate) fn sweep_tmp(dir: &Path) {
+    let Ok(read) = fs::read_dir(dir) else { return };
+    for item in read.flatten() {
+        let path = item.path();
+        let is_tmp = item.file_name().to_str().is_some_and(|n| n.starts_with(TMP_PREFIX));
+        match item.file_type() {
+            Ok(t) if t.is_dir() => sweep_tmp(&path),
+            Ok(_) if is_tmp => {
+                if let Err(e) = fs::remove_file(&path) {
+                    tracing::warn!(path = %path.display(), error = %e, "website: cannot remove a leftover temporary file");
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The built-in static website: the station's channel of record, where ITA assessors look.
+//!
+//! What lives here: the `website` [`Channel`]. Publishing an announcement writes its page
+//! (`news/<id>.html`), its record (`_entries/<id>.json`), copies its media (`media/`), and
+//! rebuilds only what the entry touches: its department page (`departments/<code>/`), its month
+//! page grouped by department (`months/<BE year>-<MM>/`, the ITA "monthly, by line of work"
+//! page), the home page with every month by fiscal year, the department and month indexes, and
+//! the feeds (`feed.xml` RSS 2.0, `atom.xml`, `feed.json` JSON Feed 1.1). Pages come from the
+//! templates in `config/templates/website/` (embedded; a templates directory may override
+//! them), with dates in Thai Buddhist Era style from [`crate::thai`].
+//!
+//! What must never happen here: user text reaching a page unescaped (HTML is made only by
+//! auto-escaping templates; JSON-LD is escaped for the script element); a half-written file
+//! (every write is a temporary file renamed into place); two pages or two records for one
+//! announcement (the id names both); shortening text (the website refuses what does not fit,
+//! other channels shorten and link here); or a publish that re-renders the whole archive.
+
+mod body;
+mod entry;
+mod error;
+mod feeds;
+mod fsio;
+mod paths;
+mod prepare;
+mod render;
+mod settings;
+mod site;
+mod templates;
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use entry::{Entry, EntryMedia, MonthKey};
+pub use error::WebsiteError;
+pub use prepare::KIND;
+pub use settings::{DEFAULT_FEED_ITEMS, WebsiteSettings};
+
+use crate::{Channel, Draft, Health, Idempotency, Limits, Payload, PublishContext, PublishError, Receipt, Rejection};
+
+/// The website channel. Cheap to clone; clones share one site and one lock.
+#[derive(Clone)]
+pub struct Website {
+    site: Arc<site::Site>,
+    limits: Arc<Limits>,
+}
+
+impl std::fmt::Debug for Website {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Website").field("root", &self.site.root()).finish_non_exhaustive()
+    }
+}
+
+impl Website {
+    /// Open the site at `settings.root`: create the directory tree, load every entry record,
+    /// write any missing article page and rebuild every index and feed (repairing whatever an
+    /// interrupted publish left). Blocking: call it before the runtime's work starts, or in
+    /// `spawn_blocking`.
+    pub fn open(settings: WebsiteSettings) -> Result<Website, WebsiteError> {
+        let site = site::Site::open(settings)?;
+        Ok(Website { site: Arc::new(site), limits: Arc::new(prepare::limits()) })
+    }
+
+    /// The canonical page URL of an announcement, which other channels link to.
+    pub fn page_url(&self, announcement_id: i64) -> String {
+        Self::page_url_for(&self.site.settings().base_url, announcement_id)
+    }
+
+    /// The canonical page URL of an announcement under `base_url`, without an open site
+    /// (compose uses it to fill `Draft::link`).
+    pub fn page_url_for(base_url: &str, announcement_id: i64) -> String {
+        paths::absolute(base_url, &paths::page(announcement_id))
+    }
+
+    /// The site directory.
+    pub fn root(&self) -> &Path {
+        self.site.root()
+    }
+
+    /// The settings the site was opened with.
+    pub fn settings(&self) -> &WebsiteSettings {
+        self.site.settings()
+    }
+
+    /// Re-render every page (after the templates changed), then every index and feed.
+    /// Returns the number of article pages.
+    pub async fn rebuild_all(&self) -> Result<usize, WebsiteError> {
+        let site = Arc::clone(&self.site);
+        let root = self.root().to_owned();
+        tokio::task::spawn_blocking(move || site.rebuild_all())
+            .await
+            .map_err(|e| WebsiteError::io("rebuild", root, std::io::Error::other(e)))?
+    }
+}
+
+#[async_trait]
+impl Channel for Website {
+    fn kind(&self) -> &'static str {
+        KIND
+    }
+
+    fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    fn prepare(&self, draft: &Draft) -> Result<Payload, Rejection> {
+        prepare::prepare(&self.limits, draft)
+    }
+
+    async fn publish(&self, payload: &Payload, ctx: &PublishContext) -> Result<Receipt, PublishError> {
+        let site = Arc::clone(&self.site);
+        let (payload_owned, key) = (payload.clone(), ctx.idempotency_key.clone());
+        let span = tracing::info_span!("website_publish", delivery_id = ctx.delivery_id, announcement_id = payload.announcement_id);
+        let published = tokio::task::spawn_blocking(move || span.in_scope(|| site.publish(&payload_owned, &key)))
+            .await
+            .map_err(|e| PublishError::Transient(format!("website publish task stopped: {e}")))?
+            .map_err(|e| {
+                tracing::warn!(delivery_id = ctx.delivery_id, error = %e, "website: publish failed");
+                PublishError::from(e)
+            })?;
+        tracing::info!(
+            delivery_id = ctx.delivery_id,
+            announcement_id = payload.announcement_id,
+            deduplicated = published.deduplicated,
+            "website: published"
+        );
+        Ok(Receipt {
+            remote_id: Some(payload.announcement_id.to_string()),
+            url: Some(published.url),
+            request_id: None,
+            deduplicated: published.deduplicated,
+        })
+    }
+
+    async fn healthcheck(&self) -> Result<Health, PublishError> {
+        let site = Arc::clone(&self.site);
+        let pages = tokio::task::spawn_blocking(move || site.check())
+            .await
+            .map_err(|e| PublishError::Transient(format!("website health check stopped: {e}")))??;
+        Ok(Health {
+            summary: format!("website: writing to {}, {pages} pages", self.site.root().display()),
+            token_expires_at: None,
+            missing_permissions: Vec::new(),
+            quota: None,
+        })
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        Idempotency::Native
+    }
+}

@@ -1,0 +1,84 @@
+//! Where each part of the site lives: on disk under the root, and as a URL under the base URL.
+//! One place for the layout; pages link to each other with relative URLs so a copy of the
+//! folder served elsewhere still works.
+
+use std::path::{Path, PathBuf};
+
+use super::entry::MonthKey;
+
+pub const ENTRIES_DIR: &str = "_entries";
+pub const NEWS_DIR: &str = "news";
+pub const MEDIA_DIR: &str = "media";
+pub const DEPARTMENTS_DIR: &str = "departments";
+pub const MONTHS_DIR: &str = "months";
+pub const RSS: &str = "feed.xml";
+pub const ATOM: &str = "atom.xml";
+pub const JSON_FEED: &str = "feed.json";
+pub const STYLE: &str = "style.css";
+
+/// An article page, relative to the site root.
+pub fn page(id: i64) -> String {
+    format!("{NEWS_DIR}/{id}.html")
+}
+
+/// A department page (a directory with `index.html`), relative to the site root.
+pub fn department(code: &str) -> String {
+    format!("{DEPARTMENTS_DIR}/{code}/")
+}
+
+/// A month page (a directory with `index.html`), relative to the site root.
+pub fn month(key: MonthKey) -> String {
+    format!("{MONTHS_DIR}/{}/", key.slug())
+}
+
+/// A media file, relative to the site root.
+pub fn media(name: &str) -> String {
+    format!("{MEDIA_DIR}/{name}")
+}
+
+/// The index of all departments, relative to the site root.
+pub fn departments_index() -> String {
+    format!("{DEPARTMENTS_DIR}/")
+}
+
+/// The index of all months by fiscal year, relative to the site root.
+pub fn months_index() -> String {
+    format!("{MONTHS_DIR}/")
+}
+
+/// The absolute URL of a site-relative path.
+pub fn absolute(base_url: &str, rel: &str) -> String {
+    format!("{}/{}", base_url.trim_end_matches('/'), rel)
+}
+
+/// The file on disk for a site-relative path; a directory path means its `index.html`.
+pub fn file(root: &Path, rel: &str) -> PathBuf {
+    let mut p = root.join(rel.trim_end_matches('/'));
+    if rel.is_empty() || rel.ends_with('/') {
+        p.push("index.html");
+    }
+    p
+}
+
+/// How to get from a page at `rel` back to the site root: `""`, `"../"`, `"../../"`.
+pub fn up_to_root(rel: &str) -> String {
+    "../".repeat(rel.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout() {
+        let m = MonthKey { be_year: 2568, month: 3 };
+        assert_eq!(month(m), "months/2568-03/");
+        assert_eq!(file(Path::new("/s"), &month(m)), Path::new("/s/months/2568-03/index.html"));
+        assert_eq!(file(Path::new("/s"), ""), Path::new("/s/index.html"));
+        assert_eq!(file(Path::new("/s"), &page(7)), Path::new("/s/news/7.html"));
+        assert_eq!(up_to_root(""), "");
+        assert_eq!(up_to_root(&page(7)), "../");
+        assert_eq!(up_to_root(&department("traffic")), "../../");
+        assert_eq!(absolute("http://h/site/", &page(7)), "http://h/site/news/7.html");
+    }
+}

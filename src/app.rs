@@ -1,0 +1,63 @@
+//! The pieces every command shares, opened from the settings: the store (migrated, departments
+//! seeded), the enabled channels, the composer and the media store.
+
+use std::sync::Arc;
+
+use prakat_adapters::Department;
+use serde::Deserialize;
+
+use crate::channels::{Registry, website_base_url};
+use crate::compose::{Composer, StationInfo};
+use crate::media::MediaStore;
+use crate::settings::Settings;
+use crate::store::{Actor, SqliteStore, Store};
+
+pub struct App {
+    pub settings: Settings,
+    pub store: Arc<SqliteStore>,
+    pub registry: Arc<Registry>,
+    pub composer: Arc<Composer>,
+    pub media: MediaStore,
+}
+
+#[derive(Deserialize)]
+struct DepartmentsFile {
+    department: Vec<Department>,
+}
+
+/// The departments a new database starts with (the five lines of work of the seed document).
+pub fn default_departments() -> Vec<Department> {
+    toml::from_str::<DepartmentsFile>(include_str!("../config/departments.toml"))
+        .map(|f| f.department)
+        .expect("config/departments.toml is valid")
+}
+
+impl App {
+    pub async fn open(settings: Settings) -> anyhow::Result<App> {
+        std::fs::create_dir_all(&settings.storage.data_dir).map_err(|e| {
+            anyhow::anyhow!("cannot create the data directory {}: {e}", settings.storage.data_dir.display())
+        })?;
+        let url = settings.database_url();
+        if !url.starts_with("sqlite:") {
+            anyhow::bail!("storage.database_url {url:?}: only sqlite:// databases are supported in this version");
+        }
+        let store = Arc::new(SqliteStore::open_url(&url).await?);
+        if store.departments().await?.is_empty() {
+            let actor = Actor::daemon("system:seed");
+            for d in default_departments() {
+                match store.add_department(&d, &actor).await {
+                    Ok(()) | Err(crate::store::StoreError::Conflict(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        let registry = Arc::new(Registry::from_settings(&settings)?);
+        let composer = Arc::new(Composer::new(
+            settings.templates.dir.clone(),
+            StationInfo { name_th: settings.station.name_th.clone(), name_en: settings.station.name_en.clone() },
+            settings.channels.website.enabled.then(|| website_base_url(&settings)),
+        ));
+        let media = MediaStore::new(settings.media_dir(), settings.media.clone());
+        Ok(App { settings, store, registry, composer, media })
+    }
+}

@@ -1,0 +1,211 @@
+//! `prakat bench dispatch`: how fast the dispatcher drains due deliveries, and how late after
+//! their due time the channel is called. Runs on a throw-away SQLite database in a temporary
+//! directory with a no-op channel (or the outbox), so it measures prakat itself. Figures vary
+//! with the machine: compare runs on the same machine, not against other machines.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use chrono::Utc;
+use clap::{Args, Subcommand};
+use prakat_adapters::{
+    Channel, Department, Draft, Health, Idempotency, LengthUnit, Limits, Payload, PublishContext, PublishError,
+    Receipt, Rejection,
+};
+use tokio::sync::{Notify, watch};
+
+use crate::channels::Registry;
+use crate::cli::{CliError, CliResult};
+use crate::clock::{Clock, TokioClock};
+use crate::compose::{Composer, StationInfo};
+use crate::dispatch::{Engine, EngineParts};
+use crate::metrics::Metrics;
+use crate::settings;
+use crate::store::{Actor, DeliveryState, NewAnnouncement, SqliteStore, Store};
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCmd {
+    /// Queue N deliveries due at the same moment and time the drain.
+    Dispatch(DispatchBench),
+}
+
+#[derive(Args, Debug)]
+pub struct DispatchBench {
+    /// How many deliveries fall due.
+    #[arg(long, default_value_t = 10_000)]
+    pub deliveries: usize,
+    /// Spread the due times evenly over this many milliseconds (0: all at one instant).
+    #[arg(long, default_value_t = 0)]
+    pub spread_ms: u64,
+    /// `noop` (measures prakat alone) or `outbox` (writes a file per delivery).
+    #[arg(long, default_value = "noop")]
+    pub channel: String,
+    #[arg(long, default_value_t = 256)]
+    pub batch_size: usize,
+    #[arg(long, default_value_t = 64)]
+    pub concurrency: usize,
+}
+
+/// A channel that does nothing but note when it was called, relative to the due time.
+struct Noop {
+    limits: Limits,
+    lateness_us: Mutex<Vec<i64>>,
+    clock: Arc<dyn Clock>,
+}
+
+#[async_trait]
+impl Channel for Noop {
+    fn kind(&self) -> &'static str {
+        "noop"
+    }
+    fn limits(&self) -> &Limits {
+        &self.limits
+    }
+    fn prepare(&self, draft: &Draft) -> Result<Payload, Rejection> {
+        Ok(Payload::from_draft("noop", draft))
+    }
+    async fn publish(&self, payload: &Payload, ctx: &PublishContext) -> Result<Receipt, PublishError> {
+        let late = (self.clock.now() - payload.published_at).num_microseconds().unwrap_or(0);
+        self.lateness_us.lock().expect("not poisoned").push(late);
+        Ok(Receipt { remote_id: Some(ctx.idempotency_key.clone()), ..Receipt::default() })
+    }
+    async fn healthcheck(&self) -> Result<Health, PublishError> {
+        Ok(Health { summary: "noop".into(), token_expires_at: None, missing_permissions: vec![], quota: None })
+    }
+    fn idempotency(&self) -> Idempotency {
+        Idempotency::Native
+    }
+}
+
+pub async fn run(cmd: BenchCmd) -> CliResult {
+    match cmd {
+        BenchCmd::Dispatch(b) => dispatch(b).await.map_err(CliError::from),
+    }
+}
+
+fn percentile(sorted: &[i64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+async fn dispatch(b: DispatchBench) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let store = Arc::new(SqliteStore::open(&dir.path().join("bench.db")).await?);
+    let dept = Department { code: "bench".into(), name_th: "ทดสอบ".into(), name_en: "Bench".into() };
+    store.add_department(&dept, &Actor::daemon("bench")).await?;
+    let clock: Arc<dyn Clock> = TokioClock::system();
+    let noop = Arc::new(Noop {
+        limits: Limits {
+            text_max: 10_000,
+            unit: LengthUnit::Chars,
+            title_max: None,
+            media_max: 0,
+            image_max_bytes: 0,
+            video_max_bytes: 0,
+            requires_video: false,
+            links_allowed: true,
+        },
+        lateness_us: Mutex::new(Vec::with_capacity(b.deliveries)),
+        clock: clock.clone(),
+    });
+    let mut registry = Registry::new();
+    match b.channel.as_str() {
+        "noop" => registry.insert("bench", noop.clone(), b.concurrency),
+        "outbox" => registry.insert(
+            "bench",
+            Arc::new(prakat_adapters::outbox::Outbox::new(dir.path().join("outbox"))),
+            b.concurrency,
+        ),
+        other => anyhow::bail!("--channel must be noop or outbox, not {other:?}"),
+    }
+    let registry = Arc::new(registry);
+    let composer = Arc::new(Composer::new(None, StationInfo { name_th: "สภ.".into(), name_en: "Station".into() }, None));
+
+    eprintln!("queueing {} deliveries…", b.deliveries);
+    let setup = Instant::now();
+    // Everything falls due a moment after setup, so queueing time is not measured.
+    let per_ms = 4.0 / 1000.0; // rough cost of queueing one, in ms
+    let due0 = Utc::now() + chrono::Duration::milliseconds(1500 + (b.deliveries as f64 * per_ms * 1000.0) as i64);
+    let channels = vec!["bench".to_owned()];
+    for i in 0..b.deliveries {
+        let offset = if b.deliveries > 1 { b.spread_ms as i64 * i as i64 / (b.deliveries as i64 - 1) } else { 0 };
+        let due = due0 + chrono::Duration::milliseconds(offset);
+        let new = NewAnnouncement {
+            department: "bench".into(),
+            title: format!("ประกาศทดสอบ {i}"),
+            body: "ข้อความทดสอบ".into(),
+            link: None,
+            tags: vec![],
+            media: vec![],
+            source: "bench".into(),
+            publish_at: due,
+        };
+        let compose = |a: &crate::store::AnnouncementRecord| composer.deliveries(&registry, &channels, a, due);
+        store.create_announcement(&new, &compose, &Actor::daemon("bench")).await?;
+        if (i + 1) % 1000 == 0 {
+            eprint!("\r  queued {}/{}", i + 1, b.deliveries);
+        }
+    }
+    eprintln!("\r  queued {} in {:.1?}", b.deliveries, setup.elapsed());
+    if Utc::now() > due0 {
+        eprintln!("  (queueing ran past the due time: lateness figures include that)");
+    }
+
+    let d = settings::Dispatch {
+        batch_size: b.batch_size,
+        concurrency: b.concurrency,
+        ..settings::Dispatch::default()
+    };
+    let (tx, rx) = watch::channel(false);
+    let engine = Engine::new(EngineParts {
+        store: store.clone(),
+        registry: registry.clone(),
+        composer,
+        clock: clock.clone(),
+        settings: d,
+        metrics: Arc::new(Metrics::new()),
+        wake: Arc::new(Notify::new()),
+        owner: "bench".into(),
+        seed: Some(1),
+    });
+    let handle = tokio::spawn(engine.run(rx));
+    // Wait for the due moment, then time until every delivery is settled as published.
+    tokio::time::sleep((due0 - Utc::now()).to_std().unwrap_or_default()).await;
+    let started = Instant::now();
+    let target = b.deliveries as u64;
+    loop {
+        let counts = store.delivery_counts().await?;
+        let published: u64 = counts.iter().filter(|c| c.state == DeliveryState::Published).map(|c| c.count).sum();
+        if published >= target {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            anyhow::bail!("only {published}/{target} published after 10 minutes");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let elapsed = started.elapsed();
+    let _ = tx.send(true);
+    let _ = handle.await;
+
+    println!("deliveries:           {}", b.deliveries);
+    println!("channel:              {}", b.channel);
+    println!("due spread:           {} ms", b.spread_ms);
+    println!("all published after:  {:.3} s (from the first due time)", elapsed.as_secs_f64());
+    println!("throughput:           {:.0} deliveries/s", b.deliveries as f64 / elapsed.as_secs_f64());
+    if b.channel == "noop" {
+        let mut l = noop.lateness_us.lock().expect("not poisoned").clone();
+        l.sort_unstable();
+        println!(
+            "lateness (due → channel call): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            percentile(&l, 0.5),
+            percentile(&l, 0.99),
+            percentile(&l, 1.0)
+        );
+    }
+    Ok(())
+}

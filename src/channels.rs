@@ -1,0 +1,69 @@
+//! The channel registry: the enabled channels by name, built from the settings. The only place
+//! where channels are `dyn`: the engine looks them up here by the name stored on each delivery.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use prakat_adapters::Channel;
+use prakat_adapters::outbox::Outbox;
+use prakat_adapters::website::{Website, WebsiteSettings};
+
+use crate::settings::Settings;
+
+/// One enabled channel and how many publishes it may run at once.
+#[derive(Clone)]
+pub struct Entry {
+    pub channel: Arc<dyn Channel>,
+    pub concurrency: usize,
+}
+
+#[derive(Clone, Default)]
+pub struct Registry {
+    channels: BTreeMap<String, Entry>,
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Registry::default()
+    }
+
+    pub fn insert(&mut self, name: impl Into<String>, channel: Arc<dyn Channel>, concurrency: usize) {
+        self.channels.insert(name.into(), Entry { channel, concurrency: concurrency.max(1) });
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Arc<dyn Channel>> {
+        self.channels.get(name).map(|e| &e.channel)
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = (&String, &Entry)> {
+        self.channels.iter()
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.channels.keys().cloned().collect()
+    }
+
+    /// Build every enabled channel. Opening the website rebuilds its indexes from its entries.
+    pub fn from_settings(s: &Settings) -> anyhow::Result<Registry> {
+        let mut r = Registry::new();
+        let c = &s.channels;
+        if c.website.enabled {
+            let mut ws =
+                WebsiteSettings::new(s.site_dir(), website_base_url(s), &s.station.name_th, &s.station.name_en);
+            ws.templates_dir = s.templates.dir.as_ref().map(|d| d.join("website"));
+            ws.feed_items = c.website.feed_items;
+            ws.digits = c.website.digits;
+            let site = Website::open(ws).map_err(|e| anyhow::anyhow!("cannot open the website in {}: {e}", s.site_dir().display()))?;
+            r.insert("website", Arc::new(site), c.website.concurrency.unwrap_or(s.dispatch.concurrency));
+        }
+        if c.outbox.enabled {
+            r.insert("outbox", Arc::new(Outbox::new(s.outbox_dir())), c.outbox.concurrency.unwrap_or(s.dispatch.concurrency));
+        }
+        Ok(r)
+    }
+}
+
+/// Where the website is served: `<public_base_url>/site`.
+pub fn website_base_url(s: &Settings) -> String {
+    format!("{}/site", s.public_base_url())
+}

@@ -1,0 +1,484 @@
+//! The command line: `serve`, `post`, `queue …`, `department …`, `channels check`, `bench …`,
+//! `config show`. Every failure is one clear line (English by default, Thai with `--lang th`)
+//! and a meaningful exit code: 2 bad input, 3 bad settings, 4 not found, 5 conflict, 1 anything
+//! else.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Asia::Bangkok;
+use clap::{Args, Parser, Subcommand};
+use prakat_adapters::thai::{self, Digits};
+
+use crate::app::App;
+use crate::schedule::Recurrence;
+use crate::settings::{Lang, Settings};
+use crate::store::{Actor, DeliveryFilter, DeliveryState, NewAnnouncement, NewRule, Store, StoreError};
+
+#[derive(Parser, Debug)]
+#[command(name = "prakat", version, about = "Publish a police station's announcements to every channel, on time, exactly once")]
+pub struct Cli {
+    /// Settings file (TOML). Without one, built-in defaults: data in ./prakat-data, HTTP on 127.0.0.1:8080.
+    #[arg(long, global = true, env = "PRAKAT_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Language of messages: en or th (default: the settings' ui.lang).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the daemon: publish due announcements, serve the website, /healthz and /metrics.
+    Serve,
+    /// Queue an announcement for one or more channels.
+    Post(PostArgs),
+    /// See and act on deliveries.
+    #[command(subcommand)]
+    Queue(QueueCmd),
+    /// The station's lines of work.
+    #[command(subcommand)]
+    Department(DepartmentCmd),
+    /// Check the enabled channels.
+    #[command(subcommand)]
+    Channels(ChannelsCmd),
+    /// Measure the dispatcher.
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCmd),
+    /// Show the effective settings (secrets redacted).
+    #[command(subcommand)]
+    Config(ConfigCmd),
+}
+
+#[derive(Args, Debug)]
+pub struct PostArgs {
+    /// Department code (see `prakat department list`).
+    #[arg(long)]
+    pub department: String,
+    /// Title; defaults to the first line of the text.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The text.
+    #[arg(long, conflicts_with = "text_file", required_unless_present = "text_file")]
+    pub text: Option<String>,
+    /// A UTF-8 file holding the text.
+    #[arg(long)]
+    pub text_file: Option<PathBuf>,
+    /// A photo or video; repeat for several.
+    #[arg(long)]
+    pub media: Vec<PathBuf>,
+    /// When to publish, Bangkok time: "YYYY-MM-DD HH:MM".
+    #[arg(long, conflicts_with_all = ["now", "recur"])]
+    pub at: Option<String>,
+    /// Publish as soon as possible (the default).
+    #[arg(long)]
+    pub now: bool,
+    /// Post again on a schedule: a cron expression in Bangkok time, seconds first ("0 0 9 * * Mon").
+    #[arg(long)]
+    pub recur: Option<String>,
+    /// Channels, comma separated (default: the settings' post.default_channels).
+    #[arg(long, value_delimiter = ',')]
+    pub channels: Vec<String>,
+    /// A link to related material.
+    #[arg(long)]
+    pub link: Option<String>,
+    /// A tag; repeat for several.
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Who is posting (default: $USER).
+    #[arg(long)]
+    pub author: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QueueCmd {
+    /// Deliveries with state, due time (Bangkok), channel and last error.
+    List {
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        channel: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        /// Print JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One delivery in full, with its payload and audit trail.
+    Show { id: i64 },
+    /// Cancel a delivery that has not been published.
+    Cancel { id: i64 },
+    /// Queue a failed, parked or cancelled delivery again, now.
+    Retry { id: i64 },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DepartmentCmd {
+    List,
+    Add {
+        /// Short code used on the command line and in URLs (a-z, 0-9, -).
+        code: String,
+        #[arg(long)]
+        th: String,
+        #[arg(long)]
+        en: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ChannelsCmd {
+    /// One line per enabled channel: does it work, what is missing.
+    Check,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCmd {
+    Show,
+}
+
+/// A failure for the person at the terminal, in both languages, with its exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub en: String,
+    pub th: String,
+    pub code: i32,
+}
+
+impl CliError {
+    pub fn new(code: i32, en: impl Into<String>, th: impl Into<String>) -> Self {
+        CliError { en: en.into(), th: th.into(), code }
+    }
+    pub fn input(en: impl Into<String>, th: impl Into<String>) -> Self {
+        Self::new(2, en, th)
+    }
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Th => &self.th,
+        }
+    }
+}
+
+impl From<anyhow::Error> for CliError {
+    fn from(e: anyhow::Error) -> Self {
+        if let Some(s) = e.downcast_ref::<StoreError>() {
+            return store_error(s);
+        }
+        let m = format!("{e:#}");
+        CliError::new(1, m.clone(), m)
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        store_error(&e)
+    }
+}
+
+fn store_error(e: &StoreError) -> CliError {
+    match e {
+        StoreError::NotFound(what) => CliError::new(4, format!("{what} not found"), format!("ไม่พบ {what}")),
+        StoreError::Conflict(m) => CliError::new(5, m.clone(), m.clone()),
+        StoreError::Invalid(m) => CliError::input(m.clone(), m.clone()),
+        StoreError::Compose(c) => CliError::input(c.to_string(), c.th()),
+        other => CliError::new(1, other.to_string(), other.to_string()),
+    }
+}
+
+pub type CliResult = Result<(), CliError>;
+
+/// Parse `--at` as Bangkok wall time.
+pub fn parse_at(s: &str) -> Result<DateTime<Utc>, CliError> {
+    let naive = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s.trim(), f).ok())
+        .ok_or_else(|| {
+            CliError::input(
+                format!("--at {s:?} is not a time: write \"YYYY-MM-DD HH:MM\" in Bangkok time, e.g. \"2026-12-01 09:00\""),
+                format!("--at {s:?} ไม่ใช่เวลา: เขียนเป็น \"ปปปป-ดด-วว ชช:นน\" ตามเวลากรุงเทพฯ เช่น \"2026-12-01 09:00\""),
+            )
+        })?;
+    Ok(Bangkok
+        .from_local_datetime(&naive)
+        .single()
+        .expect("Bangkok has no daylight saving")
+        .with_timezone(&Utc))
+}
+
+/// A title from the first line of the text, cut at a space near 120 characters.
+fn title_from(text: &str) -> String {
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+    let fitted = thai::fit_text(first, &thai::FitOptions { max: 120, unit: prakat_adapters::LengthUnit::Chars, link: None });
+    fitted.text
+}
+
+pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
+    let text = match (&a.text, &a.text_file) {
+        (Some(t), _) => t.clone(),
+        (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| {
+            CliError::input(
+                format!("cannot read --text-file {}: {e}", f.display()),
+                format!("อ่านไฟล์ข้อความ {} ไม่ได้: {e}", f.display()),
+            )
+        })?,
+        (None, None) => unreachable!("clap requires one of --text and --text-file"),
+    };
+    if text.trim().is_empty() {
+        return Err(CliError::input("the text is empty", "ข้อความว่างเปล่า"));
+    }
+    let app = App::open(settings).await?;
+    let now = Utc::now();
+    if app.store.department(&a.department).await?.is_none() {
+        let known: Vec<String> = app.store.departments().await?.into_iter().map(|d| d.code).collect();
+        return Err(CliError::input(
+            format!("unknown department {:?}; known: {}", a.department, known.join(", ")),
+            format!("ไม่มีหน่วยงาน {:?} (ที่มี: {})", a.department, known.join(", ")),
+        ));
+    }
+    let channels = if a.channels.is_empty() { app.settings.post.default_channels.clone() } else { a.channels.clone() };
+    for c in &channels {
+        if app.registry.get(c).is_none() {
+            return Err(CliError::input(
+                format!("channel {c:?} is not enabled; enabled: {}", app.registry.names().join(", ")),
+                format!("ไม่ได้เปิดใช้ช่องทาง {c:?} (ที่เปิดใช้: {})", app.registry.names().join(", ")),
+            ));
+        }
+    }
+    let recurrence = match &a.recur {
+        Some(expr) => Some(Recurrence::parse(expr).map_err(|e| {
+            CliError::input(e.to_string(), format!("นิพจน์ cron {:?} ไม่ถูกต้อง: {} (ตัวอย่าง \"0 0 9 * * Mon\" = ทุกวันจันทร์ 09:00)", e.expr, e.message))
+        })?),
+        None => None,
+    };
+    let publish_at = match &a.at {
+        Some(s) => {
+            let at = parse_at(s)?;
+            if at < now - chrono::Duration::minutes(1) {
+                return Err(CliError::input(
+                    format!("--at {s} is in the past (Bangkok time now: {}); use --now to publish at once", now.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")),
+                    format!("--at {s} เป็นเวลาที่ผ่านมาแล้ว (ขณะนี้ {}) ใช้ --now เพื่อเผยแพร่ทันที", thai::dates::gov_datetime(now, Digits::Arabic)),
+                ));
+            }
+            at.max(now)
+        }
+        None => now,
+    };
+    // Check media before anything is written.
+    for m in &a.media {
+        app.media.check(m).map_err(|e| CliError::input(e.to_string(), e.th()))?;
+    }
+    let media = a
+        .media
+        .iter()
+        .map(|m| app.media.ingest(m).map_err(|e| CliError::new(1, e.to_string(), e.th())))
+        .collect::<Result<Vec<_>, _>>()?;
+    for m in &media {
+        app.store.put_media(m).await?;
+    }
+    let author = a.author.clone().or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "cli".into());
+    let actor = Actor::person("cli", &author, "pr_officer");
+    let title = a.title.clone().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).unwrap_or_else(|| title_from(&text));
+
+    if let Some(rec) = recurrence {
+        let first = rec.next_after(now).expect("checked when parsed");
+        // Compose once now so a text no channel can take is refused today, not at 09:00 Monday.
+        let probe = crate::store::AnnouncementRecord {
+            id: 0,
+            department: app.store.department(&a.department).await?.expect("checked above"),
+            title: title.clone(),
+            body: text.clone(),
+            link: a.link.clone(),
+            tags: a.tag.clone(),
+            media: media.clone(),
+            author: actor.name.clone(),
+            source: "cli".into(),
+            state: "approved".into(),
+            publish_at: first,
+            rule_id: None,
+            created_at: now,
+        };
+        app.composer
+            .deliveries(&app.registry, &channels, &probe, first)
+            .map_err(|e| CliError::input(e.to_string(), e.th()))?;
+        let rule = app
+            .store
+            .create_rule(
+                &NewRule {
+                    department: a.department.clone(),
+                    title,
+                    body: text,
+                    link: a.link.clone(),
+                    media,
+                    channels,
+                    cron: a.recur.clone().unwrap_or_default(),
+                    next_fire_at: first,
+                },
+                &actor,
+            )
+            .await?;
+        println!(
+            "recurring rule {} created: {} — first at {} (Bangkok)",
+            rule.id,
+            rule.cron,
+            first.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
+        );
+        nudge(&app.settings).await;
+        return Ok(());
+    }
+
+    let new = NewAnnouncement {
+        department: a.department.clone(),
+        title,
+        body: text,
+        link: a.link.clone(),
+        tags: a.tag.clone(),
+        media,
+        source: "cli".into(),
+        publish_at,
+    };
+    let composer = app.composer.clone();
+    let registry = app.registry.clone();
+    let compose = move |rec: &crate::store::AnnouncementRecord| composer.deliveries(&registry, &channels, rec, publish_at);
+    let (rec, deliveries) = app.store.create_announcement(&new, &compose, &actor).await?;
+    println!(
+        "announcement {} queued for {} at {} (Bangkok)",
+        rec.id,
+        deliveries.iter().map(|d| format!("{} (delivery {})", d.channel, d.id)).collect::<Vec<_>>().join(", "),
+        publish_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
+    );
+    for d in &deliveries {
+        for note in &d.payload.notes {
+            println!("  {}: {note}", d.channel);
+        }
+    }
+    nudge(&app.settings).await;
+    Ok(())
+}
+
+/// Tell a running daemon that work was added, so it need not wait for its next look. A daemon
+/// that is not running will find the work when it starts: failure here is not an error.
+async fn nudge(settings: &Settings) {
+    let url = format!("http://{}/internal/wake", settings.server.listen);
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_millis(800)).build();
+    if let Ok(client) = client {
+        match client.post(&url).send().await {
+            Ok(_) => tracing::debug!(%url, "daemon woken"),
+            Err(e) => tracing::debug!(%url, error = %e, "no daemon to wake"),
+        }
+    }
+}
+
+pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
+    let app = App::open(settings).await?;
+    let actor = Actor::person("cli", &std::env::var("USER").unwrap_or_else(|_| "cli".into()), "pr_officer");
+    match cmd {
+        QueueCmd::List { state, channel, limit, json } => {
+            let state = match state {
+                Some(s) => Some(DeliveryState::parse(&s).ok_or_else(|| {
+                    let all: Vec<&str> = DeliveryState::ALL.iter().map(|s| s.as_str()).collect();
+                    CliError::input(format!("unknown state {s:?}; one of: {}", all.join(", ")), format!("ไม่มีสถานะ {s:?} (มี: {})", all.join(", ")))
+                })?),
+                None => None,
+            };
+            let rows = app.store.deliveries(&DeliveryFilter { state, channel, announcement_id: None, limit: Some(limit) }).await?;
+            if json {
+                for r in rows {
+                    println!("{}", serde_json::to_string(&r).unwrap_or_default());
+                }
+                return Ok(());
+            }
+            println!(
+                "{:>6} {:>6}  {:<16} {:<10} {:<16} {:>3}  {:<14} TITLE / LAST ERROR",
+                "ID", "ANN", "STATE", "CHANNEL", "DUE (BANGKOK)", "TRY", "DEPARTMENT"
+            );
+            for r in rows {
+                let title: String = r.title.chars().take(40).collect();
+                println!(
+                    "{:>6} {:>6}  {:<16} {:<10} {:<16} {:>3}  {:<14} {}",
+                    r.id,
+                    r.announcement_id,
+                    r.state.as_str(),
+                    r.channel,
+                    r.due_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M"),
+                    r.attempts,
+                    r.department,
+                    title
+                );
+                if let Some(e) = &r.last_error
+                    && r.state != DeliveryState::Published
+                {
+                    println!("{:>16}└ {e}", "");
+                }
+            }
+        }
+        QueueCmd::Show { id } => {
+            let d = app.store.delivery(id).await?;
+            let trail = app.store.audit_trail("delivery", &id.to_string()).await?;
+            let out = serde_json::json!({"delivery": d, "audit": trail});
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        QueueCmd::Cancel { id } => {
+            let d = app.store.cancel_delivery(id, Utc::now(), &actor).await?;
+            println!("delivery {} to {} cancelled", d.id, d.channel);
+        }
+        QueueCmd::Retry { id } => {
+            let d = app.store.retry_delivery(id, Utc::now(), &actor).await?;
+            println!("delivery {} to {} queued again", d.id, d.channel);
+            nudge(&app.settings).await;
+        }
+    }
+    Ok(())
+}
+
+pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {
+    let app = App::open(settings).await?;
+    match cmd {
+        DepartmentCmd::List => {
+            for d in app.store.departments().await? {
+                println!("{:<16} {:<24} {}", d.code, d.name_th, d.name_en);
+            }
+        }
+        DepartmentCmd::Add { code, th, en } => {
+            let valid = !code.is_empty()
+                && code.len() <= 32
+                && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid {
+                return Err(CliError::input(
+                    format!("department code {code:?} must be 1-32 characters of a-z, 0-9 and -"),
+                    format!("รหัสหน่วยงาน {code:?} ต้องเป็น a-z, 0-9 หรือ - ไม่เกิน 32 ตัว"),
+                ));
+            }
+            if th.trim().is_empty() || en.trim().is_empty() {
+                return Err(CliError::input("both --th and --en names are needed", "ต้องระบุชื่อทั้ง --th และ --en"));
+            }
+            let user = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+            app.store
+                .add_department(
+                    &prakat_adapters::Department { code: code.clone(), name_th: th.trim().into(), name_en: en.trim().into() },
+                    &Actor::person("cli", &user, "admin"),
+                )
+                .await?;
+            println!("department {code} added");
+        }
+    }
+    Ok(())
+}
+
+pub async fn channels_check(settings: Settings) -> CliResult {
+    let app = App::open(settings).await?;
+    let mut bad = 0;
+    for (name, e) in app.registry.entries() {
+        match e.channel.healthcheck().await {
+            Ok(h) => println!("ok    {name:<10} {h}"),
+            Err(err) => {
+                bad += 1;
+                println!("FAIL  {name:<10} {err}");
+            }
+        }
+    }
+    if bad > 0 {
+        return Err(CliError::new(1, format!("{bad} channel(s) failed the check"), format!("ช่องทางใช้งานไม่ได้ {bad} ช่องทาง")));
+    }
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! Compose: an announcement plus a channel's template and limits → exactly what that channel
+//! will send. Pure and synchronous (no I/O after the templates are loaded), so the CLI, the
+//! store's transaction and a web preview can all call it and get the same answer.
+//!
+//! Templates are minijinja files, one per channel kind (`config/templates/channels/<kind>.txt`,
+//! falling back to `default.txt`), editable: a templates directory in the settings overrides the
+//! built-in copies file by file. Thai date filters come from `prakat_adapters::thai`.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use minijinja::{Environment, context};
+use prakat_adapters::{Draft, Rejection};
+
+use crate::channels::Registry;
+use crate::store::{AnnouncementRecord, NewDelivery};
+
+/// Why an announcement cannot be composed for a channel.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ComposeError {
+    #[error("template {name}: {message}")]
+    Template { name: String, message: String },
+    #[error("{channel}: {}", rejection.en)]
+    Rejected { channel: String, rejection: Rejection },
+    #[error("channel {0:?} is not configured (enabled channels: {1})")]
+    UnknownChannel(String, String),
+}
+
+impl ComposeError {
+    /// The message in Thai, for the PR officer.
+    pub fn th(&self) -> String {
+        match self {
+            ComposeError::Template { name, message } => format!("แม่แบบ {name} ผิดพลาด: {message}"),
+            ComposeError::Rejected { channel, rejection } => format!("{channel}: {}", rejection.th),
+            ComposeError::UnknownChannel(c, known) => format!("ไม่มีช่องทาง {c} (ช่องทางที่เปิดใช้: {known})"),
+        }
+    }
+}
+
+const EMBEDDED: &[(&str, &str)] = &[
+    ("default.txt", include_str!("../../config/templates/channels/default.txt")),
+    ("website.txt", include_str!("../../config/templates/channels/website.txt")),
+];
+
+/// The station as templates see it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StationInfo {
+    pub name_th: String,
+    pub name_en: String,
+}
+
+/// Renders announcements for channels. Build once, share.
+pub struct Composer {
+    env: Environment<'static>,
+    station: StationInfo,
+    /// The website's base URL, when the website channel is enabled: shortened texts link there.
+    site_base_url: Option<String>,
+}
+
+impl Composer {
+    pub fn new(templates_dir: Option<PathBuf>, station: StationInfo, site_base_url: Option<String>) -> Self {
+        let mut env = Environment::new();
+        env.set_keep_trailing_newline(false);
+        env.set_loader(move |name: &str| {
+            if let Some(dir) = &templates_dir {
+                let path = dir.join("channels").join(name);
+                match std::fs::read_to_string(&path) {
+                    Ok(s) => return Ok(Some(s)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(minijinja::Error::new(
+                            minijinja::ErrorKind::TemplateNotFound,
+                            format!("cannot read {}: {e}", path.display()),
+                        ));
+                    }
+                }
+            }
+            Ok(EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, s)| (*s).to_owned()))
+        });
+        prakat_adapters::thai::register_filters(&mut env);
+        Composer { env, station, site_base_url }
+    }
+
+    /// The website page of an announcement, if the website is enabled.
+    pub fn page_url(&self, announcement_id: i64) -> Option<String> {
+        self.site_base_url
+            .as_deref()
+            .map(|base| prakat_adapters::website::Website::page_url_for(base, announcement_id))
+    }
+
+    /// Render the announcement through the template of a channel kind.
+    pub fn draft(&self, kind: &str, a: &AnnouncementRecord) -> Result<Draft, ComposeError> {
+        let specific = format!("{kind}.txt");
+        let name = if self.env.get_template(&specific).is_ok() { specific } else { "default.txt".to_owned() };
+        let tmpl = self.env.get_template(&name).map_err(|e| template_error(&name, e))?;
+        let link = self.page_url(a.id).or_else(|| a.link.clone());
+        let text = tmpl
+            .render(context! {
+                title => a.title,
+                body => a.body,
+                department => a.department,
+                station => self.station,
+                publish_at => a.publish_at.to_rfc3339(),
+                link => link,
+                tags => a.tags,
+            })
+            .map_err(|e| template_error(&name, e))?;
+        Ok(Draft {
+            announcement_id: a.id,
+            department: a.department.clone(),
+            title: a.title.clone(),
+            text: text.trim().to_owned(),
+            media: a.media.clone(),
+            link,
+            published_at: a.publish_at,
+            tags: a.tags.clone(),
+        })
+    }
+
+    /// Compose one delivery per named channel, due at `due_at`; any channel that cannot take
+    /// the announcement fails the whole composition (nothing is queued half-way).
+    pub fn deliveries(
+        &self,
+        registry: &Registry,
+        channels: &[String],
+        a: &AnnouncementRecord,
+        due_at: DateTime<Utc>,
+    ) -> Result<Vec<NewDelivery>, ComposeError> {
+        channels
+            .iter()
+            .map(|name| {
+                let channel = registry
+                    .get(name)
+                    .ok_or_else(|| ComposeError::UnknownChannel(name.clone(), registry.names().join(", ")))?;
+                let draft = self.draft(channel.kind(), a)?;
+                let payload = channel
+                    .prepare(&draft)
+                    .map_err(|rejection| ComposeError::Rejected { channel: name.clone(), rejection })?;
+                Ok(NewDelivery {
+                    channel: name.clone(),
+                    payload,
+                    due_at,
+                    idempotency_key: uuid::Uuid::new_v4().to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+fn template_error(name: &str, e: minijinja::Error) -> ComposeError {
+    ComposeError::Template { name: name.to_owned(), message: format!("{e:#}") }
+}
+
+#[cfg(test)]
+mod tests;

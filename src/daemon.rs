@@ -1,0 +1,113 @@
+//! `prakat serve`: the daemon as a library function, so tests start it on port 0 and stop it
+//! with a signal of their own. It takes the data directory's lock (one SQLite daemon per data
+//! directory), releases the leases a killed predecessor left, serves HTTP and dispatches until
+//! `shutdown` turns true, then drains.
+
+use std::sync::Arc;
+
+use fs4::fs_std::FileExt;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+use crate::app::App;
+use crate::clock::{Clock, TokioClock};
+use crate::dispatch::{Engine, EngineParts};
+use crate::metrics::Metrics;
+use crate::server::{HttpState, router};
+use crate::settings::Settings;
+use crate::store::{Actor, Store};
+
+/// Run the daemon until `shutdown` is set.
+pub async fn run(settings: Settings, listener: TcpListener, shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
+    run_with_clock(settings, listener, shutdown, TokioClock::system()).await
+}
+
+pub async fn run_with_clock(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: watch::Receiver<bool>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&settings.storage.data_dir)?;
+    let lock_path = settings.storage.data_dir.join("prakat.lock");
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
+    if !lock.try_lock_exclusive()? {
+        anyhow::bail!(
+            "another prakat daemon is already using {} (lock {}): stop it first",
+            settings.storage.data_dir.display(),
+            lock_path.display()
+        );
+    }
+    let app = App::open(settings).await?;
+    let owner = format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple());
+    // We hold the lock: whoever held these leases is dead.
+    let released = app.store.release_orphaned_leases(clock.now(), &Actor::daemon(&format!("dispatcher:{owner}"))).await?;
+    if released > 0 {
+        tracing::warn!(released, "resuming deliveries a stopped daemon left in flight");
+    }
+
+    let metrics = Arc::new(Metrics::new());
+    let wake = Arc::new(Notify::new());
+    let http = router(
+        Arc::new(HttpState {
+            store: app.store.clone(),
+            metrics: metrics.clone(),
+            wake: wake.clone(),
+            channels: app.registry.names(),
+        }),
+        app.settings.site_dir(),
+        app.settings.media_dir(),
+    );
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, site = %format!("http://{addr}/site/"), data_dir = %app.settings.storage.data_dir.display(), "prakat is serving");
+    let mut http_shutdown = shutdown.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, http)
+            .with_graceful_shutdown(async move {
+                let _ = http_shutdown.wait_for(|s| *s).await;
+            })
+            .await
+    });
+
+    let engine = Engine::new(EngineParts {
+        store: app.store.clone(),
+        registry: app.registry.clone(),
+        composer: app.composer.clone(),
+        clock,
+        settings: app.settings.dispatch.clone(),
+        metrics,
+        wake,
+        owner,
+        seed: None,
+    });
+    engine.run(shutdown).await;
+    server.await??;
+    drop(lock);
+    Ok(())
+}
+
+fn hostname() -> String {
+    std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "prakat".into())
+}
+
+/// A watch that turns true on SIGINT or SIGTERM.
+pub fn shutdown_on_signals() -> watch::Receiver<bool> {
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("can listen for SIGTERM");
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        tracing::info!("shutting down: finishing in-flight publishes");
+        let _ = tx.send(true);
+    });
+    rx
+}

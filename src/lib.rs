@@ -1,0 +1,26 @@
+//! # prakat
+//!
+//! One place for a Thai police station's public-relations desk to publish: announcements are
+//! queued, composed once per channel, and published on schedule — the station's website first —
+//! exactly once per channel.
+//!
+//! The daemon is a library ([`daemon::run`]) with a thin binary. Its parts, in the order an
+//! announcement meets them: [`settings`], [`media`], [`compose`], [`store`], [`dispatch`]
+//! (with [`schedule`] for recurring notices), the channels ([`channels`], implemented in the
+//! `prakat-adapters` crate), and the HTTP side ([`server`], [`metrics`]).
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod bench;
+pub mod channels;
+pub mod cli;
+pub mod clock;
+pub mod compose;
+pub mod daemon;
+pub mod dispatch;
+pub mod media;
+pub mod metrics;
+pub mod schedule;
+pub mod server;
+pub mod settings;
+pub mod store;

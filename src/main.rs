@@ -1,0 +1,67 @@
+//! The `prakat` binary: parse the command line, load the settings, run the command. All the
+//! work is in the library.
+#![forbid(unsafe_code)]
+
+use clap::Parser;
+use prakat::cli::{self, ChannelsCmd, Cli, CliError, Command, ConfigCmd};
+use prakat::settings::Settings;
+
+fn main() {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PRAKAT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter(&cli.command))),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("prakat: {e}");
+            std::process::exit(3);
+        }
+    };
+    let lang = cli.lang.unwrap_or(settings.ui.lang);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let result: Result<(), CliError> = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve => serve(settings).await,
+            Command::Post(a) => cli::post(settings, a).await,
+            Command::Queue(q) => cli::queue(settings, q).await,
+            Command::Department(d) => cli::department(settings, d).await,
+            Command::Channels(ChannelsCmd::Check) => cli::channels_check(settings).await,
+            Command::Bench(b) => prakat::bench::run(b).await,
+            Command::Config(ConfigCmd::Show) => {
+                print!("{}", settings.redacted());
+                Ok(())
+            }
+        }
+    });
+    if let Err(e) = result {
+        eprintln!("prakat: {}", e.message(lang));
+        std::process::exit(e.code);
+    }
+}
+
+fn default_filter(cmd: &Command) -> &'static str {
+    match cmd {
+        Command::Serve => "info,sqlx=warn,tower_http=info",
+        _ => "warn",
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), CliError> {
+    let addr = settings.server.listen;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        CliError::new(
+            1,
+            format!("cannot listen on {addr}: {e} (set server.listen or PRAKAT__SERVER__LISTEN)"),
+            format!("เปิดพอร์ต {addr} ไม่ได้: {e} (ตั้งค่า server.listen)"),
+        )
+    })?;
+    let shutdown = prakat::daemon::shutdown_on_signals();
+    prakat::daemon::run(settings, listener, shutdown).await.map_err(CliError::from)?;
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! The store: every durable fact of prakat — departments, media, announcements, deliveries,
+//! recurring rules and the audit log — behind one [`Store`] trait.
+//!
+//! SQL lives in the implementations only (`sqlite/`, and a PostgreSQL one to come); callers speak
+//! in domain types. Every state change writes an audit row in the same transaction as the change,
+//! so the trail can never disagree with the state. Times are UTC here; Bangkok time is for
+//! display only.
+
+mod sqlite;
+mod types;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use prakat_adapters::{Department, MediaRef};
+
+pub use sqlite::SqliteStore;
+pub use types::*;
+
+/// What can go wrong in the store. `NotFound`, `Conflict` and `Invalid` are the caller's to show;
+/// `Database` is an operational fault.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("could not compose: {0}")]
+    Compose(#[from] crate::compose::ComposeError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is not readable: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Renders an announcement's deliveries once its id is known. Called inside the store's
+/// transaction: if it fails, nothing is written. Compose is pure, so this never does I/O.
+pub type ComposeFn<'a> = dyn Fn(&AnnouncementRecord) -> Result<Vec<NewDelivery>, crate::compose::ComposeError>
+    + Send
+    + Sync
+    + 'a;
+
+/// Everything prakat keeps. A PostgreSQL implementation fills the same trait; callers never see
+/// SQL.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // ---- departments
+    async fn add_department(&self, dept: &Department, actor: &Actor) -> Result<()>;
+    async fn departments(&self) -> Result<Vec<Department>>;
+    async fn department(&self, code: &str) -> Result<Option<Department>>;
+
+    // ---- media
+    /// Record a media file already written to the media store (idempotent by hash).
+    async fn put_media(&self, media: &MediaRef) -> Result<()>;
+
+    // ---- announcements
+    /// Create an announcement and its deliveries in one transaction. `compose` is given the new
+    /// announcement (with its id) and returns one delivery per channel.
+    async fn create_announcement(
+        &self,
+        new: &NewAnnouncement,
+        compose: &ComposeFn<'_>,
+        actor: &Actor,
+    ) -> Result<(AnnouncementRecord, Vec<DeliveryRow>)>;
+    async fn announcement(&self, id: i64) -> Result<AnnouncementRecord>;
+
+    // ---- recurring rules
+    async fn create_rule(&self, rule: &NewRule, actor: &Actor) -> Result<RuleRecord>;
+    async fn rules(&self) -> Result<Vec<RuleRecord>>;
+    async fn due_rules(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<RuleRecord>>;
+    /// Create the announcement for one occurrence of a rule and move the rule to its next fire
+    /// time, in one transaction. An occurrence that already has its announcement is not created
+    /// again; returns `None` then.
+    async fn fire_rule(
+        &self,
+        rule: &RuleRecord,
+        occurrence: DateTime<Utc>,
+        next_fire_at: DateTime<Utc>,
+        compose: &ComposeFn<'_>,
+    ) -> Result<Option<AnnouncementRecord>>;
+    /// Move a rule past an occurrence that could not be composed, recording why.
+    async fn skip_rule_occurrence(
+        &self,
+        rule_id: i64,
+        occurrence: DateTime<Utc>,
+        next_fire_at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<()>;
+
+    // ---- deliveries: the dispatcher's side
+    /// Claim up to `limit` deliveries that are due (or whose lease ran out) for `owner`, until
+    /// `now + lease`. Each claim counts an attempt and is audited.
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        owner: &str,
+        lease: std::time::Duration,
+        limit: usize,
+    ) -> Result<Vec<ClaimedDelivery>>;
+    /// Settle attempts in one transaction. A settlement whose lease `owner` no longer holds is
+    /// skipped (another claimer owns the delivery now) and not counted in the result.
+    async fn settle(&self, owner: &str, now: DateTime<Utc>, settlements: &[Settlement]) -> Result<usize>;
+    /// Make every in-flight lease claimable now. Only for a daemon that knows it is the only one
+    /// (the SQLite daemon holds the data directory's lock): the previous owner is dead.
+    async fn release_orphaned_leases(&self, now: DateTime<Utc>, actor: &Actor) -> Result<u64>;
+    /// The earliest time something becomes due: a queued delivery, an expiring lease, a rule.
+    async fn next_wake_at(&self) -> Result<Option<DateTime<Utc>>>;
+
+    // ---- deliveries: the people's side
+    async fn deliveries(&self, filter: &DeliveryFilter) -> Result<Vec<DeliveryRow>>;
+    async fn delivery(&self, id: i64) -> Result<DeliveryRow>;
+    async fn cancel_delivery(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<DeliveryRow>;
+    async fn retry_delivery(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<DeliveryRow>;
+    async fn delivery_counts(&self) -> Result<Vec<DeliveryCount>>;
+
+    // ---- audit
+    async fn audit_trail(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>>;
+}

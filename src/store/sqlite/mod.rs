@@ -1,0 +1,653 @@
+//! The SQLite store: the embedded default, one file under the data directory, WAL mode.
+//!
+//! Write transactions start with `BEGIN IMMEDIATE` so two writers queue on the busy timeout
+//! instead of failing on a lock upgrade. Claims are one `UPDATE … WHERE id IN (SELECT … LIMIT n)
+//! RETURNING` statement: SQLite has a single writer, so no row locking is needed. Audit rows are
+//! written in the same transaction as the change they describe.
+
+mod rows;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use prakat_adapters::{Department, MediaRef};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
+
+use super::*;
+use rows::*;
+
+/// The SQLite implementation of [`Store`].
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub(crate) fn from_ms(v: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(v).unwrap_or_default()
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the database file and apply migrations.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let opts = SqliteConnectOptions::new().filename(path).create_if_missing(true);
+        Self::connect(opts).await
+    }
+
+    /// Open from a `sqlite:` URL.
+    pub async fn open_url(url: &str) -> Result<Self> {
+        let opts = SqliteConnectOptions::from_str(url)?.create_if_missing(true);
+        Self::connect(opts).await
+    }
+
+    async fn connect(opts: SqliteConnectOptions) -> Result<Self> {
+        let opts = opts
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+
+    async fn write_tx(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+async fn audit(
+    tx: &mut Transaction<'_, Sqlite>,
+    at: DateTime<Utc>,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, role, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(ms(at))
+    .bind(&actor.name)
+    .bind(&actor.role)
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(detail.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn load_media(
+    conn: &mut sqlx::SqliteConnection,
+    hashes: &[String],
+) -> Result<Vec<MediaRef>> {
+    let mut out = Vec::with_capacity(hashes.len());
+    for h in hashes {
+        let row: MediaRow = sqlx::query_as("SELECT * FROM media WHERE sha256 = ?")
+            .bind(h)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("media {h}")))?;
+        out.push(row.into_media()?);
+    }
+    Ok(out)
+}
+
+async fn load_department(conn: &mut sqlx::SqliteConnection, code: &str) -> Result<Department> {
+    let row: DepartmentRow = sqlx::query_as("SELECT code, name_th, name_en FROM departments WHERE code = ?")
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("department {code}")))?;
+    Ok(row.into())
+}
+
+async fn load_announcement(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<AnnouncementRecord> {
+    let row: AnnouncementRow = sqlx::query_as("SELECT * FROM announcements WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("announcement {id}")))?;
+    let hashes: Vec<String> =
+        sqlx::query_scalar("SELECT sha256 FROM announcement_media WHERE announcement_id = ? ORDER BY position")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let media = load_media(conn, &hashes).await?;
+    let department = load_department(conn, &row.department).await?;
+    row.into_record(department, media)
+}
+
+/// Insert an announcement row, its media links and its composed deliveries. Returns `None` when
+/// the (rule, occurrence) pair already exists.
+async fn insert_announcement(
+    tx: &mut Transaction<'_, Sqlite>,
+    new: &NewAnnouncement,
+    rule_id: Option<i64>,
+    author: &Actor,
+    now: DateTime<Utc>,
+    compose: &ComposeFn<'_>,
+) -> Result<Option<(AnnouncementRecord, Vec<DeliveryRow>)>> {
+    let department = load_department(tx, &new.department).await?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO announcements (department, title, body, link, tags, author, source, state, publish_at, rule_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'approved', ?, ?, ?)
+         ON CONFLICT (rule_id, publish_at) DO NOTHING RETURNING id",
+    )
+    .bind(&new.department)
+    .bind(&new.title)
+    .bind(&new.body)
+    .bind(&new.link)
+    .bind(json(&new.tags))
+    .bind(&author.name)
+    .bind(&new.source)
+    .bind(ms(new.publish_at))
+    .bind(rule_id)
+    .bind(ms(now))
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(id) = id else { return Ok(None) };
+    for (pos, m) in new.media.iter().enumerate() {
+        sqlx::query("INSERT INTO announcement_media (announcement_id, position, sha256) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(pos as i64)
+            .bind(&m.sha256)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let record = AnnouncementRecord {
+        id,
+        department,
+        title: new.title.clone(),
+        body: new.body.clone(),
+        link: new.link.clone(),
+        tags: new.tags.clone(),
+        media: new.media.clone(),
+        author: author.name.clone(),
+        source: new.source.clone(),
+        state: "approved".into(),
+        publish_at: new.publish_at,
+        rule_id,
+        created_at: now,
+    };
+    let deliveries = compose(&record)?;
+    if deliveries.is_empty() {
+        return Err(StoreError::Invalid("an announcement needs at least one channel".into()));
+    }
+    let mut rows = Vec::with_capacity(deliveries.len());
+    for d in &deliveries {
+        let did: i64 = sqlx::query_scalar(
+            "INSERT INTO deliveries (announcement_id, channel, state, due_at, next_attempt_at, idempotency_key, payload, created_at, updated_at)
+             VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(id)
+        .bind(&d.channel)
+        .bind(ms(d.due_at))
+        .bind(ms(d.due_at))
+        .bind(&d.idempotency_key)
+        .bind(json(&d.payload))
+        .bind(ms(now))
+        .bind(ms(now))
+        .fetch_one(&mut **tx)
+        .await?;
+        audit(tx, now, author, "queued", "delivery", &did.to_string(), serde_json::json!({"channel": d.channel, "due_at": d.due_at})).await?;
+        rows.push(DeliveryRow {
+            id: did,
+            announcement_id: id,
+            department: record.department.code.clone(),
+            title: record.title.clone(),
+            channel: d.channel.clone(),
+            state: DeliveryState::Queued,
+            due_at: d.due_at,
+            next_attempt_at: d.due_at,
+            attempts: 0,
+            unsettled: false,
+            idempotency_key: d.idempotency_key.clone(),
+            remote_id: None,
+            remote_url: None,
+            request_id: None,
+            last_error: None,
+            last_error_class: None,
+            published_at: None,
+            payload: d.payload.clone(),
+        });
+    }
+    audit(
+        tx,
+        now,
+        author,
+        "created",
+        "announcement",
+        &id.to_string(),
+        serde_json::json!({"department": new.department, "source": new.source, "rule_id": rule_id,
+                           "channels": deliveries.iter().map(|d| d.channel.as_str()).collect::<Vec<_>>()}),
+    )
+    .await?;
+    Ok(Some((record, rows)))
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn add_department(&self, dept: &Department, actor: &Actor) -> Result<()> {
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "INSERT INTO departments (code, name_th, name_en, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(&dept.code)
+        .bind(&dept.name_th)
+        .bind(&dept.name_en)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict(format!("department {} already exists", dept.code)));
+        }
+        audit(&mut tx, now, actor, "created", "department", &dept.code, serde_json::to_value(dept).unwrap_or_default()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn departments(&self) -> Result<Vec<Department>> {
+        let rows: Vec<DepartmentRow> =
+            sqlx::query_as("SELECT code, name_th, name_en FROM departments WHERE active = 1 ORDER BY created_at, code")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn department(&self, code: &str) -> Result<Option<Department>> {
+        let row: Option<DepartmentRow> =
+            sqlx::query_as("SELECT code, name_th, name_en FROM departments WHERE code = ? AND active = 1")
+                .bind(code)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(Into::into))
+    }
+
+    async fn put_media(&self, m: &MediaRef) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO media (sha256, mime, kind, size, path, original_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(&m.sha256)
+        .bind(&m.mime)
+        .bind(media_kind_str(m.kind))
+        .bind(m.size as i64)
+        .bind(m.path.to_string_lossy().as_ref())
+        .bind(&m.original_name)
+        .bind(ms(Utc::now()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn create_announcement(
+        &self,
+        new: &NewAnnouncement,
+        compose: &ComposeFn<'_>,
+        actor: &Actor,
+    ) -> Result<(AnnouncementRecord, Vec<DeliveryRow>)> {
+        let mut tx = self.write_tx().await?;
+        let created = insert_announcement(&mut tx, new, None, actor, Utc::now(), compose)
+            .await?
+            .ok_or_else(|| StoreError::Conflict("announcement already exists".into()))?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn announcement(&self, id: i64) -> Result<AnnouncementRecord> {
+        let mut conn = self.pool.acquire().await?;
+        load_announcement(&mut conn, id).await
+    }
+
+    async fn create_rule(&self, rule: &NewRule, actor: &Actor) -> Result<RuleRecord> {
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        load_department(&mut tx, &rule.department).await?;
+        let hashes: Vec<&str> = rule.media.iter().map(|m| m.sha256.as_str()).collect();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO recurring_rules (department, title, body, link, media, channels, cron, next_fire_at, author, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&rule.department)
+        .bind(&rule.title)
+        .bind(&rule.body)
+        .bind(&rule.link)
+        .bind(json(&hashes))
+        .bind(json(&rule.channels))
+        .bind(&rule.cron)
+        .bind(ms(rule.next_fire_at))
+        .bind(&actor.name)
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        audit(&mut tx, now, actor, "created", "rule", &id.to_string(),
+              serde_json::json!({"cron": rule.cron, "next_fire_at": rule.next_fire_at, "channels": rule.channels})).await?;
+        tx.commit().await?;
+        Ok(RuleRecord {
+            id,
+            department: rule.department.clone(),
+            title: rule.title.clone(),
+            body: rule.body.clone(),
+            link: rule.link.clone(),
+            media: rule.media.clone(),
+            channels: rule.channels.clone(),
+            cron: rule.cron.clone(),
+            next_fire_at: rule.next_fire_at,
+            active: true,
+            author: actor.name.clone(),
+        })
+    }
+
+    async fn rules(&self) -> Result<Vec<RuleRecord>> {
+        let rows: Vec<RuleRow> = sqlx::query_as("SELECT * FROM recurring_rules ORDER BY id").fetch_all(&self.pool).await?;
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(r.into_record(&mut conn).await?);
+        }
+        Ok(out)
+    }
+
+    async fn due_rules(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<RuleRecord>> {
+        let rows: Vec<RuleRow> = sqlx::query_as(
+            "SELECT * FROM recurring_rules WHERE active = 1 AND next_fire_at <= ? ORDER BY next_fire_at, id LIMIT ?",
+        )
+        .bind(ms(now))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(r.into_record(&mut conn).await?);
+        }
+        Ok(out)
+    }
+
+    async fn fire_rule(
+        &self,
+        rule: &RuleRecord,
+        occurrence: DateTime<Utc>,
+        next_fire_at: DateTime<Utc>,
+        compose: &ComposeFn<'_>,
+    ) -> Result<Option<AnnouncementRecord>> {
+        let now = Utc::now();
+        let actor = Actor::daemon(&format!("rule:{}", rule.id));
+        let mut tx = self.write_tx().await?;
+        // Only the first firing of this occurrence moves the rule on.
+        let moved = sqlx::query("UPDATE recurring_rules SET next_fire_at = ? WHERE id = ? AND next_fire_at <= ? AND active = 1")
+            .bind(ms(next_fire_at))
+            .bind(rule.id)
+            .bind(ms(occurrence))
+            .execute(&mut *tx)
+            .await?;
+        if moved.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let new = NewAnnouncement {
+            department: rule.department.clone(),
+            title: rule.title.clone(),
+            body: rule.body.clone(),
+            link: rule.link.clone(),
+            tags: vec![],
+            media: rule.media.clone(),
+            source: "recurring".into(),
+            publish_at: occurrence,
+        };
+        let created = insert_announcement(&mut tx, &new, Some(rule.id), &actor, now, compose).await?;
+        audit(&mut tx, now, &actor, "fired", "rule", &rule.id.to_string(),
+              serde_json::json!({"occurrence": occurrence, "next_fire_at": next_fire_at,
+                                 "announcement_id": created.as_ref().map(|c| c.0.id)})).await?;
+        tx.commit().await?;
+        Ok(created.map(|c| c.0))
+    }
+
+    async fn skip_rule_occurrence(
+        &self,
+        rule_id: i64,
+        occurrence: DateTime<Utc>,
+        next_fire_at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<()> {
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE recurring_rules SET next_fire_at = ? WHERE id = ?")
+            .bind(ms(next_fire_at))
+            .bind(rule_id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, now, &Actor::daemon(&format!("rule:{rule_id}")), "skipped", "rule", &rule_id.to_string(),
+              serde_json::json!({"occurrence": occurrence, "next_fire_at": next_fire_at, "reason": reason})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        owner: &str,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<ClaimedDelivery>> {
+        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
+        let mut tx = self.write_tx().await?;
+        let rows: Vec<ClaimRow> = sqlx::query_as(include_str!("claim.sql"))
+            .bind(owner)
+            .bind(ms(until))
+            .bind(ms(now))
+            .bind(limit as i64)
+            .fetch_all(&mut *tx)
+            .await?;
+        if rows.is_empty() {
+            return Ok(vec![]);
+        }
+        let actor = format!("dispatcher:{owner}");
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO audit_log (at, actor, role, action, entity, entity_id, detail) ");
+        qb.push_values(&rows, |mut b, r| {
+            b.push_bind(ms(now))
+                .push_bind(&actor)
+                .push_bind(None::<String>)
+                .push_bind("claimed")
+                .push_bind("delivery")
+                .push_bind(r.id.to_string())
+                .push_bind(format!(r#"{{"attempt":{},"unsettled":{}}}"#, r.attempts, r.unsettled != 0));
+        });
+        qb.build().execute(&mut *tx).await?;
+        tx.commit().await?;
+        rows.into_iter().map(ClaimRow::into_claimed).collect()
+    }
+
+    async fn settle(&self, owner: &str, now: DateTime<Utc>, settlements: &[Settlement]) -> Result<usize> {
+        let actor = Actor::daemon(&format!("dispatcher:{owner}"));
+        let mut tx = self.write_tx().await?;
+        let mut settled = 0;
+        for s in settlements {
+            let (action, detail, q) = match &s.outcome {
+                Outcome::Published(r) => (
+                    "published",
+                    serde_json::json!({"remote_id": r.remote_id, "url": r.url, "request_id": r.request_id, "deduplicated": r.deduplicated}),
+                    sqlx::query(
+                        "UPDATE deliveries SET state = 'published', remote_id = ?, remote_url = ?, request_id = ?,
+                         published_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+                         WHERE id = ? AND state = 'in_flight' AND lease_owner = ?",
+                    )
+                    .bind(r.remote_id.clone())
+                    .bind(r.url.clone())
+                    .bind(r.request_id.clone())
+                    .bind(ms(now))
+                    .bind(ms(now)),
+                ),
+                Outcome::Retry { at, error, class, count_attempt, unsettled } => (
+                    "retry",
+                    serde_json::json!({"error": error, "class": class, "next_attempt_at": at}),
+                    sqlx::query(
+                        "UPDATE deliveries SET state = 'queued', next_attempt_at = ?, last_error = ?, last_error_class = ?,
+                         attempts = attempts - ?, unsettled = MAX(unsettled, ?), lease_owner = NULL, lease_expires_at = NULL,
+                         updated_at = ? WHERE id = ? AND state = 'in_flight' AND lease_owner = ?",
+                    )
+                    .bind(ms(*at))
+                    .bind(error.clone())
+                    .bind(class.clone())
+                    .bind(i64::from(!*count_attempt))
+                    .bind(i64::from(*unsettled))
+                    .bind(ms(now)),
+                ),
+                Outcome::NeedsAttention { error, class } | Outcome::Failed { error, class } => {
+                    let state = if matches!(s.outcome, Outcome::Failed { .. }) { "failed" } else { "needs_attention" };
+                    (
+                        state,
+                        serde_json::json!({"error": error, "class": class}),
+                        sqlx::query(
+                            "UPDATE deliveries SET state = ?, last_error = ?, last_error_class = ?, lease_owner = NULL,
+                             lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight' AND lease_owner = ?",
+                        )
+                        .bind(state)
+                        .bind(error.clone())
+                        .bind(class.clone())
+                        .bind(ms(now)),
+                    )
+                }
+            };
+            let done = q.bind(s.delivery_id).bind(owner).execute(&mut *tx).await?;
+            if done.rows_affected() == 1 {
+                settled += 1;
+                audit(&mut tx, now, &actor, action, "delivery", &s.delivery_id.to_string(), detail).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(settled)
+    }
+
+    async fn release_orphaned_leases(&self, now: DateTime<Utc>, actor: &Actor) -> Result<u64> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query("UPDATE deliveries SET lease_expires_at = ? WHERE state = 'in_flight' AND lease_expires_at > ?")
+            .bind(ms(now))
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?;
+        let n = done.rows_affected();
+        if n > 0 {
+            audit(&mut tx, now, actor, "released_leases", "delivery", "*", serde_json::json!({"count": n})).await?;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn next_wake_at(&self) -> Result<Option<DateTime<Utc>>> {
+        let t: Option<i64> = sqlx::query_scalar(include_str!("next_wake.sql")).fetch_one(&self.pool).await?;
+        Ok(t.map(from_ms))
+    }
+
+    async fn deliveries(&self, f: &DeliveryFilter) -> Result<Vec<DeliveryRow>> {
+        let rows: Vec<DeliveryDbRow> = sqlx::query_as(include_str!("list.sql"))
+            .bind(f.state.map(|s| s.as_str()))
+            .bind(f.channel.as_deref())
+            .bind(f.announcement_id)
+            .bind(None::<i64>)
+            .bind(f.limit.map(|l| l as i64).unwrap_or(-1))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(DeliveryDbRow::into_row).collect()
+    }
+
+    async fn delivery(&self, id: i64) -> Result<DeliveryRow> {
+        let row: Option<DeliveryDbRow> = sqlx::query_as(include_str!("list.sql"))
+            .bind(None::<&str>)
+            .bind(None::<&str>)
+            .bind(None::<i64>)
+            .bind(id)
+            .bind(1i64)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.ok_or_else(|| StoreError::NotFound(format!("delivery {id}")))?.into_row()
+    }
+
+    async fn cancel_delivery(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<DeliveryRow> {
+        self.transition(id, now, actor, "cancelled", &["queued", "needs_attention", "failed"], "cancelled").await
+    }
+
+    async fn retry_delivery(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<DeliveryRow> {
+        self.transition(id, now, actor, "queued", &["needs_attention", "failed", "cancelled"], "retry_requested").await
+    }
+
+    async fn delivery_counts(&self) -> Result<Vec<DeliveryCount>> {
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT channel, state, COUNT(*) FROM deliveries GROUP BY channel, state ORDER BY channel, state")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(channel, state, count)| {
+                Ok(DeliveryCount {
+                    channel,
+                    state: DeliveryState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("delivery state {state}")))?,
+                    count: count as u64,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit_trail(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {
+        let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT at, actor, role, action, detail FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id",
+        )
+        .bind(entity)
+        .bind(entity_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+}
+
+impl SqliteStore {
+    /// Move a delivery a person acted on from one of `from` to `to`, or say why not.
+    async fn transition(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        to: &str,
+        from: &[&str],
+        action: &str,
+    ) -> Result<DeliveryRow> {
+        let mut tx = self.write_tx().await?;
+        let state: Option<String> = sqlx::query_scalar("SELECT state FROM deliveries WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let state = state.ok_or_else(|| StoreError::NotFound(format!("delivery {id}")))?;
+        if !from.contains(&state.as_str()) {
+            return Err(StoreError::Conflict(format!(
+                "delivery {id} is {state}; only a delivery that is {} can be {}",
+                from.join(", "),
+                if to == "queued" { "retried" } else { "cancelled" }
+            )));
+        }
+        sqlx::query("UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?")
+            .bind(to)
+            .bind(ms(now))
+            .bind(ms(now))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, now, actor, action, "delivery", &id.to_string(), serde_json::json!({"from": state})).await?;
+        tx.commit().await?;
+        self.delivery(id).await
+    }
+}

@@ -1,0 +1,226 @@
+//! Row shapes as SQLite returns them, and their conversion into domain types.
+
+use std::path::PathBuf;
+
+use prakat_adapters::{Department, MediaKind, MediaRef, Payload};
+
+use super::{from_ms, load_media};
+use crate::store::*;
+
+pub(super) fn media_kind_str(k: MediaKind) -> &'static str {
+    match k {
+        MediaKind::Image => "image",
+        MediaKind::Video => "video",
+    }
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct DepartmentRow {
+    code: String,
+    name_th: String,
+    name_en: String,
+}
+
+impl From<DepartmentRow> for Department {
+    fn from(r: DepartmentRow) -> Self {
+        Department { code: r.code, name_th: r.name_th, name_en: r.name_en }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct MediaRow {
+    sha256: String,
+    mime: String,
+    kind: String,
+    size: i64,
+    path: String,
+    original_name: String,
+}
+
+impl MediaRow {
+    pub(super) fn into_media(self) -> Result<MediaRef> {
+        let kind = match self.kind.as_str() {
+            "image" => MediaKind::Image,
+            "video" => MediaKind::Video,
+            other => return Err(StoreError::Corrupt(format!("media kind {other}"))),
+        };
+        Ok(MediaRef {
+            sha256: self.sha256,
+            mime: self.mime,
+            kind,
+            size: self.size as u64,
+            path: PathBuf::from(self.path),
+            original_name: self.original_name,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AnnouncementRow {
+    id: i64,
+    pub(super) department: String,
+    title: String,
+    body: String,
+    link: Option<String>,
+    tags: String,
+    author: String,
+    source: String,
+    state: String,
+    publish_at: i64,
+    rule_id: Option<i64>,
+    created_at: i64,
+}
+
+impl AnnouncementRow {
+    pub(super) fn into_record(self, department: Department, media: Vec<MediaRef>) -> Result<AnnouncementRecord> {
+        Ok(AnnouncementRecord {
+            id: self.id,
+            department,
+            title: self.title,
+            body: self.body,
+            link: self.link,
+            tags: parse_json("announcement tags", &self.tags)?,
+            media,
+            author: self.author,
+            source: self.source,
+            state: self.state,
+            publish_at: from_ms(self.publish_at),
+            rule_id: self.rule_id,
+            created_at: from_ms(self.created_at),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct RuleRow {
+    id: i64,
+    department: String,
+    title: String,
+    body: String,
+    link: Option<String>,
+    media: String,
+    channels: String,
+    cron: String,
+    next_fire_at: i64,
+    active: i64,
+    author: String,
+}
+
+impl RuleRow {
+    pub(super) async fn into_record(self, conn: &mut sqlx::SqliteConnection) -> Result<RuleRecord> {
+        let hashes: Vec<String> = parse_json("rule media", &self.media)?;
+        Ok(RuleRecord {
+            id: self.id,
+            department: self.department,
+            title: self.title,
+            body: self.body,
+            link: self.link,
+            media: load_media(conn, &hashes).await?,
+            channels: parse_json("rule channels", &self.channels)?,
+            cron: self.cron,
+            next_fire_at: from_ms(self.next_fire_at),
+            active: self.active != 0,
+            author: self.author,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ClaimRow {
+    pub(super) id: i64,
+    announcement_id: i64,
+    channel: String,
+    payload: String,
+    idempotency_key: String,
+    pub(super) attempts: i64,
+    pub(super) unsettled: i64,
+    due_at: i64,
+}
+
+impl ClaimRow {
+    pub(super) fn into_claimed(self) -> Result<ClaimedDelivery> {
+        Ok(ClaimedDelivery {
+            id: self.id,
+            announcement_id: self.announcement_id,
+            payload: parse_json::<Payload>("delivery payload", &self.payload)?,
+            channel: self.channel,
+            idempotency_key: self.idempotency_key,
+            attempt: self.attempts.max(0) as u32,
+            unsettled: self.unsettled != 0,
+            due_at: from_ms(self.due_at),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct DeliveryDbRow {
+    id: i64,
+    announcement_id: i64,
+    department: String,
+    title: String,
+    channel: String,
+    state: String,
+    due_at: i64,
+    next_attempt_at: i64,
+    attempts: i64,
+    unsettled: i64,
+    idempotency_key: String,
+    remote_id: Option<String>,
+    remote_url: Option<String>,
+    request_id: Option<String>,
+    last_error: Option<String>,
+    last_error_class: Option<String>,
+    published_at: Option<i64>,
+    payload: String,
+}
+
+impl DeliveryDbRow {
+    pub(super) fn into_row(self) -> Result<DeliveryRow> {
+        Ok(DeliveryRow {
+            id: self.id,
+            announcement_id: self.announcement_id,
+            department: self.department,
+            title: self.title,
+            channel: self.channel,
+            state: DeliveryState::parse(&self.state)
+                .ok_or_else(|| StoreError::Corrupt(format!("delivery state {}", self.state)))?,
+            due_at: from_ms(self.due_at),
+            next_attempt_at: from_ms(self.next_attempt_at),
+            attempts: self.attempts.max(0) as u32,
+            unsettled: self.unsettled != 0,
+            idempotency_key: self.idempotency_key,
+            remote_id: self.remote_id,
+            remote_url: self.remote_url,
+            request_id: self.request_id,
+            last_error: self.last_error,
+            last_error_class: self.last_error_class,
+            published_at: self.published_at.map(from_ms),
+            payload: parse_json("delivery payload", &self.payload)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AuditRow {
+    at: i64,
+    actor: String,
+    role: Option<String>,
+    action: String,
+    detail: String,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> Self {
+        AuditEntry {
+            at: from_ms(r.at),
+            actor: r.actor,
+            role: r.role,
+            action: r.action,
+            detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::String(r.detail)),
+        }
+    }
+}

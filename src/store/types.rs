@@ -1,0 +1,220 @@
+//! The store's domain types: what goes in and what comes out.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use prakat_adapters::{Department, MediaRef, Payload};
+use serde::Serialize;
+
+/// Who did something: a person through an intake (`cli:somchai`, `web:pr1`) or the daemon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub name: String,
+    /// The person's role when they acted; `None` for the daemon itself.
+    pub role: Option<String>,
+}
+
+impl Actor {
+    pub fn person(source: &str, name: &str, role: &str) -> Self {
+        Actor { name: format!("{source}:{name}"), role: Some(role.to_owned()) }
+    }
+    pub fn daemon(part: &str) -> Self {
+        Actor { name: part.to_owned(), role: None }
+    }
+}
+
+/// The state of a delivery. See the README for how one moves between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    Queued,
+    InFlight,
+    Published,
+    Failed,
+    NeedsAttention,
+    Cancelled,
+}
+
+impl DeliveryState {
+    pub const ALL: [DeliveryState; 6] = [
+        DeliveryState::Queued,
+        DeliveryState::InFlight,
+        DeliveryState::Published,
+        DeliveryState::Failed,
+        DeliveryState::NeedsAttention,
+        DeliveryState::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Queued => "queued",
+            DeliveryState::InFlight => "in_flight",
+            DeliveryState::Published => "published",
+            DeliveryState::Failed => "failed",
+            DeliveryState::NeedsAttention => "needs_attention",
+            DeliveryState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+impl fmt::Display for DeliveryState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A new announcement as an intake submits it.
+#[derive(Debug, Clone)]
+pub struct NewAnnouncement {
+    pub department: String,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub tags: Vec<String>,
+    pub media: Vec<MediaRef>,
+    /// cli, web, api, telegram, recurring
+    pub source: String,
+    pub publish_at: DateTime<Utc>,
+}
+
+/// A stored announcement.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnouncementRecord {
+    pub id: i64,
+    pub department: Department,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub tags: Vec<String>,
+    pub media: Vec<MediaRef>,
+    pub author: String,
+    pub source: String,
+    pub state: String,
+    pub publish_at: DateTime<Utc>,
+    pub rule_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One delivery to create with an announcement.
+#[derive(Debug, Clone)]
+pub struct NewDelivery {
+    pub channel: String,
+    pub payload: Payload,
+    pub due_at: DateTime<Utc>,
+    pub idempotency_key: String,
+}
+
+/// A delivery as the dispatcher claimed it.
+#[derive(Debug, Clone)]
+pub struct ClaimedDelivery {
+    pub id: i64,
+    pub announcement_id: i64,
+    pub channel: String,
+    pub payload: Payload,
+    pub idempotency_key: String,
+    /// The attempt this claim makes, 1 for the first.
+    pub attempt: u32,
+    /// A previous attempt may have reached the platform without being settled.
+    pub unsettled: bool,
+    pub due_at: DateTime<Utc>,
+}
+
+/// How an attempt ended, as the dispatcher decided from the channel's answer.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Published(prakat_adapters::Receipt),
+    /// Try again at `at`. `count_attempt` is false for waits the platform asked for (rate
+    /// limits, quota), which are not the delivery's fault. `unsettled` marks an ambiguous outcome.
+    Retry { at: DateTime<Utc>, error: String, class: String, count_attempt: bool, unsettled: bool },
+    /// A person must act (token, permission, content refused, unsettled without reconcile).
+    NeedsAttention { error: String, class: String },
+    /// Attempts are used up.
+    Failed { error: String, class: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Settlement {
+    pub delivery_id: i64,
+    pub outcome: Outcome,
+}
+
+/// A delivery as people see it in the queue.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub announcement_id: i64,
+    pub department: String,
+    pub title: String,
+    pub channel: String,
+    pub state: DeliveryState,
+    pub due_at: DateTime<Utc>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub attempts: u32,
+    pub unsettled: bool,
+    pub idempotency_key: String,
+    pub remote_id: Option<String>,
+    pub remote_url: Option<String>,
+    pub request_id: Option<String>,
+    pub last_error: Option<String>,
+    pub last_error_class: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub payload: Payload,
+}
+
+/// Which deliveries to list.
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryFilter {
+    pub state: Option<DeliveryState>,
+    pub channel: Option<String>,
+    pub announcement_id: Option<i64>,
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeliveryCount {
+    pub channel: String,
+    pub state: DeliveryState,
+    pub count: u64,
+}
+
+/// A standing notice posted again on a schedule.
+#[derive(Debug, Clone)]
+pub struct NewRule {
+    pub department: String,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub media: Vec<MediaRef>,
+    pub channels: Vec<String>,
+    /// Six or seven fields (seconds first), evaluated in Asia/Bangkok.
+    pub cron: String,
+    pub next_fire_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleRecord {
+    pub id: i64,
+    pub department: String,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub media: Vec<MediaRef>,
+    pub channels: Vec<String>,
+    pub cron: String,
+    pub next_fire_at: DateTime<Utc>,
+    pub active: bool,
+    pub author: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub role: Option<String>,
+    pub action: String,
+    pub detail: serde_json::Value,
+}
