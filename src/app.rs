@@ -33,13 +33,22 @@ pub fn default_departments() -> Vec<Department> {
 }
 
 impl App {
-    pub async fn open(settings: Settings) -> anyhow::Result<App> {
+    pub async fn open(mut settings: Settings) -> anyhow::Result<App> {
         std::fs::create_dir_all(&settings.storage.data_dir).map_err(|e| {
-            anyhow::anyhow!("cannot create the data directory {}: {e}", settings.storage.data_dir.display())
+            anyhow::anyhow!(
+                "cannot create the data directory {}: {e}",
+                settings.storage.data_dir.display()
+            )
         })?;
+        // Absolute from here on: paths are stored with media and written into receipts.
+        if let Ok(abs) = std::fs::canonicalize(&settings.storage.data_dir) {
+            settings.storage.data_dir = abs;
+        }
         let url = settings.database_url();
         if !url.starts_with("sqlite:") {
-            anyhow::bail!("storage.database_url {url:?}: only sqlite:// databases are supported in this version");
+            anyhow::bail!(
+                "storage.database_url {url:?}: only sqlite:// databases are supported in this version"
+            );
         }
         let store = Arc::new(SqliteStore::open_url(&url).await?);
         if store.departments().await?.is_empty() {
@@ -54,10 +63,23 @@ impl App {
         let registry = Arc::new(Registry::from_settings(&settings)?);
         let composer = Arc::new(Composer::new(
             settings.templates.dir.clone(),
-            StationInfo { name_th: settings.station.name_th.clone(), name_en: settings.station.name_en.clone() },
-            settings.channels.website.enabled.then(|| website_base_url(&settings)),
+            StationInfo {
+                name_th: settings.station.name_th.clone(),
+                name_en: settings.station.name_en.clone(),
+            },
+            settings
+                .channels
+                .website
+                .enabled
+                .then(|| website_base_url(&settings)),
         ));
         let media = MediaStore::new(settings.media_dir(), settings.media.clone());
-        Ok(App { settings, store, registry, composer, media })
+        Ok(App {
+            settings,
+            store,
+            registry,
+            composer,
+            media,
+        })
     }
 }

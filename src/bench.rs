@@ -10,8 +10,8 @@ use async_trait::async_trait;
 use chrono::Utc;
 use clap::{Args, Subcommand};
 use prakat_adapters::{
-    Channel, Department, Draft, Health, Idempotency, LengthUnit, Limits, Payload, PublishContext, PublishError,
-    Receipt, Rejection,
+    Channel, Department, Draft, Health, Idempotency, LengthUnit, Limits, Payload, PublishContext,
+    PublishError, Receipt, Rejection,
 };
 use tokio::sync::{Notify, watch};
 
@@ -65,13 +65,27 @@ impl Channel for Noop {
     fn prepare(&self, draft: &Draft) -> Result<Payload, Rejection> {
         Ok(Payload::from_draft("noop", draft))
     }
-    async fn publish(&self, payload: &Payload, ctx: &PublishContext) -> Result<Receipt, PublishError> {
-        let late = (self.clock.now() - payload.published_at).num_microseconds().unwrap_or(0);
+    async fn publish(
+        &self,
+        payload: &Payload,
+        ctx: &PublishContext,
+    ) -> Result<Receipt, PublishError> {
+        let late = (self.clock.now() - payload.published_at)
+            .num_microseconds()
+            .unwrap_or(0);
         self.lateness_us.lock().expect("not poisoned").push(late);
-        Ok(Receipt { remote_id: Some(ctx.idempotency_key.clone()), ..Receipt::default() })
+        Ok(Receipt {
+            remote_id: Some(ctx.idempotency_key.clone()),
+            ..Receipt::default()
+        })
     }
     async fn healthcheck(&self) -> Result<Health, PublishError> {
-        Ok(Health { summary: "noop".into(), token_expires_at: None, missing_permissions: vec![], quota: None })
+        Ok(Health {
+            summary: "noop".into(),
+            token_expires_at: None,
+            missing_permissions: vec![],
+            quota: None,
+        })
     }
     fn idempotency(&self) -> Idempotency {
         Idempotency::Native
@@ -95,7 +109,11 @@ fn percentile(sorted: &[i64], p: f64) -> f64 {
 async fn dispatch(b: DispatchBench) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let store = Arc::new(SqliteStore::open(&dir.path().join("bench.db")).await?);
-    let dept = Department { code: "bench".into(), name_th: "ทดสอบ".into(), name_en: "Bench".into() };
+    let dept = Department {
+        code: "bench".into(),
+        name_th: "ทดสอบ".into(),
+        name_en: "Bench".into(),
+    };
     store.add_department(&dept, &Actor::daemon("bench")).await?;
     let clock: Arc<dyn Clock> = TokioClock::system();
     let noop = Arc::new(Noop {
@@ -117,22 +135,36 @@ async fn dispatch(b: DispatchBench) -> anyhow::Result<()> {
         "noop" => registry.insert("bench", noop.clone(), b.concurrency),
         "outbox" => registry.insert(
             "bench",
-            Arc::new(prakat_adapters::outbox::Outbox::new(dir.path().join("outbox"))),
+            Arc::new(prakat_adapters::outbox::Outbox::new(
+                dir.path().join("outbox"),
+            )),
             b.concurrency,
         ),
         other => anyhow::bail!("--channel must be noop or outbox, not {other:?}"),
     }
     let registry = Arc::new(registry);
-    let composer = Arc::new(Composer::new(None, StationInfo { name_th: "สภ.".into(), name_en: "Station".into() }, None));
+    let composer = Arc::new(Composer::new(
+        None,
+        StationInfo {
+            name_th: "สภ.".into(),
+            name_en: "Station".into(),
+        },
+        None,
+    ));
 
     eprintln!("queueing {} deliveries…", b.deliveries);
     let setup = Instant::now();
     // Everything falls due a moment after setup, so queueing time is not measured.
     let per_ms = 4.0 / 1000.0; // rough cost of queueing one, in ms
-    let due0 = Utc::now() + chrono::Duration::milliseconds(1500 + (b.deliveries as f64 * per_ms * 1000.0) as i64);
+    let due0 = Utc::now()
+        + chrono::Duration::milliseconds(1500 + (b.deliveries as f64 * per_ms * 1000.0) as i64);
     let channels = vec!["bench".to_owned()];
     for i in 0..b.deliveries {
-        let offset = if b.deliveries > 1 { b.spread_ms as i64 * i as i64 / (b.deliveries as i64 - 1) } else { 0 };
+        let offset = if b.deliveries > 1 {
+            b.spread_ms as i64 * i as i64 / (b.deliveries as i64 - 1)
+        } else {
+            0
+        };
         let due = due0 + chrono::Duration::milliseconds(offset);
         let new = NewAnnouncement {
             department: "bench".into(),
@@ -144,8 +176,12 @@ async fn dispatch(b: DispatchBench) -> anyhow::Result<()> {
             source: "bench".into(),
             publish_at: due,
         };
-        let compose = |a: &crate::store::AnnouncementRecord| composer.deliveries(&registry, &channels, a, due);
-        store.create_announcement(&new, &compose, &Actor::daemon("bench")).await?;
+        let compose = |a: &crate::store::AnnouncementRecord| {
+            composer.deliveries(&registry, &channels, a, due)
+        };
+        store
+            .create_announcement(&new, &compose, &Actor::daemon("bench"))
+            .await?;
         if (i + 1) % 1000 == 0 {
             eprint!("\r  queued {}/{}", i + 1, b.deliveries);
         }
@@ -179,7 +215,11 @@ async fn dispatch(b: DispatchBench) -> anyhow::Result<()> {
     let target = b.deliveries as u64;
     loop {
         let counts = store.delivery_counts().await?;
-        let published: u64 = counts.iter().filter(|c| c.state == DeliveryState::Published).map(|c| c.count).sum();
+        let published: u64 = counts
+            .iter()
+            .filter(|c| c.state == DeliveryState::Published)
+            .map(|c| c.count)
+            .sum();
         if published >= target {
             break;
         }
@@ -195,8 +235,14 @@ async fn dispatch(b: DispatchBench) -> anyhow::Result<()> {
     println!("deliveries:           {}", b.deliveries);
     println!("channel:              {}", b.channel);
     println!("due spread:           {} ms", b.spread_ms);
-    println!("all published after:  {:.3} s (from the first due time)", elapsed.as_secs_f64());
-    println!("throughput:           {:.0} deliveries/s", b.deliveries as f64 / elapsed.as_secs_f64());
+    println!(
+        "all published after:  {:.3} s (from the first due time)",
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "throughput:           {:.0} deliveries/s",
+        b.deliveries as f64 / elapsed.as_secs_f64()
+    );
     if b.channel == "noop" {
         let mut l = noop.lateness_us.lock().expect("not poisoned").clone();
         l.sort_unstable();

@@ -27,8 +27,19 @@ impl Registry {
         Registry::default()
     }
 
-    pub fn insert(&mut self, name: impl Into<String>, channel: Arc<dyn Channel>, concurrency: usize) {
-        self.channels.insert(name.into(), Entry { channel, concurrency: concurrency.max(1) });
+    pub fn insert(
+        &mut self,
+        name: impl Into<String>,
+        channel: Arc<dyn Channel>,
+        concurrency: usize,
+    ) {
+        self.channels.insert(
+            name.into(),
+            Entry {
+                channel,
+                concurrency: concurrency.max(1),
+            },
+        );
     }
 
     pub fn get(&self, name: &str) -> Option<&Arc<dyn Channel>> {
@@ -48,16 +59,30 @@ impl Registry {
         let mut r = Registry::new();
         let c = &s.channels;
         if c.website.enabled {
-            let mut ws =
-                WebsiteSettings::new(s.site_dir(), website_base_url(s), &s.station.name_th, &s.station.name_en);
+            let mut ws = WebsiteSettings::new(
+                s.site_dir(),
+                website_base_url(s),
+                &s.station.name_th,
+                &s.station.name_en,
+            );
             ws.templates_dir = s.templates.dir.as_ref().map(|d| d.join("website"));
             ws.feed_items = c.website.feed_items;
             ws.digits = c.website.digits;
-            let site = Website::open(ws).map_err(|e| anyhow::anyhow!("cannot open the website in {}: {e}", s.site_dir().display()))?;
-            r.insert("website", Arc::new(site), c.website.concurrency.unwrap_or(s.dispatch.concurrency));
+            let site = Website::open(ws).map_err(|e| {
+                anyhow::anyhow!("cannot open the website in {}: {e}", s.site_dir().display())
+            })?;
+            r.insert(
+                "website",
+                Arc::new(site),
+                c.website.concurrency.unwrap_or(s.dispatch.concurrency),
+            );
         }
         if c.outbox.enabled {
-            r.insert("outbox", Arc::new(Outbox::new(s.outbox_dir())), c.outbox.concurrency.unwrap_or(s.dispatch.concurrency));
+            r.insert(
+                "outbox",
+                Arc::new(Outbox::new(s.outbox_dir())),
+                c.outbox.concurrency.unwrap_or(s.dispatch.concurrency),
+            );
         }
         Ok(r)
     }

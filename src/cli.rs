@@ -13,10 +13,16 @@ use prakat_adapters::thai::{self, Digits};
 use crate::app::App;
 use crate::schedule::Recurrence;
 use crate::settings::{Lang, Settings};
-use crate::store::{Actor, DeliveryFilter, DeliveryState, NewAnnouncement, NewRule, Store, StoreError};
+use crate::store::{
+    Actor, DeliveryFilter, DeliveryState, NewAnnouncement, NewRule, Store, StoreError,
+};
 
 #[derive(Parser, Debug)]
-#[command(name = "prakat", version, about = "Publish a police station's announcements to every channel, on time, exactly once")]
+#[command(
+    name = "prakat",
+    version,
+    about = "Publish a police station's announcements to every channel, on time, exactly once"
+)]
 pub struct Cli {
     /// Settings file (TOML). Without one, built-in defaults: data in ./prakat-data, HTTP on 127.0.0.1:8080.
     #[arg(long, global = true, env = "PRAKAT_CONFIG")]
@@ -60,7 +66,11 @@ pub struct PostArgs {
     #[arg(long)]
     pub title: Option<String>,
     /// The text.
-    #[arg(long, conflicts_with = "text_file", required_unless_present = "text_file")]
+    #[arg(
+        long,
+        conflicts_with = "text_file",
+        required_unless_present = "text_file"
+    )]
     pub text: Option<String>,
     /// A UTF-8 file holding the text.
     #[arg(long)]
@@ -147,7 +157,11 @@ pub struct CliError {
 
 impl CliError {
     pub fn new(code: i32, en: impl Into<String>, th: impl Into<String>) -> Self {
-        CliError { en: en.into(), th: th.into(), code }
+        CliError {
+            en: en.into(),
+            th: th.into(),
+            code,
+        }
     }
     pub fn input(en: impl Into<String>, th: impl Into<String>) -> Self {
         Self::new(2, en, th)
@@ -178,7 +192,9 @@ impl From<StoreError> for CliError {
 
 fn store_error(e: &StoreError) -> CliError {
     match e {
-        StoreError::NotFound(what) => CliError::new(4, format!("{what} not found"), format!("ไม่พบ {what}")),
+        StoreError::NotFound(what) => {
+            CliError::new(4, format!("{what} not found"), format!("ไม่พบ {what}"))
+        }
         StoreError::Conflict(m) => CliError::new(5, m.clone(), m.clone()),
         StoreError::Invalid(m) => CliError::input(m.clone(), m.clone()),
         StoreError::Compose(c) => CliError::input(c.to_string(), c.th()),
@@ -208,8 +224,19 @@ pub fn parse_at(s: &str) -> Result<DateTime<Utc>, CliError> {
 
 /// A title from the first line of the text, cut at a space near 120 characters.
 fn title_from(text: &str) -> String {
-    let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
-    let fitted = thai::fit_text(first, &thai::FitOptions { max: 120, unit: prakat_adapters::LengthUnit::Chars, link: None });
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    let fitted = thai::fit_text(
+        first,
+        &thai::FitOptions {
+            max: 120,
+            unit: prakat_adapters::LengthUnit::Chars,
+            link: None,
+        },
+    );
     fitted.text
 }
 
@@ -230,24 +257,50 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
     let app = App::open(settings).await?;
     let now = Utc::now();
     if app.store.department(&a.department).await?.is_none() {
-        let known: Vec<String> = app.store.departments().await?.into_iter().map(|d| d.code).collect();
+        let known: Vec<String> = app
+            .store
+            .departments()
+            .await?
+            .into_iter()
+            .map(|d| d.code)
+            .collect();
         return Err(CliError::input(
-            format!("unknown department {:?}; known: {}", a.department, known.join(", ")),
+            format!(
+                "unknown department {:?}; known: {}",
+                a.department,
+                known.join(", ")
+            ),
             format!("ไม่มีหน่วยงาน {:?} (ที่มี: {})", a.department, known.join(", ")),
         ));
     }
-    let channels = if a.channels.is_empty() { app.settings.post.default_channels.clone() } else { a.channels.clone() };
+    let channels = if a.channels.is_empty() {
+        app.settings.post.default_channels.clone()
+    } else {
+        a.channels.clone()
+    };
     for c in &channels {
         if app.registry.get(c).is_none() {
             return Err(CliError::input(
-                format!("channel {c:?} is not enabled; enabled: {}", app.registry.names().join(", ")),
-                format!("ไม่ได้เปิดใช้ช่องทาง {c:?} (ที่เปิดใช้: {})", app.registry.names().join(", ")),
+                format!(
+                    "channel {c:?} is not enabled; enabled: {}",
+                    app.registry.names().join(", ")
+                ),
+                format!(
+                    "ไม่ได้เปิดใช้ช่องทาง {c:?} (ที่เปิดใช้: {})",
+                    app.registry.names().join(", ")
+                ),
             ));
         }
     }
     let recurrence = match &a.recur {
         Some(expr) => Some(Recurrence::parse(expr).map_err(|e| {
-            CliError::input(e.to_string(), format!("นิพจน์ cron {:?} ไม่ถูกต้อง: {} (ตัวอย่าง \"0 0 9 * * Mon\" = ทุกวันจันทร์ 09:00)", e.expr, e.message))
+            CliError::input(
+                e.to_string(),
+                format!(
+                    "นิพจน์ cron {:?} ไม่ถูกต้อง: {} (ตัวอย่าง \"0 0 9 * * Mon\" = ทุกวันจันทร์ 09:00)",
+                    e.expr, e.message
+                ),
+            )
         })?),
         None => None,
     };
@@ -256,51 +309,95 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
             let at = parse_at(s)?;
             if at < now - chrono::Duration::minutes(1) {
                 return Err(CliError::input(
-                    format!("--at {s} is in the past (Bangkok time now: {}); use --now to publish at once", now.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")),
-                    format!("--at {s} เป็นเวลาที่ผ่านมาแล้ว (ขณะนี้ {}) ใช้ --now เพื่อเผยแพร่ทันที", thai::dates::gov_datetime(now, Digits::Arabic)),
+                    format!(
+                        "--at {s} is in the past (Bangkok time now: {}); use --now to publish at once",
+                        now.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
+                    ),
+                    format!(
+                        "--at {s} เป็นเวลาที่ผ่านมาแล้ว (ขณะนี้ {}) ใช้ --now เพื่อเผยแพร่ทันที",
+                        thai::dates::gov_datetime(now, Digits::Arabic)
+                    ),
                 ));
             }
             at.max(now)
         }
         None => now,
     };
-    // Check media before anything is written.
+    // Every check happens before anything is written: media type and size, then a dry
+    // composition for every channel (text too long, video needed, …) with the files as they are.
+    let mut probe_media = Vec::with_capacity(a.media.len());
     for m in &a.media {
-        app.media.check(m).map_err(|e| CliError::input(e.to_string(), e.th()))?;
+        let (mime, kind, size) = app
+            .media
+            .check(m)
+            .map_err(|e| CliError::input(e.to_string(), e.th()))?;
+        probe_media.push(prakat_adapters::MediaRef {
+            // Not hashed yet (that happens when the file is stored); channels check only the
+            // type, size and count.
+            sha256: "0".repeat(64),
+            mime,
+            kind,
+            size,
+            path: m.clone(),
+            original_name: m
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        });
     }
+    let author = a
+        .author
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "cli".into());
+    let actor = Actor::person("cli", &author, "pr_officer");
+    let title = a
+        .title
+        .clone()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| title_from(&text));
+    let first_at = match &recurrence {
+        Some(rec) => rec.next_after(now).expect("checked when parsed"),
+        None => publish_at,
+    };
+    let probe = crate::store::AnnouncementRecord {
+        id: 0,
+        department: app
+            .store
+            .department(&a.department)
+            .await?
+            .expect("checked above"),
+        title: title.clone(),
+        body: text.clone(),
+        link: a.link.clone(),
+        tags: a.tag.clone(),
+        media: probe_media,
+        author: actor.name.clone(),
+        source: "cli".into(),
+        state: "approved".into(),
+        publish_at: first_at,
+        rule_id: None,
+        created_at: now,
+    };
+    app.composer
+        .deliveries(&app.registry, &channels, &probe, first_at)
+        .map_err(|e| CliError::input(e.to_string(), e.th()))?;
+
     let media = a
         .media
         .iter()
-        .map(|m| app.media.ingest(m).map_err(|e| CliError::new(1, e.to_string(), e.th())))
+        .map(|m| {
+            app.media
+                .ingest(m)
+                .map_err(|e| CliError::new(1, e.to_string(), e.th()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     for m in &media {
         app.store.put_media(m).await?;
     }
-    let author = a.author.clone().or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "cli".into());
-    let actor = Actor::person("cli", &author, "pr_officer");
-    let title = a.title.clone().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).unwrap_or_else(|| title_from(&text));
 
-    if let Some(rec) = recurrence {
-        let first = rec.next_after(now).expect("checked when parsed");
-        // Compose once now so a text no channel can take is refused today, not at 09:00 Monday.
-        let probe = crate::store::AnnouncementRecord {
-            id: 0,
-            department: app.store.department(&a.department).await?.expect("checked above"),
-            title: title.clone(),
-            body: text.clone(),
-            link: a.link.clone(),
-            tags: a.tag.clone(),
-            media: media.clone(),
-            author: actor.name.clone(),
-            source: "cli".into(),
-            state: "approved".into(),
-            publish_at: first,
-            rule_id: None,
-            created_at: now,
-        };
-        app.composer
-            .deliveries(&app.registry, &channels, &probe, first)
-            .map_err(|e| CliError::input(e.to_string(), e.th()))?;
+    if recurrence.is_some() {
         let rule = app
             .store
             .create_rule(
@@ -312,7 +409,7 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
                     media,
                     channels,
                     cron: a.recur.clone().unwrap_or_default(),
-                    next_fire_at: first,
+                    next_fire_at: first_at,
                 },
                 &actor,
             )
@@ -321,7 +418,7 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
             "recurring rule {} created: {} — first at {} (Bangkok)",
             rule.id,
             rule.cron,
-            first.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
+            first_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
         );
         nudge(&app.settings).await;
         return Ok(());
@@ -339,12 +436,21 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
     };
     let composer = app.composer.clone();
     let registry = app.registry.clone();
-    let compose = move |rec: &crate::store::AnnouncementRecord| composer.deliveries(&registry, &channels, rec, publish_at);
-    let (rec, deliveries) = app.store.create_announcement(&new, &compose, &actor).await?;
+    let compose = move |rec: &crate::store::AnnouncementRecord| {
+        composer.deliveries(&registry, &channels, rec, publish_at)
+    };
+    let (rec, deliveries) = app
+        .store
+        .create_announcement(&new, &compose, &actor)
+        .await?;
     println!(
         "announcement {} queued for {} at {} (Bangkok)",
         rec.id,
-        deliveries.iter().map(|d| format!("{} (delivery {})", d.channel, d.id)).collect::<Vec<_>>().join(", "),
+        deliveries
+            .iter()
+            .map(|d| format!("{} (delivery {})", d.channel, d.id))
+            .collect::<Vec<_>>()
+            .join(", "),
         publish_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
     );
     for d in &deliveries {
@@ -360,7 +466,9 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
 /// that is not running will find the work when it starts: failure here is not an error.
 async fn nudge(settings: &Settings) {
     let url = format!("http://{}/internal/wake", settings.server.listen);
-    let client = reqwest::Client::builder().timeout(std::time::Duration::from_millis(800)).build();
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_millis(800))
+        .build();
     if let Ok(client) = client {
         match client.post(&url).send().await {
             Ok(_) => tracing::debug!(%url, "daemon woken"),
@@ -371,17 +479,37 @@ async fn nudge(settings: &Settings) {
 
 pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
     let app = App::open(settings).await?;
-    let actor = Actor::person("cli", &std::env::var("USER").unwrap_or_else(|_| "cli".into()), "pr_officer");
+    let actor = Actor::person(
+        "cli",
+        &std::env::var("USER").unwrap_or_else(|_| "cli".into()),
+        "pr_officer",
+    );
     match cmd {
-        QueueCmd::List { state, channel, limit, json } => {
+        QueueCmd::List {
+            state,
+            channel,
+            limit,
+            json,
+        } => {
             let state = match state {
                 Some(s) => Some(DeliveryState::parse(&s).ok_or_else(|| {
                     let all: Vec<&str> = DeliveryState::ALL.iter().map(|s| s.as_str()).collect();
-                    CliError::input(format!("unknown state {s:?}; one of: {}", all.join(", ")), format!("ไม่มีสถานะ {s:?} (มี: {})", all.join(", ")))
+                    CliError::input(
+                        format!("unknown state {s:?}; one of: {}", all.join(", ")),
+                        format!("ไม่มีสถานะ {s:?} (มี: {})", all.join(", ")),
+                    )
                 })?),
                 None => None,
             };
-            let rows = app.store.deliveries(&DeliveryFilter { state, channel, announcement_id: None, limit: Some(limit) }).await?;
+            let rows = app
+                .store
+                .deliveries(&DeliveryFilter {
+                    state,
+                    channel,
+                    announcement_id: None,
+                    limit: Some(limit),
+                })
+                .await?;
             if json {
                 for r in rows {
                     println!("{}", serde_json::to_string(&r).unwrap_or_default());
@@ -442,7 +570,9 @@ pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {
         DepartmentCmd::Add { code, th, en } => {
             let valid = !code.is_empty()
                 && code.len() <= 32
-                && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !valid {
                 return Err(CliError::input(
                     format!("department code {code:?} must be 1-32 characters of a-z, 0-9 and -"),
@@ -450,12 +580,19 @@ pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {
                 ));
             }
             if th.trim().is_empty() || en.trim().is_empty() {
-                return Err(CliError::input("both --th and --en names are needed", "ต้องระบุชื่อทั้ง --th และ --en"));
+                return Err(CliError::input(
+                    "both --th and --en names are needed",
+                    "ต้องระบุชื่อทั้ง --th และ --en",
+                ));
             }
             let user = std::env::var("USER").unwrap_or_else(|_| "cli".into());
             app.store
                 .add_department(
-                    &prakat_adapters::Department { code: code.clone(), name_th: th.trim().into(), name_en: en.trim().into() },
+                    &prakat_adapters::Department {
+                        code: code.clone(),
+                        name_th: th.trim().into(),
+                        name_en: en.trim().into(),
+                    },
                     &Actor::person("cli", &user, "admin"),
                 )
                 .await?;
@@ -478,7 +615,11 @@ pub async fn channels_check(settings: Settings) -> CliResult {
         }
     }
     if bad > 0 {
-        return Err(CliError::new(1, format!("{bad} channel(s) failed the check"), format!("ช่องทางใช้งานไม่ได้ {bad} ช่องทาง")));
+        return Err(CliError::new(
+            1,
+            format!("{bad} channel(s) failed the check"),
+            format!("ช่องทางใช้งานไม่ได้ {bad} ช่องทาง"),
+        ));
     }
     Ok(())
 }

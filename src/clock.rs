@@ -25,7 +25,10 @@ impl TokioClock {
 
     /// A clock that says `at` now (tests: "it is 09:00").
     pub fn starting_at(at: DateTime<Utc>) -> Self {
-        TokioClock { start_wall: at, start: tokio::time::Instant::now() }
+        TokioClock {
+            start_wall: at,
+            start: tokio::time::Instant::now(),
+        }
     }
 }
 

@@ -18,7 +18,11 @@ use crate::settings::Settings;
 use crate::store::{Actor, Store};
 
 /// Run the daemon until `shutdown` is set.
-pub async fn run(settings: Settings, listener: TcpListener, shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
+pub async fn run(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
     run_with_clock(settings, listener, shutdown, TokioClock::system()).await
 }
 
@@ -30,7 +34,11 @@ pub async fn run_with_clock(
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(&settings.storage.data_dir)?;
     let lock_path = settings.storage.data_dir.join("prakat.lock");
-    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)?;
     if !lock.try_lock_exclusive()? {
         anyhow::bail!(
             "another prakat daemon is already using {} (lock {}): stop it first",
@@ -41,9 +49,15 @@ pub async fn run_with_clock(
     let app = App::open(settings).await?;
     let owner = format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple());
     // We hold the lock: whoever held these leases is dead.
-    let released = app.store.release_orphaned_leases(clock.now(), &Actor::daemon(&format!("dispatcher:{owner}"))).await?;
+    let released = app
+        .store
+        .release_orphaned_leases(clock.now(), &Actor::daemon(&format!("dispatcher:{owner}")))
+        .await?;
     if released > 0 {
-        tracing::warn!(released, "resuming deliveries a stopped daemon left in flight");
+        tracing::warn!(
+            released,
+            "resuming deliveries a stopped daemon left in flight"
+        );
     }
 
     let metrics = Arc::new(Metrics::new());
@@ -87,7 +101,10 @@ pub async fn run_with_clock(
 }
 
 fn hostname() -> String {
-    std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "prakat".into())
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "prakat".into())
 }
 
 /// A watch that turns true on SIGINT or SIGTERM.
@@ -97,8 +114,9 @@ pub fn shutdown_on_signals() -> watch::Receiver<bool> {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
-            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .expect("can listen for SIGTERM");
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("can listen for SIGTERM");
             tokio::select! {
                 _ = ctrl_c => {}
                 _ = term.recv() => {}

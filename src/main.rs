@@ -10,8 +10,9 @@ fn main() {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PRAKAT_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter(&cli.command))),
+            tracing_subscriber::EnvFilter::try_from_env("PRAKAT_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new(default_filter(&cli.command))
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -24,7 +25,10 @@ fn main() {
         }
     };
     let lang = cli.lang.unwrap_or(settings.ui.lang);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     let result: Result<(), CliError> = runtime.block_on(async move {
         match cli.command {
             Command::Serve => serve(settings).await,
@@ -62,6 +66,8 @@ async fn serve(settings: Settings) -> Result<(), CliError> {
         )
     })?;
     let shutdown = prakat::daemon::shutdown_on_signals();
-    prakat::daemon::run(settings, listener, shutdown).await.map_err(CliError::from)?;
+    prakat::daemon::run(settings, listener, shutdown)
+        .await
+        .map_err(CliError::from)?;
     Ok(())
 }

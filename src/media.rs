@@ -16,13 +16,26 @@ pub enum MediaError {
     #[error("media file {0} does not exist")]
     Missing(PathBuf),
     #[error("cannot read media file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("media file {path}: type {mime} is not supported (images and videos only)")]
     Unsupported { path: PathBuf, mime: String },
-    #[error("media file {path} is {size} bytes; the limit for {kind} is {limit} bytes (media.max_{kind}_bytes)")]
-    TooLarge { path: PathBuf, kind: &'static str, size: u64, limit: u64 },
+    #[error(
+        "media file {path} is {size} bytes; the limit for {kind} is {limit} bytes (media.max_{kind}_bytes)"
+    )]
+    TooLarge {
+        path: PathBuf,
+        kind: &'static str,
+        size: u64,
+        limit: u64,
+    },
     #[error("cannot store media in {dir}: {source}")]
-    Store { dir: PathBuf, source: std::io::Error },
+    Store {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl MediaError {
@@ -31,9 +44,14 @@ impl MediaError {
             MediaError::Missing(p) => format!("ไม่พบไฟล์สื่อ {}", p.display()),
             MediaError::Read { path, .. } => format!("อ่านไฟล์สื่อ {} ไม่ได้", path.display()),
             MediaError::Unsupported { path, mime } => {
-                format!("ไฟล์ {} เป็นชนิด {mime} ซึ่งไม่รองรับ (รองรับเฉพาะรูปภาพและวิดีโอ)", path.display())
+                format!(
+                    "ไฟล์ {} เป็นชนิด {mime} ซึ่งไม่รองรับ (รองรับเฉพาะรูปภาพและวิดีโอ)",
+                    path.display()
+                )
             }
-            MediaError::TooLarge { path, size, limit, .. } => {
+            MediaError::TooLarge {
+                path, size, limit, ..
+            } => {
                 format!("ไฟล์ {} ใหญ่เกินไป ({size}/{limit} ไบต์)", path.display())
             }
             MediaError::Store { dir, .. } => format!("บันทึกไฟล์สื่อลง {} ไม่ได้", dir.display()),
@@ -55,7 +73,10 @@ impl MediaStore {
     pub fn check(&self, path: &Path) -> Result<(String, MediaKind, u64), MediaError> {
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => MediaError::Missing(path.to_owned()),
-            _ => MediaError::Read { path: path.to_owned(), source: e },
+            _ => MediaError::Read {
+                path: path.to_owned(),
+                source: e,
+            },
         })?;
         if !meta.is_file() {
             return Err(MediaError::Missing(path.to_owned()));
@@ -64,10 +85,20 @@ impl MediaStore {
         let (kind, limit, name) = match mime.type_() {
             mime_guess::mime::IMAGE => (MediaKind::Image, self.limits.max_image_bytes, "image"),
             mime_guess::mime::VIDEO => (MediaKind::Video, self.limits.max_video_bytes, "video"),
-            _ => return Err(MediaError::Unsupported { path: path.to_owned(), mime: mime.to_string() }),
+            _ => {
+                return Err(MediaError::Unsupported {
+                    path: path.to_owned(),
+                    mime: mime.to_string(),
+                });
+            }
         };
         if meta.len() > limit {
-            return Err(MediaError::TooLarge { path: path.to_owned(), kind: name, size: meta.len(), limit });
+            return Err(MediaError::TooLarge {
+                path: path.to_owned(),
+                kind: name,
+                size: meta.len(),
+                limit,
+            });
         }
         Ok((mime.to_string(), kind, meta.len()))
     }
@@ -75,8 +106,14 @@ impl MediaStore {
     /// Copy a checked file into the store, hashing it on the way.
     pub fn ingest(&self, path: &Path) -> Result<MediaRef, MediaError> {
         let (mime, kind, _) = self.check(path)?;
-        let read_err = |source| MediaError::Read { path: path.to_owned(), source };
-        let store_err = |source| MediaError::Store { dir: self.dir.clone(), source };
+        let read_err = |source| MediaError::Read {
+            path: path.to_owned(),
+            source,
+        };
+        let store_err = |source| MediaError::Store {
+            dir: self.dir.clone(),
+            source,
+        };
         std::fs::create_dir_all(&self.dir).map_err(store_err)?;
         let mut src = std::fs::File::open(path).map_err(read_err)?;
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(store_err)?;
@@ -93,7 +130,10 @@ impl MediaStore {
             size += n as u64;
         }
         let sha256 = hex::encode(hasher.finalize());
-        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
         let name = match &ext {
             Some(ext) => format!("{sha256}.{ext}"),
             None => sha256.clone(),
@@ -112,7 +152,10 @@ impl MediaStore {
             kind,
             size,
             path: dest,
-            original_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            original_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
         })
     }
 }

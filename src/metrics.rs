@@ -30,7 +30,9 @@ pub struct OutcomeLabel {
 }
 
 fn latency_histogram() -> Histogram {
-    Histogram::new([0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0])
+    Histogram::new([
+        0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+    ])
 }
 
 pub struct Metrics {
@@ -51,18 +53,40 @@ impl Metrics {
     pub fn new() -> Self {
         let mut registry = Registry::with_prefix("prakat");
         let deliveries = Family::<StateLabel, Gauge>::default();
-        let publish_seconds = Family::<ChannelLabel, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
-        let lateness_seconds = Family::<ChannelLabel, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
+        let publish_seconds = Family::<ChannelLabel, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
+        let lateness_seconds = Family::<ChannelLabel, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
         let attempts = Family::<OutcomeLabel, Counter>::default();
-        registry.register("deliveries", "Deliveries by channel and state", deliveries.clone());
-        registry.register("publish_seconds", "Time a channel's publish call took", publish_seconds.clone());
+        registry.register(
+            "deliveries",
+            "Deliveries by channel and state",
+            deliveries.clone(),
+        );
+        registry.register(
+            "publish_seconds",
+            "Time a channel's publish call took",
+            publish_seconds.clone(),
+        );
         registry.register(
             "due_lateness_seconds",
             "Time from a delivery's due time to its first publish call",
             lateness_seconds.clone(),
         );
-        registry.register("publish_attempts", "Publish attempts by outcome", attempts.clone());
-        Metrics { registry: std::sync::Mutex::new(registry), deliveries, publish_seconds, lateness_seconds, attempts }
+        registry.register(
+            "publish_attempts",
+            "Publish attempts by outcome",
+            attempts.clone(),
+        );
+        Metrics {
+            registry: std::sync::Mutex::new(registry),
+            deliveries,
+            publish_seconds,
+            lateness_seconds,
+            attempts,
+        }
     }
 
     /// Encode in Prometheus text format, with the delivery gauges set from `counts`.
@@ -70,7 +94,10 @@ impl Metrics {
         self.deliveries.clear();
         for c in counts {
             self.deliveries
-                .get_or_create(&StateLabel { channel: c.channel.clone(), state: c.state.as_str().to_owned() })
+                .get_or_create(&StateLabel {
+                    channel: c.channel.clone(),
+                    state: c.state.as_str().to_owned(),
+                })
                 .set(c.count as i64);
         }
         let mut out = String::new();

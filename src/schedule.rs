@@ -25,18 +25,26 @@ pub struct Recurrence {
 
 impl Recurrence {
     pub fn parse(expr: &str) -> Result<Self, CronError> {
-        let schedule = Schedule::from_str(expr.trim())
-            .map_err(|e| CronError { expr: expr.to_owned(), message: e.to_string() })?;
+        let schedule = Schedule::from_str(expr.trim()).map_err(|e| CronError {
+            expr: expr.to_owned(),
+            message: e.to_string(),
+        })?;
         let r = Recurrence { schedule };
         if r.next_after(Utc::now()).is_none() {
-            return Err(CronError { expr: expr.to_owned(), message: "it never fires again".into() });
+            return Err(CronError {
+                expr: expr.to_owned(),
+                message: "it never fires again".into(),
+            });
         }
         Ok(r)
     }
 
     /// The first occurrence strictly after `t`.
     pub fn next_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.schedule.after(&t.with_timezone(&Bangkok)).next().map(|d| d.with_timezone(&Utc))
+        self.schedule
+            .after(&t.with_timezone(&Bangkok))
+            .next()
+            .map(|d| d.with_timezone(&Utc))
     }
 
     /// The latest occurrence in `(after, until]`, if any: after a downtime, a missed notice is
@@ -62,7 +70,9 @@ mod tests {
     fn monday_nine_is_bangkok_time() {
         let r = Recurrence::parse("0 0 9 * * Mon").unwrap();
         // Tuesday 24 Nov 2026, 10:00 Bangkok.
-        let t = DateTime::parse_from_rfc3339("2026-11-24T10:00:00+07:00").unwrap().with_timezone(&Utc);
+        let t = DateTime::parse_from_rfc3339("2026-11-24T10:00:00+07:00")
+            .unwrap()
+            .with_timezone(&Utc);
         let next = r.next_after(t).unwrap();
         assert_eq!(next.to_rfc3339(), "2026-11-30T02:00:00+00:00"); // Mon 30 Nov 09:00 +07
     }
@@ -77,9 +87,18 @@ mod tests {
     #[test]
     fn a_long_downtime_fires_the_latest_missed_occurrence_once() {
         let r = Recurrence::parse("0 0 9 * * *").unwrap();
-        let from = DateTime::parse_from_rfc3339("2026-11-01T09:00:00+07:00").unwrap().with_timezone(&Utc);
-        let now = DateTime::parse_from_rfc3339("2026-11-05T12:00:00+07:00").unwrap().with_timezone(&Utc);
-        let latest = r.latest_in(from - chrono::Duration::seconds(1), now).unwrap();
-        assert_eq!(latest.with_timezone(&Bangkok).to_rfc3339(), "2026-11-05T09:00:00+07:00");
+        let from = DateTime::parse_from_rfc3339("2026-11-01T09:00:00+07:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2026-11-05T12:00:00+07:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        let latest = r
+            .latest_in(from - chrono::Duration::seconds(1), now)
+            .unwrap();
+        assert_eq!(
+            latest.with_timezone(&Bangkok).to_rfc3339(),
+            "2026-11-05T09:00:00+07:00"
+        );
     }
 }

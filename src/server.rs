@@ -23,23 +23,36 @@ pub struct HttpState<S: Store> {
     pub channels: Vec<String>,
 }
 
-pub fn router<S: Store>(state: Arc<HttpState<S>>, site_dir: std::path::PathBuf, media_dir: std::path::PathBuf) -> Router {
+pub fn router<S: Store>(
+    state: Arc<HttpState<S>>,
+    site_dir: std::path::PathBuf,
+    media_dir: std::path::PathBuf,
+) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/site/") }))
         .route("/healthz", get(healthz::<S>))
         .route("/metrics", get(metrics::<S>))
         .route("/internal/wake", post(wake::<S>))
-        .nest_service("/site", ServeDir::new(site_dir).append_index_html_on_directories(true))
+        .nest_service(
+            "/site",
+            ServeDir::new(site_dir).append_index_html_on_directories(true),
+        )
         .nest_service("/media", ServeDir::new(media_dir))
         .with_state(state)
 }
 
 async fn healthz<S: Store>(State(st): State<Arc<HttpState<S>>>) -> Response {
     match st.store.next_wake_at().await {
-        Ok(_) => axum::Json(serde_json::json!({"status": "ok", "channels": st.channels})).into_response(),
+        Ok(_) => {
+            axum::Json(serde_json::json!({"status": "ok", "channels": st.channels})).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "health check: database unavailable");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "database unavailable"}))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "database unavailable"})),
+            )
+                .into_response()
         }
     }
 }
@@ -47,11 +60,18 @@ async fn healthz<S: Store>(State(st): State<Arc<HttpState<S>>>) -> Response {
 async fn metrics<S: Store>(State(st): State<Arc<HttpState<S>>>) -> Response {
     match st.store.delivery_counts().await {
         Ok(counts) => (
-            [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+            [(
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            )],
             st.metrics.render(&counts),
         )
             .into_response(),
-        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database unavailable: {e}")).into_response(),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database unavailable: {e}"),
+        )
+            .into_response(),
     }
 }
 

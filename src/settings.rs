@@ -164,13 +164,19 @@ impl Default for Settings {
 
 impl Default for Server {
     fn default() -> Self {
-        Server { listen: SocketAddr::from(([127, 0, 0, 1], 8080)), public_base_url: None }
+        Server {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_base_url: None,
+        }
     }
 }
 
 impl Default for Storage {
     fn default() -> Self {
-        Storage { data_dir: PathBuf::from("./prakat-data"), database_url: None }
+        Storage {
+            data_dir: PathBuf::from("./prakat-data"),
+            database_url: None,
+        }
     }
 }
 
@@ -201,25 +207,39 @@ impl Default for Dispatch {
 
 impl Default for Media {
     fn default() -> Self {
-        Media { max_image_bytes: 20 * 1024 * 1024, max_video_bytes: 1024 * 1024 * 1024 }
+        Media {
+            max_image_bytes: 20 * 1024 * 1024,
+            max_video_bytes: 1024 * 1024 * 1024,
+        }
     }
 }
 
 impl Default for Post {
     fn default() -> Self {
-        Post { default_channels: vec!["website".into()] }
+        Post {
+            default_channels: vec!["website".into()],
+        }
     }
 }
 
 impl Default for WebsiteChannel {
     fn default() -> Self {
-        WebsiteChannel { enabled: true, digits: Digits::Thai, feed_items: 50, concurrency: None }
+        WebsiteChannel {
+            enabled: true,
+            digits: Digits::Thai,
+            feed_items: 50,
+            concurrency: None,
+        }
     }
 }
 
 impl Default for OutboxChannel {
     fn default() -> Self {
-        OutboxChannel { enabled: true, dir: None, concurrency: None }
+        OutboxChannel {
+            enabled: true,
+            dir: None,
+            concurrency: None,
+        }
     }
 }
 
@@ -233,7 +253,10 @@ impl Default for Ui {
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("cannot read settings file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("invalid settings in {path}:\n{message}")]
     File { path: PathBuf, message: String },
     #[error("invalid setting in environment variable {var}: {message}")]
@@ -257,32 +280,47 @@ impl Settings {
     ) -> Result<Settings, SettingsError> {
         let (mut settings, mut table) = match file {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|source| SettingsError::Read { path: path.to_owned(), source })?;
+                let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
                 // Deserialize from the text itself so errors carry the line and column.
-                let settings: Settings = toml::from_str(&text)
-                    .map_err(|e| SettingsError::File { path: path.to_owned(), message: e.to_string() })?;
-                let table: toml::Table = toml::from_str(&text)
-                    .map_err(|e| SettingsError::File { path: path.to_owned(), message: e.to_string() })?;
+                let settings: Settings =
+                    toml::from_str(&text).map_err(|e| SettingsError::File {
+                        path: path.to_owned(),
+                        message: e.to_string(),
+                    })?;
+                let table: toml::Table =
+                    toml::from_str(&text).map_err(|e| SettingsError::File {
+                        path: path.to_owned(),
+                        message: e.to_string(),
+                    })?;
                 (settings, table)
             }
             None => (Settings::default(), toml::Table::new()),
         };
         let mut overridden = Vec::new();
         for (var, value) in env {
-            let Some(rest) = var.strip_prefix(ENV_PREFIX) else { continue };
+            let Some(rest) = var.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
             let path: Vec<String> = rest.split("__").map(|p| p.to_ascii_lowercase()).collect();
             if path.iter().any(String::is_empty) {
-                return Err(SettingsError::Env { var, message: "empty key segment".into() });
+                return Err(SettingsError::Env {
+                    var,
+                    message: "empty key segment".into(),
+                });
             }
             set_path(&mut table, &path, parse_env_value(&value));
             overridden.push(var);
         }
         if !overridden.is_empty() {
-            settings = table.try_into().map_err(|e: toml::de::Error| SettingsError::Env {
-                var: overridden.join(", "),
-                message: e.message().to_owned(),
-            })?;
+            settings = table
+                .try_into()
+                .map_err(|e: toml::de::Error| SettingsError::Env {
+                    var: overridden.join(", "),
+                    message: e.message().to_owned(),
+                })?;
         }
         settings.validate()?;
         Ok(settings)
@@ -291,10 +329,14 @@ impl Settings {
     fn validate(&self) -> Result<(), SettingsError> {
         let d = &self.dispatch;
         if d.batch_size == 0 || d.concurrency == 0 {
-            return Err(SettingsError::Invalid("dispatch.batch_size and dispatch.concurrency must be at least 1".into()));
+            return Err(SettingsError::Invalid(
+                "dispatch.batch_size and dispatch.concurrency must be at least 1".into(),
+            ));
         }
         if d.max_attempts == 0 {
-            return Err(SettingsError::Invalid("dispatch.max_attempts must be at least 1".into()));
+            return Err(SettingsError::Invalid(
+                "dispatch.max_attempts must be at least 1".into(),
+            ));
         }
         if d.lease <= d.publish_timeout {
             return Err(SettingsError::Invalid(format!(
@@ -306,7 +348,9 @@ impl Settings {
         if let Some(url) = &self.server.public_base_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
-            return Err(SettingsError::Invalid(format!("server.public_base_url must start with http:// or https://, not {url:?}")));
+            return Err(SettingsError::Invalid(format!(
+                "server.public_base_url must start with http:// or https://, not {url:?}"
+            )));
         }
         for c in &self.post.default_channels {
             if !self.channel_enabled(c) {
@@ -336,10 +380,12 @@ impl Settings {
     }
 
     pub fn database_url(&self) -> String {
-        self.storage
-            .database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", self.storage.data_dir.join("prakat.db").display()))
+        self.storage.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}",
+                self.storage.data_dir.join("prakat.db").display()
+            )
+        })
     }
 
     pub fn site_dir(&self) -> PathBuf {
@@ -351,7 +397,11 @@ impl Settings {
     }
 
     pub fn outbox_dir(&self) -> PathBuf {
-        self.channels.outbox.dir.clone().unwrap_or_else(|| self.storage.data_dir.join("outbox"))
+        self.channels
+            .outbox
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.storage.data_dir.join("outbox"))
     }
 
     /// The settings as TOML with every secret replaced by `[redacted]`, for `prakat config show`.
@@ -374,7 +424,9 @@ fn set_path(table: &mut toml::Table, path: &[String], value: toml::Value) {
     let (last, parents) = path.split_last().expect("non-empty path");
     let mut cur = table;
     for p in parents {
-        let entry = cur.entry(p.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let entry = cur
+            .entry(p.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         if !entry.is_table() {
             *entry = toml::Value::Table(toml::Table::new());
         }

@@ -3,7 +3,9 @@
 
 use async_trait::async_trait;
 
-use crate::{Draft, Health, Limits, Payload, PublishContext, PublishError, ReachSample, Receipt, Rejection};
+use crate::{
+    Draft, Health, Limits, Payload, PublishContext, PublishError, ReachSample, Receipt, Rejection,
+};
 
 /// How a channel makes a repeated publish of the same delivery harmless.
 ///
@@ -39,7 +41,11 @@ pub trait Channel: Send + Sync {
     fn prepare(&self, draft: &Draft) -> Result<Payload, Rejection>;
 
     /// Send the payload. `ctx.idempotency_key` is the same on every attempt of one delivery.
-    async fn publish(&self, payload: &Payload, ctx: &PublishContext) -> Result<Receipt, PublishError>;
+    async fn publish(
+        &self,
+        payload: &Payload,
+        ctx: &PublishContext,
+    ) -> Result<Receipt, PublishError>;
 
     /// Check that the channel can publish (token valid, folder writable, …).
     async fn healthcheck(&self) -> Result<Health, PublishError>;

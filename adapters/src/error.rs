@@ -24,7 +24,10 @@ pub enum PublishError {
     #[error("temporary failure: {0}")]
     Transient(String),
     #[error("quota used up until {until}: {message}")]
-    QuotaExhausted { until: DateTime<Utc>, message: String },
+    QuotaExhausted {
+        until: DateTime<Utc>,
+        message: String,
+    },
     #[error("authorisation failed: {0}")]
     Auth(String),
     #[error("rejected by the platform: {0}")]

@@ -22,6 +22,6 @@ pub mod website;
 pub use channel::{Channel, Idempotency, ReachSource, Reconcile};
 pub use error::PublishError;
 pub use types::{
-    Department, Draft, Health, Limits, LengthUnit, MediaKind, MediaRef, Payload, PublishContext,
+    Department, Draft, Health, LengthUnit, Limits, MediaKind, MediaRef, Payload, PublishContext,
     ReachSample, Receipt, Rejection,
 };

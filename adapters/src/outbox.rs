@@ -15,8 +15,8 @@ use async_trait::async_trait;
 use serde::Serialize;
 
 use crate::{
-    Channel, Draft, Health, Idempotency, LengthUnit, Limits, Payload, PublishContext, PublishError, Receipt,
-    Rejection,
+    Channel, Draft, Health, Idempotency, LengthUnit, Limits, Payload, PublishContext, PublishError,
+    Receipt, Rejection,
 };
 
 pub struct Outbox {
@@ -68,7 +68,11 @@ impl Outbox {
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
         serde_json::to_writer_pretty(
             &mut tmp,
-            &Written { idempotency_key: &ctx.idempotency_key, delivery_id: ctx.delivery_id, payload },
+            &Written {
+                idempotency_key: &ctx.idempotency_key,
+                delivery_id: ctx.delivery_id,
+                payload,
+            },
         )?;
         tmp.as_file().sync_all()?;
         let wrote = match tmp.persist_noclobber(&dest) {
@@ -76,7 +80,10 @@ impl Outbox {
             Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => false,
             Err(e) => return Err(e.error),
         };
-        let mut log = std::fs::OpenOptions::new().create(true).append(true).open(self.dir.join("attempts.jsonl"))?;
+        let mut log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.join("attempts.jsonl"))?;
         let mut line = serde_json::to_vec(&AttemptLine {
             idempotency_key: &ctx.idempotency_key,
             delivery_id: ctx.delivery_id,
@@ -104,16 +111,29 @@ impl Channel for Outbox {
         let n = self.limits.unit.count(&draft.text);
         if n > self.limits.text_max {
             return Err(Rejection::new(
-                format!("text is {n} characters; the outbox takes at most {}", self.limits.text_max),
-                format!("ข้อความยาวเกินสำหรับ outbox ({n}/{} ตัวอักษร)", self.limits.text_max),
+                format!(
+                    "text is {n} characters; the outbox takes at most {}",
+                    self.limits.text_max
+                ),
+                format!(
+                    "ข้อความยาวเกินสำหรับ outbox ({n}/{} ตัวอักษร)",
+                    self.limits.text_max
+                ),
             ));
         }
         Ok(Payload::from_draft("outbox", draft))
     }
 
-    async fn publish(&self, payload: &Payload, ctx: &PublishContext) -> Result<Receipt, PublishError> {
+    async fn publish(
+        &self,
+        payload: &Payload,
+        ctx: &PublishContext,
+    ) -> Result<Receipt, PublishError> {
         let wrote = self.write(payload, ctx).map_err(|e| {
-            PublishError::Transient(format!("cannot write to the outbox {}: {e}", self.dir.display()))
+            PublishError::Transient(format!(
+                "cannot write to the outbox {}: {e}",
+                self.dir.display()
+            ))
         })?;
         let file = self.file_for(&ctx.idempotency_key);
         Ok(Receipt {
@@ -127,7 +147,12 @@ impl Channel for Outbox {
     async fn healthcheck(&self) -> Result<Health, PublishError> {
         std::fs::create_dir_all(&self.dir)
             .and_then(|_| tempfile::NamedTempFile::new_in(&self.dir).map(drop))
-            .map_err(|e| PublishError::Transient(format!("outbox {} is not writable: {e}", self.dir.display())))?;
+            .map_err(|e| {
+                PublishError::Transient(format!(
+                    "outbox {} is not writable: {e}",
+                    self.dir.display()
+                ))
+            })?;
         Ok(Health {
             summary: format!("outbox: writing to {}", self.dir.display()),
             token_expires_at: None,

@@ -173,7 +173,10 @@ pub struct Rejection {
 
 impl Rejection {
     pub fn new(en: impl Into<String>, th: impl Into<String>) -> Self {
-        Rejection { en: en.into(), th: th.into() }
+        Rejection {
+            en: en.into(),
+            th: th.into(),
+        }
     }
 }
 
@@ -234,7 +237,11 @@ impl fmt::Display for Health {
             write!(f, "; token expires {}", at.format("%Y-%m-%d %H:%M UTC"))?;
         }
         if !self.missing_permissions.is_empty() {
-            write!(f, "; missing permissions: {}", self.missing_permissions.join(", "))?;
+            write!(
+                f,
+                "; missing permissions: {}",
+                self.missing_permissions.join(", ")
+            )?;
         }
         if let Some(q) = &self.quota {
             write!(f, "; quota: {q}")?;

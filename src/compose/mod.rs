@@ -21,7 +21,10 @@ pub enum ComposeError {
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
     #[error("{channel}: {}", rejection.en)]
-    Rejected { channel: String, rejection: Rejection },
+    Rejected {
+        channel: String,
+        rejection: Rejection,
+    },
     #[error("channel {0:?} is not configured (enabled channels: {1})")]
     UnknownChannel(String, String),
 }
@@ -32,14 +35,22 @@ impl ComposeError {
         match self {
             ComposeError::Template { name, message } => format!("แม่แบบ {name} ผิดพลาด: {message}"),
             ComposeError::Rejected { channel, rejection } => format!("{channel}: {}", rejection.th),
-            ComposeError::UnknownChannel(c, known) => format!("ไม่มีช่องทาง {c} (ช่องทางที่เปิดใช้: {known})"),
+            ComposeError::UnknownChannel(c, known) => {
+                format!("ไม่มีช่องทาง {c} (ช่องทางที่เปิดใช้: {known})")
+            }
         }
     }
 }
 
 const EMBEDDED: &[(&str, &str)] = &[
-    ("default.txt", include_str!("../../config/templates/channels/default.txt")),
-    ("website.txt", include_str!("../../config/templates/channels/website.txt")),
+    (
+        "default.txt",
+        include_str!("../../config/templates/channels/default.txt"),
+    ),
+    (
+        "website.txt",
+        include_str!("../../config/templates/channels/website.txt"),
+    ),
 ];
 
 /// The station as templates see it.
@@ -58,7 +69,11 @@ pub struct Composer {
 }
 
 impl Composer {
-    pub fn new(templates_dir: Option<PathBuf>, station: StationInfo, site_base_url: Option<String>) -> Self {
+    pub fn new(
+        templates_dir: Option<PathBuf>,
+        station: StationInfo,
+        site_base_url: Option<String>,
+    ) -> Self {
         let mut env = Environment::new();
         env.set_keep_trailing_newline(false);
         env.set_loader(move |name: &str| {
@@ -75,10 +90,17 @@ impl Composer {
                     }
                 }
             }
-            Ok(EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, s)| (*s).to_owned()))
+            Ok(EMBEDDED
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, s)| (*s).to_owned()))
         });
         prakat_adapters::thai::register_filters(&mut env);
-        Composer { env, station, site_base_url }
+        Composer {
+            env,
+            station,
+            site_base_url,
+        }
     }
 
     /// The website page of an announcement, if the website is enabled.
@@ -91,8 +113,15 @@ impl Composer {
     /// Render the announcement through the template of a channel kind.
     pub fn draft(&self, kind: &str, a: &AnnouncementRecord) -> Result<Draft, ComposeError> {
         let specific = format!("{kind}.txt");
-        let name = if self.env.get_template(&specific).is_ok() { specific } else { "default.txt".to_owned() };
-        let tmpl = self.env.get_template(&name).map_err(|e| template_error(&name, e))?;
+        let name = if self.env.get_template(&specific).is_ok() {
+            specific
+        } else {
+            "default.txt".to_owned()
+        };
+        let tmpl = self
+            .env
+            .get_template(&name)
+            .map_err(|e| template_error(&name, e))?;
         let link = self.page_url(a.id).or_else(|| a.link.clone());
         let text = tmpl
             .render(context! {
@@ -129,13 +158,17 @@ impl Composer {
         channels
             .iter()
             .map(|name| {
-                let channel = registry
-                    .get(name)
-                    .ok_or_else(|| ComposeError::UnknownChannel(name.clone(), registry.names().join(", ")))?;
+                let channel = registry.get(name).ok_or_else(|| {
+                    ComposeError::UnknownChannel(name.clone(), registry.names().join(", "))
+                })?;
                 let draft = self.draft(channel.kind(), a)?;
-                let payload = channel
-                    .prepare(&draft)
-                    .map_err(|rejection| ComposeError::Rejected { channel: name.clone(), rejection })?;
+                let payload =
+                    channel
+                        .prepare(&draft)
+                        .map_err(|rejection| ComposeError::Rejected {
+                            channel: name.clone(),
+                            rejection,
+                        })?;
                 Ok(NewDelivery {
                     channel: name.clone(),
                     payload,
@@ -148,7 +181,10 @@ impl Composer {
 }
 
 fn template_error(name: &str, e: minijinja::Error) -> ComposeError {
-    ComposeError::Template { name: name.to_owned(), message: format!("{e:#}") }
+    ComposeError::Template {
+        name: name.to_owned(),
+        message: format!("{e:#}"),
+    }
 }
 
 #[cfg(test)]

@@ -54,7 +54,11 @@ impl<S: Store> Engine<S> {
             Some(s) => StdRng::seed_from_u64(s),
             None => StdRng::from_os_rng(),
         };
-        Engine { p: parts, policy, rng: Arc::new(Mutex::new(rng)) }
+        Engine {
+            p: parts,
+            policy,
+            rng: Arc::new(Mutex::new(rng)),
+        }
     }
 
     /// Run until `shutdown` turns true; then stop claiming, let in-flight publishes finish for
@@ -95,13 +99,24 @@ impl<S: Store> Engine<S> {
             let worthwhile = free >= (p.settings.batch_size / 4).max(1) || tasks.is_empty();
             let mut claimed_n = 0;
             if free > 0 && worthwhile {
-                match p.store.claim_due(now, &p.owner, p.settings.lease, free).await {
+                match p
+                    .store
+                    .claim_due(now, &p.owner, p.settings.lease, free)
+                    .await
+                {
                     Ok(claimed) => {
                         claimed_n = claimed.len();
                         for c in claimed {
-                            let permit = capacity.clone().try_acquire_owned().expect("claimed within capacity");
+                            let permit = capacity
+                                .clone()
+                                .try_acquire_owned()
+                                .expect("claimed within capacity");
                             let task = Task {
-                                entry: p.registry.entries().find(|(n, _)| **n == c.channel).map(|(_, e)| e.clone()),
+                                entry: p
+                                    .registry
+                                    .entries()
+                                    .find(|(n, _)| **n == c.channel)
+                                    .map(|(_, e)| e.clone()),
                                 channel_slots: per_channel.get(&c.channel).cloned(),
                                 policy: self.policy.clone(),
                                 clock: p.clock.clone(),
@@ -118,7 +133,10 @@ impl<S: Store> Engine<S> {
                                 async move {
                                     let id = c.id;
                                     let outcome = task.run(c).await;
-                                    let _ = tx.send(Settlement { delivery_id: id, outcome });
+                                    let _ = tx.send(Settlement {
+                                        delivery_id: id,
+                                        outcome,
+                                    });
                                     drop(permit);
                                     freed.notify_one();
                                 }
@@ -198,7 +216,10 @@ impl Task {
         let claimed_at = self.clock.now();
         let (Some(entry), Some(slots)) = (self.entry.take(), self.channel_slots.take()) else {
             return Outcome::NeedsAttention {
-                error: format!("channel {:?} is not enabled in the settings: enable it, then retry this delivery", c.channel),
+                error: format!(
+                    "channel {:?} is not enabled in the settings: enable it, then retry this delivery",
+                    c.channel
+                ),
                 class: "unknown_channel".into(),
             };
         };
@@ -210,7 +231,8 @@ impl Task {
             _ = stop.wait_for(|s| *s) => None,
         };
         let now = self.clock.now();
-        let lease_left = chrono::Duration::from_std(self.lease).unwrap_or_default() - (now - claimed_at);
+        let lease_left =
+            chrono::Duration::from_std(self.lease).unwrap_or_default() - (now - claimed_at);
         let margin = chrono::Duration::from_std(self.timeout).unwrap_or_default();
         if permit.is_none() || lease_left <= margin {
             return Outcome::Retry {
@@ -230,10 +252,15 @@ impl Task {
         };
         self.metrics
             .attempts
-            .get_or_create(&OutcomeLabel { channel: c.channel.clone(), outcome: label.into() })
+            .get_or_create(&OutcomeLabel {
+                channel: c.channel.clone(),
+                outcome: label.into(),
+            })
             .inc();
         match &outcome {
-            Outcome::Published(r) => tracing::info!(remote_id = ?r.remote_id, url = ?r.url, deduplicated = r.deduplicated, "published"),
+            Outcome::Published(r) => {
+                tracing::info!(remote_id = ?r.remote_id, url = ?r.url, deduplicated = r.deduplicated, "published")
+            }
             Outcome::Retry { at, error, .. } => tracing::warn!(%at, %error, "will retry"),
             Outcome::NeedsAttention { error, .. } => tracing::error!(%error, "needs attention"),
             Outcome::Failed { error, .. } => tracing::error!(%error, "failed"),
@@ -246,17 +273,25 @@ impl Task {
         let idempotency = ch.idempotency();
         let decide = |e: &PublishError| {
             let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
-            self.policy.decide(e, c.attempt, idempotency, self.clock.now(), &mut *rng)
+            self.policy
+                .decide(e, c.attempt, idempotency, self.clock.now(), &mut *rng)
         };
         if c.unsettled {
             match (idempotency, ch.reconcile()) {
                 (Idempotency::Native, _) => {}
                 (Idempotency::Reconcile, Some(r)) => {
-                    match tokio::time::timeout(self.timeout, r.find_published(&c.payload, &c.idempotency_key)).await {
+                    match tokio::time::timeout(
+                        self.timeout,
+                        r.find_published(&c.payload, &c.idempotency_key),
+                    )
+                    .await
+                    {
                         Ok(Ok(Some(receipt))) => return Outcome::Published(receipt),
                         Ok(Ok(None)) => {}
                         Ok(Err(e)) => return decide(&e),
-                        Err(_) => return decide(&PublishError::Transient("reconcile timed out".into())),
+                        Err(_) => {
+                            return decide(&PublishError::Transient("reconcile timed out".into()));
+                        }
                     }
                 }
                 _ => {
@@ -276,14 +311,26 @@ impl Task {
             after_unsettled_attempt: c.unsettled,
         };
         let started = self.clock.now();
-        let label = ChannelLabel { channel: c.channel.clone() };
+        let label = ChannelLabel {
+            channel: c.channel.clone(),
+        };
         if c.attempt == 1 {
             let late = (started - c.due_at).num_microseconds().unwrap_or(0).max(0) as f64 / 1e6;
-            self.metrics.lateness_seconds.get_or_create(&label).observe(late);
+            self.metrics
+                .lateness_seconds
+                .get_or_create(&label)
+                .observe(late);
         }
         let result = tokio::time::timeout(self.timeout, ch.publish(&c.payload, &ctx)).await;
-        let took = (self.clock.now() - started).num_microseconds().unwrap_or(0).max(0) as f64 / 1e6;
-        self.metrics.publish_seconds.get_or_create(&label).observe(took);
+        let took = (self.clock.now() - started)
+            .num_microseconds()
+            .unwrap_or(0)
+            .max(0) as f64
+            / 1e6;
+        self.metrics
+            .publish_seconds
+            .get_or_create(&label)
+            .observe(took);
         match result {
             Ok(Ok(receipt)) => Outcome::Published(receipt),
             Ok(Err(e)) => decide(&e),

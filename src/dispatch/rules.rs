@@ -1,15 +1,20 @@
 //! Recurring rules: when a rule falls due, create the announcement for its occurrence (once,
 //! guarded by the store's unique (rule, occurrence) key) and move the rule to its next time.
 
+use crate::channels::Registry;
 use crate::compose::Composer;
 use crate::schedule::Recurrence;
 use crate::store::{RuleRecord, Store};
-use crate::channels::Registry;
 
 use chrono::{DateTime, Utc};
 
 /// Fire every rule that is due at `now`. Returns how many announcements were created.
-pub async fn fire_due<S: Store>(store: &S, composer: &Composer, registry: &Registry, now: DateTime<Utc>) -> usize {
+pub async fn fire_due<S: Store>(
+    store: &S,
+    composer: &Composer,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> usize {
     let rules = match store.due_rules(now, 64).await {
         Ok(r) => r,
         Err(e) => {
@@ -24,7 +29,13 @@ pub async fn fire_due<S: Store>(store: &S, composer: &Composer, registry: &Regis
     created
 }
 
-async fn fire_one<S: Store>(store: &S, composer: &Composer, registry: &Registry, rule: &RuleRecord, now: DateTime<Utc>) -> bool {
+async fn fire_one<S: Store>(
+    store: &S,
+    composer: &Composer,
+    registry: &Registry,
+    rule: &RuleRecord,
+    now: DateTime<Utc>,
+) -> bool {
     let span = tracing::info_span!("rule", rule_id = rule.id, cron = %rule.cron);
     let _enter = span.enter();
     let recurrence = match Recurrence::parse(&rule.cron) {
@@ -32,7 +43,12 @@ async fn fire_one<S: Store>(store: &S, composer: &Composer, registry: &Registry,
         Err(e) => {
             tracing::error!(error = %e, "stored rule has a bad cron expression; skipping a day");
             let _ = store
-                .skip_rule_occurrence(rule.id, rule.next_fire_at, now + chrono::Duration::days(1), &e.to_string())
+                .skip_rule_occurrence(
+                    rule.id,
+                    rule.next_fire_at,
+                    now + chrono::Duration::days(1),
+                    &e.to_string(),
+                )
                 .await;
             return false;
         }
@@ -44,7 +60,9 @@ async fn fire_one<S: Store>(store: &S, composer: &Composer, registry: &Registry,
         tracing::warn!("rule never fires again");
         return false;
     };
-    let compose = |a: &crate::store::AnnouncementRecord| composer.deliveries(registry, &rule.channels, a, a.publish_at);
+    let compose = |a: &crate::store::AnnouncementRecord| {
+        composer.deliveries(registry, &rule.channels, a, a.publish_at)
+    };
     match store.fire_rule(rule, occurrence, next, &compose).await {
         Ok(Some(a)) => {
             tracing::info!(announcement_id = a.id, %occurrence, %next, "recurring announcement created");
@@ -53,7 +71,9 @@ async fn fire_one<S: Store>(store: &S, composer: &Composer, registry: &Registry,
         Ok(None) => false,
         Err(e) => {
             tracing::error!(error = %e, %occurrence, "cannot create the recurring announcement; skipping this occurrence");
-            let _ = store.skip_rule_occurrence(rule.id, occurrence, next, &e.to_string()).await;
+            let _ = store
+                .skip_rule_occurrence(rule.id, occurrence, next, &e.to_string())
+                .await;
             false
         }
     }

@@ -4,7 +4,10 @@ fn load(text: &str, env: &[(&str, &str)]) -> Result<Settings, SettingsError> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("prakat.toml");
     std::fs::write(&path, text).unwrap();
-    Settings::load_from(Some(&path), env.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    Settings::load_from(
+        Some(&path),
+        env.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+    )
 }
 
 #[test]
@@ -21,7 +24,11 @@ fn no_file_gives_the_embedded_default() {
 fn a_file_overrides_defaults_and_env_overrides_the_file() {
     let s = load(
         "[dispatch]\nbatch_size = 32\nlease = \"5m\"\n[server]\nlisten = \"0.0.0.0:9000\"\n",
-        &[("PRAKAT__DISPATCH__BATCH_SIZE", "64"), ("PRAKAT__STATION__NAME_EN", "Test Station"), ("OTHER", "x")],
+        &[
+            ("PRAKAT__DISPATCH__BATCH_SIZE", "64"),
+            ("PRAKAT__STATION__NAME_EN", "Test Station"),
+            ("OTHER", "x"),
+        ],
     )
     .unwrap();
     assert_eq!(s.dispatch.batch_size, 64);
@@ -32,7 +39,9 @@ fn a_file_overrides_defaults_and_env_overrides_the_file() {
 
 #[test]
 fn an_unknown_key_names_the_file_the_key_and_the_line() {
-    let err = load("[dispatch]\nbatch_size = 32\n\nbatchsize = 10\n", &[]).unwrap_err().to_string();
+    let err = load("[dispatch]\nbatch_size = 32\n\nbatchsize = 10\n", &[])
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("prakat.toml"), "{err}");
     assert!(err.contains("batchsize"), "{err}");
     assert!(err.contains("line 4"), "{err}");
@@ -40,30 +49,53 @@ fn an_unknown_key_names_the_file_the_key_and_the_line() {
 
 #[test]
 fn a_bad_value_names_the_key_and_the_line() {
-    let err = load("[server]\nlisten = \"not an address\"\n", &[]).unwrap_err().to_string();
+    let err = load("[server]\nlisten = \"not an address\"\n", &[])
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("line 2") && err.contains("listen"), "{err}");
-    let err = load("[dispatch]\n\nlease = \"soon\"\n", &[]).unwrap_err().to_string();
+    let err = load("[dispatch]\n\nlease = \"soon\"\n", &[])
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("line 3") && err.contains("lease"), "{err}");
 }
 
 #[test]
 fn a_bad_environment_value_names_the_variable() {
-    let err = load("", &[("PRAKAT__DISPATCH__BATCH_SIZE", "many")]).unwrap_err().to_string();
+    let err = load("", &[("PRAKAT__DISPATCH__BATCH_SIZE", "many")])
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("PRAKAT__DISPATCH__BATCH_SIZE"), "{err}");
-    let err = load("", &[("PRAKAT__NOPE__X", "1")]).unwrap_err().to_string();
-    assert!(err.contains("PRAKAT__NOPE__X") && err.contains("nope"), "{err}");
+    let err = load("", &[("PRAKAT__NOPE__X", "1")])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("PRAKAT__NOPE__X") && err.contains("nope"),
+        "{err}"
+    );
 }
 
 #[test]
 fn inconsistent_values_are_refused_with_the_fix() {
-    let err = load("[dispatch]\nlease = \"10s\"\npublish_timeout = \"30s\"\n", &[]).unwrap_err().to_string();
-    assert!(err.contains("dispatch.lease") && err.contains("publish_timeout"), "{err}");
-    let err = load("[post]\ndefault_channels = [\"facebook\"]\n", &[]).unwrap_err().to_string();
+    let err = load(
+        "[dispatch]\nlease = \"10s\"\npublish_timeout = \"30s\"\n",
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("dispatch.lease") && err.contains("publish_timeout"),
+        "{err}"
+    );
+    let err = load("[post]\ndefault_channels = [\"facebook\"]\n", &[])
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("facebook"), "{err}");
 }
 
 #[test]
 fn a_missing_file_is_named() {
-    let err = Settings::load_from(Some(Path::new("/nonexistent/prakat.toml")), Vec::new()).unwrap_err().to_string();
+    let err = Settings::load_from(Some(Path::new("/nonexistent/prakat.toml")), Vec::new())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("/nonexistent/prakat.toml"), "{err}");
 }

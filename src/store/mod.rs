@@ -104,7 +104,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<ClaimedDelivery>>;
     /// Settle attempts in one transaction. A settlement whose lease `owner` no longer holds is
     /// skipped (another claimer owns the delivery now) and not counted in the result.
-    async fn settle(&self, owner: &str, now: DateTime<Utc>, settlements: &[Settlement]) -> Result<usize>;
+    async fn settle(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        settlements: &[Settlement],
+    ) -> Result<usize>;
     /// Make every in-flight lease claimable now. Only for a daemon that knows it is the only one
     /// (the SQLite daemon holds the data directory's lock): the previous owner is dead.
     async fn release_orphaned_leases(&self, now: DateTime<Utc>, actor: &Actor) -> Result<u64>;
@@ -114,8 +119,18 @@ pub trait Store: Send + Sync + 'static {
     // ---- deliveries: the people's side
     async fn deliveries(&self, filter: &DeliveryFilter) -> Result<Vec<DeliveryRow>>;
     async fn delivery(&self, id: i64) -> Result<DeliveryRow>;
-    async fn cancel_delivery(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<DeliveryRow>;
-    async fn retry_delivery(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<DeliveryRow>;
+    async fn cancel_delivery(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<DeliveryRow>;
+    async fn retry_delivery(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<DeliveryRow>;
     async fn delivery_counts(&self) -> Result<Vec<DeliveryCount>>;
 
     // ---- audit

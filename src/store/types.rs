@@ -16,10 +16,16 @@ pub struct Actor {
 
 impl Actor {
     pub fn person(source: &str, name: &str, role: &str) -> Self {
-        Actor { name: format!("{source}:{name}"), role: Some(role.to_owned()) }
+        Actor {
+            name: format!("{source}:{name}"),
+            role: Some(role.to_owned()),
+        }
     }
     pub fn daemon(part: &str) -> Self {
-        Actor { name: part.to_owned(), role: None }
+        Actor {
+            name: part.to_owned(),
+            role: None,
+        }
     }
 }
 
@@ -129,11 +135,23 @@ pub enum Outcome {
     Published(prakat_adapters::Receipt),
     /// Try again at `at`. `count_attempt` is false for waits the platform asked for (rate
     /// limits, quota), which are not the delivery's fault. `unsettled` marks an ambiguous outcome.
-    Retry { at: DateTime<Utc>, error: String, class: String, count_attempt: bool, unsettled: bool },
+    Retry {
+        at: DateTime<Utc>,
+        error: String,
+        class: String,
+        count_attempt: bool,
+        unsettled: bool,
+    },
     /// A person must act (token, permission, content refused, unsettled without reconcile).
-    NeedsAttention { error: String, class: String },
+    NeedsAttention {
+        error: String,
+        class: String,
+    },
     /// Attempts are used up.
-    Failed { error: String, class: String },
+    Failed {
+        error: String,
+        class: String,
+    },
 }
 
 #[derive(Debug, Clone)]

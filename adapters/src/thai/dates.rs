@@ -16,12 +16,33 @@ pub enum Digits {
 }
 
 pub const MONTHS: [&str; 12] = [
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน",
-    "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
 ];
 
 pub const MONTHS_SHORT: [&str; 12] = [
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
 ];
 
 /// The instant in Asia/Bangkok time (UTC+7, no daylight saving).
@@ -76,14 +97,27 @@ pub fn gov_datetime(at: DateTime<Utc>, d: Digits) -> String {
 /// Government style date: `๑๗ มีนาคม ๒๕๖๘`
 pub fn gov_date(at: DateTime<Utc>, d: Digits) -> String {
     let l = bangkok(at);
-    digits(format!("{} {} {}", l.day(), MONTHS[l.month0() as usize], l.year() + 543), d)
+    digits(
+        format!(
+            "{} {} {}",
+            l.day(),
+            MONTHS[l.month0() as usize],
+            l.year() + 543
+        ),
+        d,
+    )
 }
 
 /// Short style: `๔ ก.พ. ๖๘` (two-digit BE year).
 pub fn short_date(at: DateTime<Utc>, d: Digits) -> String {
     let l = bangkok(at);
     digits(
-        format!("{} {} {:02}", l.day(), MONTHS_SHORT[l.month0() as usize], (l.year() + 543) % 100),
+        format!(
+            "{} {} {:02}",
+            l.day(),
+            MONTHS_SHORT[l.month0() as usize],
+            (l.year() + 543) % 100
+        ),
         d,
     )
 }
@@ -91,12 +125,18 @@ pub fn short_date(at: DateTime<Utc>, d: Digits) -> String {
 /// Month and year: `มีนาคม ๒๕๖๘`
 pub fn month_year(at: DateTime<Utc>, d: Digits) -> String {
     let l = bangkok(at);
-    digits(format!("{} {}", MONTHS[l.month0() as usize], l.year() + 543), d)
+    digits(
+        format!("{} {}", MONTHS[l.month0() as usize], l.year() + 543),
+        d,
+    )
 }
 
 /// The month's name for a month number 1–12 and a BE year: `มีนาคม ๒๕๖๘`.
 pub fn month_year_of(be_year: i32, month: u32, d: Digits) -> String {
-    let name = MONTHS.get(month.saturating_sub(1) as usize).copied().unwrap_or("?");
+    let name = MONTHS
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("?");
     digits(format!("{name} {be_year}"), d)
 }
 
@@ -112,8 +152,14 @@ mod tests {
     fn government_style_matches_the_official_example() {
         // 17 March 2025 09:30 Bangkok = 02:30 UTC.
         let at = utc("2025-03-17T02:30:00Z");
-        assert_eq!(gov_datetime(at, Digits::Thai), "วันที่ ๑๗ มีนาคม ๒๕๖๘ เวลา ๐๙.๓๐ น.");
-        assert_eq!(gov_datetime(at, Digits::Arabic), "วันที่ 17 มีนาคม 2568 เวลา 09.30 น.");
+        assert_eq!(
+            gov_datetime(at, Digits::Thai),
+            "วันที่ ๑๗ มีนาคม ๒๕๖๘ เวลา ๐๙.๓๐ น."
+        );
+        assert_eq!(
+            gov_datetime(at, Digits::Arabic),
+            "วันที่ 17 มีนาคม 2568 เวลา 09.30 น."
+        );
         assert_eq!(gov_date(at, Digits::Thai), "๑๗ มีนาคม ๒๕๖๘");
     }
 
@@ -129,7 +175,10 @@ mod tests {
     fn bangkok_day_differs_from_utc_day_late_in_the_evening() {
         // 31 Dec 2025 18:00 UTC is already 1 Jan 2026 01:00 in Bangkok: BE 2569.
         let at = utc("2025-12-31T18:00:00Z");
-        assert_eq!(gov_datetime(at, Digits::Arabic), "วันที่ 1 มกราคม 2569 เวลา 01.00 น.");
+        assert_eq!(
+            gov_datetime(at, Digits::Arabic),
+            "วันที่ 1 มกราคม 2569 เวลา 01.00 น."
+        );
         assert_eq!(be_year(at), 2569);
     }
 
@@ -144,7 +193,10 @@ mod tests {
     fn every_month_has_its_names() {
         for m in 1..=12u32 {
             let at = Utc.with_ymd_and_hms(2026, m, 15, 5, 0, 0).unwrap();
-            assert_eq!(month_year(at, Digits::Arabic), format!("{} 2569", MONTHS[(m - 1) as usize]));
+            assert_eq!(
+                month_year(at, Digits::Arabic),
+                format!("{} 2569", MONTHS[(m - 1) as usize])
+            );
             assert!(short_date(at, Digits::Arabic).contains(MONTHS_SHORT[(m - 1) as usize]));
         }
         assert_eq!(thai_digits("2569-12 x9"), "๒๕๖๙-๑๒ x๙");

@@ -29,9 +29,17 @@ pub use fit::{FitOptions, Fitted, fit_text};
 pub fn register_filters(env: &mut minijinja::Environment<'_>) {
     use minijinja::{Error, ErrorKind};
 
-    fn parse(at: &str, digits: Option<&str>) -> Result<(chrono::DateTime<chrono::Utc>, Digits), Error> {
+    fn parse(
+        at: &str,
+        digits: Option<&str>,
+    ) -> Result<(chrono::DateTime<chrono::Utc>, Digits), Error> {
         let dt = chrono::DateTime::parse_from_rfc3339(at)
-            .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("not an RFC 3339 time {at:?}: {e}")))?
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("not an RFC 3339 time {at:?}: {e}"),
+                )
+            })?
             .with_timezone(&chrono::Utc);
         let digits = match digits.unwrap_or("thai") {
             "thai" => Digits::Thai,
@@ -48,12 +56,16 @@ pub fn register_filters(env: &mut minijinja::Environment<'_>) {
     env.add_filter("thai_datetime", |at: &str, d: Option<&str>| {
         parse(at, d).map(|(dt, d)| dates::gov_datetime(dt, d))
     });
-    env.add_filter("thai_date", |at: &str, d: Option<&str>| parse(at, d).map(|(dt, d)| dates::gov_date(dt, d)));
+    env.add_filter("thai_date", |at: &str, d: Option<&str>| {
+        parse(at, d).map(|(dt, d)| dates::gov_date(dt, d))
+    });
     env.add_filter("thai_short_date", |at: &str, d: Option<&str>| {
         parse(at, d).map(|(dt, d)| dates::short_date(dt, d))
     });
     env.add_filter("thai_month_year", |at: &str, d: Option<&str>| {
         parse(at, d).map(|(dt, d)| dates::month_year(dt, d))
     });
-    env.add_filter("thai_digits", |v: minijinja::Value| dates::thai_digits(&v.to_string()));
+    env.add_filter("thai_digits", |v: minijinja::Value| {
+        dates::thai_digits(&v.to_string())
+    });
 }

@@ -29,7 +29,9 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
         let line = line.trim_end();
         if line.trim().is_empty() {
             if !lines.is_empty() {
-                out.push(Paragraph { lines: std::mem::take(&mut lines) });
+                out.push(Paragraph {
+                    lines: std::mem::take(&mut lines),
+                });
             }
         } else {
             lines.push(segments(line));
@@ -44,7 +46,10 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
 /// Where a URL stops: whitespace, any non-ASCII character (Thai text often follows a URL with
 /// no space) and characters that cannot appear unescaped in a URL.
 fn ends_url(c: char) -> bool {
-    c.is_whitespace() || !c.is_ascii() || c.is_ascii_control() || matches!(c, '<' | '>' | '"' | '`' | '{' | '}' | '|' | '\\' | '^')
+    c.is_whitespace()
+        || !c.is_ascii()
+        || c.is_ascii_control()
+        || matches!(c, '<' | '>' | '"' | '`' | '{' | '}' | '|' | '\\' | '^')
 }
 
 /// The length in bytes of the URL at the start of `s` (which starts with a scheme), without
@@ -53,7 +58,9 @@ fn url_len(s: &str) -> usize {
     let mut end = s.find(ends_url).unwrap_or(s.len());
     loop {
         let url = &s[..end];
-        let Some(last) = url.chars().last() else { break };
+        let Some(last) = url.chars().last() else {
+            break;
+        };
         let trim = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | ']' | '}' => true,
             ')' => url.matches('(').count() < url.matches(')').count(),
@@ -75,8 +82,13 @@ pub fn segments(line: &str) -> Vec<Segment> {
         // ASCII lowercasing keeps every byte offset, so positions in `lower` are positions in
         // `rest`.
         let lower = rest.to_ascii_lowercase();
-        let found = ["https://", "http://"].iter().filter_map(|scheme| lower.find(scheme).map(|i| (i, scheme.len()))).min();
-        let Some((start, scheme_len)) = found else { break };
+        let found = ["https://", "http://"]
+            .iter()
+            .filter_map(|scheme| lower.find(scheme).map(|i| (i, scheme.len())))
+            .min();
+        let Some((start, scheme_len)) = found else {
+            break;
+        };
         let len = url_len(&rest[start..]);
         if len <= scheme_len {
             // A bare scheme with nothing after it: keep it as text and look further on.
@@ -86,7 +98,10 @@ pub fn segments(line: &str) -> Vec<Segment> {
         }
         push_text(&mut out, &rest[..start]);
         let url = &rest[start..start + len];
-        out.push(Segment { text: url.to_owned(), href: Some(url.to_owned()) });
+        out.push(Segment {
+            text: url.to_owned(),
+            href: Some(url.to_owned()),
+        });
         rest = &rest[start + len..];
     }
     push_text(&mut out, rest);
@@ -98,8 +113,14 @@ fn push_text(out: &mut Vec<Segment>, text: &str) {
         return;
     }
     match out.last_mut() {
-        Some(Segment { text: prev, href: None }) => prev.push_str(text),
-        _ => out.push(Segment { text: text.to_owned(), href: None }),
+        Some(Segment {
+            text: prev,
+            href: None,
+        }) => prev.push_str(text),
+        _ => out.push(Segment {
+            text: text.to_owned(),
+            href: None,
+        }),
     }
 }
 
@@ -108,10 +129,16 @@ mod tests {
     use super::*;
 
     fn t(s: &str) -> Segment {
-        Segment { text: s.into(), href: None }
+        Segment {
+            text: s.into(),
+            href: None,
+        }
     }
     fn l(s: &str) -> Segment {
-        Segment { text: s.into(), href: Some(s.into()) }
+        Segment {
+            text: s.into(),
+            href: Some(s.into()),
+        }
     }
 
     #[test]
@@ -129,17 +156,33 @@ mod tests {
             segments("ดูที่ https://example.go.th/a?b=1&c=2. ครับ"),
             vec![t("ดูที่ "), l("https://example.go.th/a?b=1&c=2"), t(". ครับ")]
         );
-        assert_eq!(segments("ดูที่http://x.th/คู่มือ"), vec![t("ดูที่"), l("http://x.th/"), t("คู่มือ")]);
+        assert_eq!(
+            segments("ดูที่http://x.th/คู่มือ"),
+            vec![t("ดูที่"), l("http://x.th/"), t("คู่มือ")]
+        );
         assert_eq!(
             segments("(see https://en.wikipedia.org/wiki/Foo_(bar))"),
-            vec![t("(see "), l("https://en.wikipedia.org/wiki/Foo_(bar)"), t(")")]
+            vec![
+                t("(see "),
+                l("https://en.wikipedia.org/wiki/Foo_(bar)"),
+                t(")")
+            ]
         );
-        assert_eq!(segments("a HTTPS://X.TH b"), vec![t("a "), l("HTTPS://X.TH"), t(" b")]);
+        assert_eq!(
+            segments("a HTTPS://X.TH b"),
+            vec![t("a "), l("HTTPS://X.TH"), t(" b")]
+        );
     }
 
     #[test]
     fn other_schemes_and_bare_schemes_stay_text() {
-        assert_eq!(segments("javascript:alert(1) https:// ftp://x"), vec![t("javascript:alert(1) https:// ftp://x")]);
-        assert_eq!(segments("<b>https://a.th\"onmouseover=x</b>"), vec![t("<b>"), l("https://a.th"), t("\"onmouseover=x</b>")]);
+        assert_eq!(
+            segments("javascript:alert(1) https:// ftp://x"),
+            vec![t("javascript:alert(1) https:// ftp://x")]
+        );
+        assert_eq!(
+            segments("<b>https://a.th\"onmouseover=x</b>"),
+            vec![t("<b>"), l("https://a.th"), t("\"onmouseover=x</b>")]
+        );
     }
 }

@@ -55,7 +55,10 @@ pub struct MonthKey {
 
 impl MonthKey {
     pub fn of(at: DateTime<Utc>) -> Self {
-        MonthKey { be_year: be_year(at), month: bangkok(at).month() }
+        MonthKey {
+            be_year: be_year(at),
+            month: bangkok(at).month(),
+        }
     }
 
     /// The month page's directory name, e.g. `2568-03`.
@@ -69,7 +72,10 @@ impl MonthKey {
         if y.len() != 4 || m.len() != 2 {
             return None;
         }
-        let key = MonthKey { be_year: y.parse().ok()?, month: m.parse().ok()? };
+        let key = MonthKey {
+            be_year: y.parse().ok()?,
+            month: m.parse().ok()?,
+        };
         (1..=12).contains(&key.month).then_some(key)
     }
 
@@ -91,7 +97,12 @@ impl Entry {
             media: payload
                 .media
                 .iter()
-                .map(|m| EntryMedia { name: m.stored_name(), mime: m.mime.clone(), kind: m.kind, size: m.size })
+                .map(|m| EntryMedia {
+                    name: m.stored_name(),
+                    mime: m.mime.clone(),
+                    kind: m.kind,
+                    size: m.size,
+                })
                 .collect(),
             tags: payload.tags.clone(),
             url,
@@ -127,7 +138,11 @@ pub fn summarize(text: &str) -> String {
     {
         return format!("{}…", head[..cut].trim_end());
     }
-    let opts = crate::thai::FitOptions { max: SUMMARY_MAX, unit: crate::LengthUnit::Chars, link: None };
+    let opts = crate::thai::FitOptions {
+        max: SUMMARY_MAX,
+        unit: crate::LengthUnit::Chars,
+        link: None,
+    };
     let fitted = crate::thai::fit_text(&flat, &opts);
     if fitted.shortened && fitted.text.chars().count() <= SUMMARY_MAX {
         return fitted.text;
@@ -156,7 +171,10 @@ pub fn load_all(dir: &Path) -> Result<BTreeMap<i64, Entry>, WebsiteError> {
         }
         let bytes = fs::read(&path).map_err(|e| WebsiteError::io("read", &path, e))?;
         let entry: Entry =
-            serde_json::from_slice(&bytes).map_err(|source| WebsiteError::Entry { path: path.clone(), source })?;
+            serde_json::from_slice(&bytes).map_err(|source| WebsiteError::Entry {
+                path: path.clone(),
+                source,
+            })?;
         entries.insert(entry.id, entry);
     }
     Ok(entries)
@@ -183,24 +201,46 @@ mod tests {
     fn long_text_without_spaces_is_never_cut_inside_a_grapheme() {
         let text = "ผู้ต้องหา".repeat(60);
         let s = summarize(&text);
-        assert!(s.chars().count() <= SUMMARY_MAX + 1, "{}", s.chars().count());
+        assert!(
+            s.chars().count() <= SUMMARY_MAX + 1,
+            "{}",
+            s.chars().count()
+        );
         let body = s.trim_end_matches('…');
         assert!(text.starts_with(body));
         // The cut lands on a grapheme boundary: the next char is not a combining mark.
         let next = text[body.len()..].chars().next().unwrap();
-        assert!(!matches!(next, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}'), "{next:?}");
+        assert!(
+            !matches!(next, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}'),
+            "{next:?}"
+        );
     }
 
     #[test]
     fn month_keys_use_bangkok_time_and_the_fiscal_year_turns_in_october() {
-        let at = DateTime::parse_from_rfc3339("2025-09-30T17:30:00Z").unwrap().with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2025-09-30T17:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let m = MonthKey::of(at);
-        assert_eq!(m, MonthKey { be_year: 2568, month: 10 });
+        assert_eq!(
+            m,
+            MonthKey {
+                be_year: 2568,
+                month: 10
+            }
+        );
         assert_eq!(m.slug(), "2568-10");
         assert_eq!(MonthKey::parse_slug("2568-10"), Some(m));
         assert_eq!(MonthKey::parse_slug("2568-13"), None);
         assert_eq!(MonthKey::parse_slug("index.html"), None);
         assert_eq!(m.fiscal_year(), 2569);
-        assert_eq!(MonthKey { be_year: 2568, month: 9 }.fiscal_year(), 2568);
+        assert_eq!(
+            MonthKey {
+                be_year: 2568,
+                month: 9
+            }
+            .fiscal_year(),
+            2568
+        );
     }
 }

@@ -9,7 +9,9 @@ use crate::PublishError;
 #[derive(Debug, thiserror::Error)]
 pub enum WebsiteError {
     /// Reading or writing a file failed (disk full, permission, …).
-    #[error("website: cannot {action} {path}: {source} (check that the directory exists, is writable and the disk is not full)")]
+    #[error(
+        "website: cannot {action} {path}: {source} (check that the directory exists, is writable and the disk is not full)"
+    )]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -17,7 +19,9 @@ pub enum WebsiteError {
         source: std::io::Error,
     },
     /// An entry record under `_entries/` is not valid JSON.
-    #[error("website: entry record {path} is unreadable: {source} (fix it or remove it, then start again)")]
+    #[error(
+        "website: entry record {path} is unreadable: {source} (fix it or remove it, then start again)"
+    )]
     Entry {
         path: PathBuf,
         #[source]
@@ -40,8 +44,16 @@ pub enum WebsiteError {
 }
 
 impl WebsiteError {
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        WebsiteError::Io { action, path: path.into(), source }
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        WebsiteError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
     }
 }
 

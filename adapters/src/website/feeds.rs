@@ -16,7 +16,10 @@ fn bangkok_fixed(at: DateTime<Utc>) -> DateTime<FixedOffset> {
 }
 
 fn description(s: &WebsiteSettings) -> String {
-    format!("ข่าวประชาสัมพันธ์และผลการปฏิบัติงานของ{} ({})", s.station_name_th, s.station_name_en)
+    format!(
+        "ข่าวประชาสัมพันธ์และผลการปฏิบัติงานของ{} ({})",
+        s.station_name_th, s.station_name_en
+    )
 }
 
 /// RSS 2.0. `entries` are newest first.
@@ -27,8 +30,14 @@ pub fn rss(s: &WebsiteSettings, entries: &[&Entry]) -> Result<Vec<u8>, WebsiteEr
             title: Some(e.title.clone()),
             link: Some(e.url.clone()),
             description: Some(e.summary.clone()),
-            categories: vec![rss::Category { name: e.department.name_th.clone(), domain: None }],
-            guid: Some(rss::Guid { value: e.url.clone(), permalink: true }),
+            categories: vec![rss::Category {
+                name: e.department.name_th.clone(),
+                domain: None,
+            }],
+            guid: Some(rss::Guid {
+                value: e.url.clone(),
+                permalink: true,
+            }),
             pub_date: Some(bangkok_fixed(e.published_at).to_rfc2822()),
             enclosure: e.media.first().map(|m| rss::Enclosure {
                 url: paths::absolute(&s.base_url, &paths::media(&m.name)),
@@ -44,19 +53,28 @@ pub fn rss(s: &WebsiteSettings, entries: &[&Entry]) -> Result<Vec<u8>, WebsiteEr
         description: description(s),
         language: Some("th".to_owned()),
         generator: Some("prakat".to_owned()),
-        last_build_date: entries.first().map(|e| bangkok_fixed(e.published_at).to_rfc2822()),
+        last_build_date: entries
+            .first()
+            .map(|e| bangkok_fixed(e.published_at).to_rfc2822()),
         items,
         ..Default::default()
     };
     channel
         .pretty_write_to(Vec::new(), b' ', 2)
-        .map_err(|e| WebsiteError::Feed { name: paths::RSS, message: e.to_string() })
+        .map_err(|e| WebsiteError::Feed {
+            name: paths::RSS,
+            message: e.to_string(),
+        })
 }
 
 /// Atom 1.0. `entries` are newest first.
 pub fn atom(s: &WebsiteSettings, entries: &[&Entry]) -> Result<Vec<u8>, WebsiteError> {
     let home = paths::absolute(&s.base_url, "");
-    let station = atom::Person { name: s.station_name_th.clone(), uri: Some(home.clone()), ..Default::default() };
+    let station = atom::Person {
+        name: s.station_name_th.clone(),
+        uri: Some(home.clone()),
+        ..Default::default()
+    };
     let link = |href: String, rel: &str, mime: Option<&str>| atom::Link {
         href,
         rel: rel.to_owned(),
@@ -69,7 +87,11 @@ pub fn atom(s: &WebsiteSettings, entries: &[&Entry]) -> Result<Vec<u8>, WebsiteE
             let mut links = vec![link(e.url.clone(), "alternate", Some("text/html"))];
             links.extend(e.media.iter().map(|m| atom::Link {
                 length: Some(m.size.to_string()),
-                ..link(paths::absolute(&s.base_url, &paths::media(&m.name)), "enclosure", Some(&m.mime))
+                ..link(
+                    paths::absolute(&s.base_url, &paths::media(&m.name)),
+                    "enclosure",
+                    Some(&m.mime),
+                )
             }));
             atom::Entry {
                 title: atom::Text::plain(e.title.clone()),
@@ -91,17 +113,27 @@ pub fn atom(s: &WebsiteSettings, entries: &[&Entry]) -> Result<Vec<u8>, WebsiteE
         title: atom::Text::plain(s.station_name_th.clone()),
         subtitle: Some(atom::Text::plain(description(s))),
         id: home.clone(),
-        updated: entries.first().map_or_else(|| bangkok_fixed(DateTime::UNIX_EPOCH), |e| bangkok_fixed(e.published_at)),
+        updated: entries.first().map_or_else(
+            || bangkok_fixed(DateTime::UNIX_EPOCH),
+            |e| bangkok_fixed(e.published_at),
+        ),
         authors: vec![station],
         links: vec![
-            link(paths::absolute(&s.base_url, paths::ATOM), "self", Some("application/atom+xml")),
+            link(
+                paths::absolute(&s.base_url, paths::ATOM),
+                "self",
+                Some("application/atom+xml"),
+            ),
             link(home, "alternate", Some("text/html")),
         ],
         lang: Some("th".to_owned()),
         entries: atom_entries,
         ..Default::default()
     };
-    feed.write_to(Vec::new()).map_err(|e| WebsiteError::Feed { name: paths::ATOM, message: e.to_string() })
+    feed.write_to(Vec::new()).map_err(|e| WebsiteError::Feed {
+        name: paths::ATOM,
+        message: e.to_string(),
+    })
 }
 
 /// JSON Feed 1.1. `entries` are newest first.
@@ -148,5 +180,8 @@ pub fn json_feed(s: &WebsiteSettings, entries: &[&Entry]) -> Result<Vec<u8>, Web
         "authors": [{ "name": s.station_name_th, "url": paths::absolute(&s.base_url, "") }],
         "items": items,
     });
-    serde_json::to_vec_pretty(&feed).map_err(|e| WebsiteError::Feed { name: paths::JSON_FEED, message: e.to_string() })
+    serde_json::to_vec_pretty(&feed).map_err(|e| WebsiteError::Feed {
+        name: paths::JSON_FEED,
+        message: e.to_string(),
+    })
 }

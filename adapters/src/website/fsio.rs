@@ -25,7 +25,10 @@ pub(crate) enum Sync {
 }
 
 fn tmp_path(target: &Path) -> PathBuf {
-    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file");
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     target.with_file_name(format!("{TMP_PREFIX}{name}-{}-{n}", std::process::id()))
 }
@@ -38,9 +41,11 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], sync: Sync) -> Result<(), 
     let tmp = tmp_path(path);
     let result = (|| {
         let mut f = fs::File::create(&tmp).map_err(|e| WebsiteError::io("create", &tmp, e))?;
-        f.write_all(bytes).map_err(|e| WebsiteError::io("write", &tmp, e))?;
+        f.write_all(bytes)
+            .map_err(|e| WebsiteError::io("write", &tmp, e))?;
         if sync == Sync::Durable {
-            f.sync_all().map_err(|e| WebsiteError::io("flush to disk", &tmp, e))?;
+            f.sync_all()
+                .map_err(|e| WebsiteError::io("flush to disk", &tmp, e))?;
         }
         drop(f);
         fs::rename(&tmp, path).map_err(|e| WebsiteError::io("rename into place", path, e))
@@ -90,7 +95,9 @@ pub(crate) fn copy_media(source: &Path, target: &Path) -> Result<(), WebsiteErro
                 .and_then(|f| f.sync_all())
                 .map_err(|e| WebsiteError::io("flush to disk", &tmp, e))
         })
-        .and_then(|_| fs::rename(&tmp, target).map_err(|e| WebsiteError::io("rename into place", target, e)));
+        .and_then(|_| {
+            fs::rename(&tmp, target).map_err(|e| WebsiteError::io("rename into place", target, e))
+        });
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -103,7 +110,10 @@ pub(crate) fn sweep_tmp(dir: &Path) {
     let Ok(read) = fs::read_dir(dir) else { return };
     for item in read.flatten() {
         let path = item.path();
-        let is_tmp = item.file_name().to_str().is_some_and(|n| n.starts_with(TMP_PREFIX));
+        let is_tmp = item
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(TMP_PREFIX));
         match item.file_type() {
             Ok(t) if t.is_dir() => sweep_tmp(&path),
             Ok(_) if is_tmp => {

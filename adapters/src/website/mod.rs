@@ -39,7 +39,10 @@ pub use error::WebsiteError;
 pub use prepare::KIND;
 pub use settings::{DEFAULT_FEED_ITEMS, WebsiteSettings};
 
-use crate::{Channel, Draft, Health, Idempotency, Limits, Payload, PublishContext, PublishError, Receipt, Rejection};
+use crate::{
+    Channel, Draft, Health, Idempotency, Limits, Payload, PublishContext, PublishError, Receipt,
+    Rejection,
+};
 
 /// The website channel. Cheap to clone; clones share one site and one lock.
 #[derive(Clone)]
@@ -50,7 +53,9 @@ pub struct Website {
 
 impl std::fmt::Debug for Website {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Website").field("root", &self.site.root()).finish_non_exhaustive()
+        f.debug_struct("Website")
+            .field("root", &self.site.root())
+            .finish_non_exhaustive()
     }
 }
 
@@ -61,7 +66,10 @@ impl Website {
     /// `spawn_blocking`.
     pub fn open(settings: WebsiteSettings) -> Result<Website, WebsiteError> {
         let site = site::Site::open(settings)?;
-        Ok(Website { site: Arc::new(site), limits: Arc::new(prepare::limits()) })
+        Ok(Website {
+            site: Arc::new(site),
+            limits: Arc::new(prepare::limits()),
+        })
     }
 
     /// The canonical page URL of an announcement, which other channels link to.
@@ -110,17 +118,27 @@ impl Channel for Website {
         prepare::prepare(&self.limits, draft)
     }
 
-    async fn publish(&self, payload: &Payload, ctx: &PublishContext) -> Result<Receipt, PublishError> {
+    async fn publish(
+        &self,
+        payload: &Payload,
+        ctx: &PublishContext,
+    ) -> Result<Receipt, PublishError> {
         let site = Arc::clone(&self.site);
         let (payload_owned, key) = (payload.clone(), ctx.idempotency_key.clone());
-        let span = tracing::info_span!("website_publish", delivery_id = ctx.delivery_id, announcement_id = payload.announcement_id);
-        let published = tokio::task::spawn_blocking(move || span.in_scope(|| site.publish(&payload_owned, &key)))
-            .await
-            .map_err(|e| PublishError::Transient(format!("website publish task stopped: {e}")))?
-            .map_err(|e| {
-                tracing::warn!(delivery_id = ctx.delivery_id, error = %e, "website: publish failed");
-                PublishError::from(e)
-            })?;
+        let span = tracing::info_span!(
+            "website_publish",
+            delivery_id = ctx.delivery_id,
+            announcement_id = payload.announcement_id
+        );
+        let published = tokio::task::spawn_blocking(move || {
+            span.in_scope(|| site.publish(&payload_owned, &key))
+        })
+        .await
+        .map_err(|e| PublishError::Transient(format!("website publish task stopped: {e}")))?
+        .map_err(|e| {
+            tracing::warn!(delivery_id = ctx.delivery_id, error = %e, "website: publish failed");
+            PublishError::from(e)
+        })?;
         tracing::info!(
             delivery_id = ctx.delivery_id,
             announcement_id = payload.announcement_id,
@@ -141,7 +159,10 @@ impl Channel for Website {
             .await
             .map_err(|e| PublishError::Transient(format!("website health check stopped: {e}")))??;
         Ok(Health {
-            summary: format!("website: writing to {}, {pages} pages", self.site.root().display()),
+            summary: format!(
+                "website: writing to {}, {pages} pages",
+                self.site.root().display()
+            ),
             token_expires_at: None,
             missing_permissions: Vec::new(),
             quota: None,

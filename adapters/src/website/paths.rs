@@ -26,6 +26,11 @@ pub fn department(code: &str) -> String {
     format!("{DEPARTMENTS_DIR}/{code}/")
 }
 
+/// A department's page for one fiscal year (BE), relative to the site root.
+pub fn department_year(code: &str, fiscal_year: i32) -> String {
+    format!("{DEPARTMENTS_DIR}/{code}/{fiscal_year}/")
+}
+
 /// A month page (a directory with `index.html`), relative to the site root.
 pub fn month(key: MonthKey) -> String {
     format!("{MONTHS_DIR}/{}/", key.slug())
@@ -71,14 +76,24 @@ mod tests {
 
     #[test]
     fn layout() {
-        let m = MonthKey { be_year: 2568, month: 3 };
+        let m = MonthKey {
+            be_year: 2568,
+            month: 3,
+        };
         assert_eq!(month(m), "months/2568-03/");
-        assert_eq!(file(Path::new("/s"), &month(m)), Path::new("/s/months/2568-03/index.html"));
+        assert_eq!(
+            file(Path::new("/s"), &month(m)),
+            Path::new("/s/months/2568-03/index.html")
+        );
         assert_eq!(file(Path::new("/s"), ""), Path::new("/s/index.html"));
         assert_eq!(file(Path::new("/s"), &page(7)), Path::new("/s/news/7.html"));
         assert_eq!(up_to_root(""), "");
         assert_eq!(up_to_root(&page(7)), "../");
         assert_eq!(up_to_root(&department("traffic")), "../../");
-        assert_eq!(absolute("http://h/site/", &page(7)), "http://h/site/news/7.html");
+        assert_eq!(up_to_root(&department_year("traffic", 2569)), "../../../");
+        assert_eq!(
+            absolute("http://h/site/", &page(7)),
+            "http://h/site/news/7.html"
+        );
     }
 }

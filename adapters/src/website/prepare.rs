@@ -44,7 +44,9 @@ fn megabytes(bytes: u64) -> String {
 pub fn valid_department_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= 64
-        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 /// Whether a stored media name is a plain file name (`<sha256>.<ext>`), safe to join to a path.
@@ -52,7 +54,9 @@ pub fn valid_media_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
         && name.len() <= 200
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
 /// Check a draft against the limits; the payload is the draft unchanged.
@@ -69,23 +73,38 @@ pub fn prepare(limits: &Limits, draft: &Draft) -> Result<Payload, Rejection> {
         if n > max {
             let (n, max) = (group_thousands(n as u64), group_thousands(max as u64));
             return Err(Rejection::new(
-                format!("The title is too long for the website ({n}/{max} characters): shorten it."),
-                format!("หัวข้อยาวเกินสำหรับเว็บไซต์ ({n}/{max} {}) กรุณาย่อหัวข้อ", limits.unit.name_th()),
+                format!(
+                    "The title is too long for the website ({n}/{max} characters): shorten it."
+                ),
+                format!(
+                    "หัวข้อยาวเกินสำหรับเว็บไซต์ ({n}/{max} {}) กรุณาย่อหัวข้อ",
+                    limits.unit.name_th()
+                ),
             ));
         }
     }
     let n = limits.unit.count(&draft.text);
     if n > limits.text_max {
-        let (n, max) = (group_thousands(n as u64), group_thousands(limits.text_max as u64));
+        let (n, max) = (
+            group_thousands(n as u64),
+            group_thousands(limits.text_max as u64),
+        );
         return Err(Rejection::new(
-            format!("The text is too long for the website ({n}/{max} characters): shorten it or split it in two."),
-            format!("ข้อความยาวเกินสำหรับเว็บไซต์ ({n}/{max} {}) กรุณาย่อหรือแบ่งเป็นสองประกาศ", limits.unit.name_th()),
+            format!(
+                "The text is too long for the website ({n}/{max} characters): shorten it or split it in two."
+            ),
+            format!(
+                "ข้อความยาวเกินสำหรับเว็บไซต์ ({n}/{max} {}) กรุณาย่อหรือแบ่งเป็นสองประกาศ",
+                limits.unit.name_th()
+            ),
         ));
     }
     if !valid_department_code(&draft.department.code) {
         let code = &draft.department.code;
         return Err(Rejection::new(
-            format!("Department code {code:?} cannot be used in a web address: use a-z, 0-9, - or _."),
+            format!(
+                "Department code {code:?} cannot be used in a web address: use a-z, 0-9, - or _."
+            ),
             format!("รหัสสายงาน {code:?} ใช้ในที่อยู่เว็บไม่ได้ ใช้ได้เฉพาะ a-z 0-9 - และ _"),
         ));
     }
@@ -105,13 +124,18 @@ pub fn prepare(limits: &Limits, draft: &Draft) -> Result<Payload, Rejection> {
             let name = &m.original_name;
             let (n, max) = (megabytes(m.size), megabytes(max));
             return Err(Rejection::new(
-                format!("The {what_en} {name} is too large for the website ({n}/{max} MB): make it smaller."),
+                format!(
+                    "The {what_en} {name} is too large for the website ({n}/{max} MB): make it smaller."
+                ),
                 format!("ไฟล์{what_th} {name} ใหญ่เกินสำหรับเว็บไซต์ ({n}/{max} MB) กรุณาลดขนาดไฟล์"),
             ));
         }
         if !valid_media_name(&m.stored_name()) {
             return Err(Rejection::new(
-                format!("The media file {} has an unusable stored name: attach it again.", m.original_name),
+                format!(
+                    "The media file {} has an unusable stored name: attach it again.",
+                    m.original_name
+                ),
                 format!("ไฟล์สื่อ {} มีชื่อที่ใช้ไม่ได้ กรุณาแนบไฟล์ใหม่", m.original_name),
             ));
         }
@@ -127,7 +151,11 @@ mod tests {
     fn draft(title: &str, text: &str) -> Draft {
         Draft {
             announcement_id: 1,
-            department: Department { code: "traffic".into(), name_th: "งานจราจร".into(), name_en: "Traffic".into() },
+            department: Department {
+                code: "traffic".into(),
+                name_th: "งานจราจร".into(),
+                name_en: "Traffic".into(),
+            },
             title: title.into(),
             text: text.into(),
             media: vec![],
@@ -156,13 +184,22 @@ mod tests {
     #[test]
     fn too_long_text_is_refused_naming_the_count_and_the_limit() {
         let r = prepare(&limits(), &draft("หัวข้อ", &"ก".repeat(31_204))).unwrap_err();
-        assert!(r.th.starts_with("ข้อความยาวเกินสำหรับเว็บไซต์ (31,204/30,000 ตัวอักษร)"), "{}", r.th);
+        assert!(
+            r.th.starts_with("ข้อความยาวเกินสำหรับเว็บไซต์ (31,204/30,000 ตัวอักษร)"),
+            "{}",
+            r.th
+        );
         assert!(r.en.contains("31,204/30,000"), "{}", r.en);
     }
 
     #[test]
     fn title_is_required_and_bounded() {
-        assert!(prepare(&limits(), &draft("  ", "x")).unwrap_err().th.contains("หัวข้อ"));
+        assert!(
+            prepare(&limits(), &draft("  ", "x"))
+                .unwrap_err()
+                .th
+                .contains("หัวข้อ")
+        );
         let r = prepare(&limits(), &draft(&"ข".repeat(301), "x")).unwrap_err();
         assert!(r.th.contains("(301/300 ตัวอักษร)"), "{}", r.th);
     }
@@ -179,9 +216,19 @@ mod tests {
         };
         let mut d = draft("t", "x");
         d.media = vec![image(21 * MB, "ab")];
-        assert!(prepare(&limits(), &d).unwrap_err().th.contains("(21.0/20.0 MB)"));
+        assert!(
+            prepare(&limits(), &d)
+                .unwrap_err()
+                .th
+                .contains("(21.0/20.0 MB)")
+        );
         d.media = vec![image(10, "ab"); 21];
-        assert!(prepare(&limits(), &d).unwrap_err().th.contains("(21/20 ไฟล์)"));
+        assert!(
+            prepare(&limits(), &d)
+                .unwrap_err()
+                .th
+                .contains("(21/20 ไฟล์)")
+        );
         d.media = vec![image(10, "../../etc")];
         assert!(prepare(&limits(), &d).is_err());
         d.media = vec![image(10, "ab12")];

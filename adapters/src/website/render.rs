@@ -17,16 +17,27 @@ use crate::thai::bangkok;
 use crate::thai::dates::month_year_of;
 use crate::{Department, MediaKind};
 
-/// An entry as the templates see it. `path` values are relative to the site root; templates
+/// An entry in a list (home, department, month pages): only what a list shows, because every
+/// field costs time on every publish. `path` values are relative to the site root; templates
 /// prefix them with `root`.
 #[derive(Debug, Serialize)]
-struct EntryView<'a> {
+struct ItemView<'a> {
+    title: &'a str,
+    summary: &'a str,
+    /// RFC 3339 in Bangkok time (+07:00), for the `thai_*` date filters and `<time datetime>`.
+    published_at: String,
+    path: String,
+    department: &'a Department,
+    department_path: String,
+}
+
+/// An entry on its own page.
+#[derive(Debug, Serialize)]
+struct ArticleView<'a> {
     id: i64,
     title: &'a str,
     summary: &'a str,
-    /// RFC 3339, for the `thai_*` date filters and `<time datetime>`.
     published_at: String,
-    path: String,
     url: &'a str,
     department: &'a Department,
     department_path: String,
@@ -52,20 +63,24 @@ struct DepartmentView<'a> {
     count: usize,
 }
 
-/// A month with how many entries it has, and optionally the entries themselves.
+/// A month with how many entries it has, and the entries when the page lists them.
 #[derive(Debug, Serialize)]
 struct MonthView<'a> {
     slug: String,
     label: String,
+    /// Where the month's link goes: the month page, or its section of a department's year page.
     path: String,
     count: usize,
-    entries: Vec<EntryView<'a>>,
+    entries: Vec<ItemView<'a>>,
 }
 
 /// A fiscal year (BE) and its months, newest first.
 #[derive(Debug, Serialize)]
 struct FiscalYearView<'a> {
     year: i32,
+    /// A department's page for the year, on department pages.
+    path: Option<String>,
+    count: usize,
     months: Vec<MonthView<'a>>,
 }
 
@@ -74,8 +89,11 @@ struct FiscalYearView<'a> {
 struct DepartmentEntries<'a> {
     department: &'a Department,
     path: String,
-    entries: Vec<EntryView<'a>>,
+    entries: Vec<ItemView<'a>>,
 }
+
+/// How many of a department's newest entries its landing page lists.
+pub const DEPARTMENT_LATEST: usize = 20;
 
 /// Renders pages with one template environment and the site's settings.
 pub struct Renderer {
@@ -104,14 +122,24 @@ impl Renderer {
         month_year_of(key.be_year, key.month, self.settings.digits)
     }
 
-    fn view<'a>(&self, e: &'a Entry) -> EntryView<'a> {
+    fn item<'a>(&self, e: &'a Entry) -> ItemView<'a> {
+        ItemView {
+            title: &e.title,
+            summary: &e.summary,
+            published_at: bangkok(e.published_at).to_rfc3339(),
+            path: paths::page(e.id),
+            department: &e.department,
+            department_path: paths::department(&e.department.code),
+        }
+    }
+
+    fn article_view<'a>(&self, e: &'a Entry) -> ArticleView<'a> {
         let month = e.month();
-        EntryView {
+        ArticleView {
             id: e.id,
             title: &e.title,
             summary: &e.summary,
-            published_at: e.published_at.to_rfc3339(),
-            path: paths::page(e.id),
+            published_at: bangkok(e.published_at).to_rfc3339(),
             url: &e.url,
             department: &e.department,
             department_path: paths::department(&e.department.code),
@@ -154,7 +182,13 @@ impl Renderer {
         }
     }
 
-    fn render(&self, name: &str, rel: &str, title: &str, page: Value) -> Result<String, WebsiteError> {
+    fn render(
+        &self,
+        name: &str,
+        rel: &str,
+        title: &str,
+        page: Value,
+    ) -> Result<String, WebsiteError> {
         let ctx = context! { ..page, ..self.common(rel, title) };
         templates::render(&self.env, name, ctx)
     }
@@ -206,7 +240,7 @@ impl Renderer {
     pub fn article(&self, e: &Entry) -> Result<String, WebsiteError> {
         let body: Vec<Paragraph> = paragraphs(&e.text);
         let page = context! {
-            entry => self.view(e),
+            entry => self.article_view(e),
             paragraphs => body,
             json_ld => Value::from_safe_string(self.json_ld(e)),
         };
@@ -225,36 +259,62 @@ impl Renderer {
         }
         by_code
             .into_iter()
-            .map(|(code, (e, count))| DepartmentView { department: &e.department, path: paths::department(code), count })
+            .map(|(code, (e, count))| DepartmentView {
+                department: &e.department,
+                path: paths::department(code),
+                count,
+            })
             .collect()
     }
 
-    /// Months grouped by fiscal year, newest first; `with_entries` picks the entries to list
-    /// under each month (none for an index).
-    fn fiscal_years<'a, F>(&self, entries: &[&'a Entry], with_entries: F) -> Vec<FiscalYearView<'a>>
-    where
-        F: Fn(&'a Entry) -> bool,
-    {
+    /// Months grouped by fiscal year, newest first. `month_path` says where a month links to,
+    /// `year_path` where a year does; `with_entries` lists each month's entries.
+    fn fiscal_years<'a>(
+        &self,
+        entries: &[&'a Entry],
+        month_path: impl Fn(i32, MonthKey) -> String,
+        year_path: impl Fn(i32) -> Option<String>,
+        with_entries: bool,
+    ) -> Vec<FiscalYearView<'a>> {
         let mut months: BTreeMap<MonthKey, Vec<&'a Entry>> = BTreeMap::new();
         for e in entries {
             months.entry(e.month()).or_default().push(e);
         }
         let mut years: Vec<FiscalYearView<'a>> = Vec::new();
         for (key, mut list) in months.into_iter().rev() {
-            list.sort_by(Entry::newest_first);
+            let fy = key.fiscal_year();
+            let count = list.len();
+            let listed = if with_entries {
+                list.sort_by(Entry::newest_first);
+                list.into_iter().map(|e| self.item(e)).collect()
+            } else {
+                Vec::new()
+            };
             let month = MonthView {
                 slug: key.slug(),
                 label: self.month_label(key),
-                path: paths::month(key),
-                count: list.len(),
-                entries: list.into_iter().filter(|e| with_entries(e)).map(|e| self.view(e)).collect(),
+                path: month_path(fy, key),
+                count,
+                entries: listed,
             };
             match years.last_mut() {
-                Some(fy) if fy.year == key.fiscal_year() => fy.months.push(month),
-                _ => years.push(FiscalYearView { year: key.fiscal_year(), months: vec![month] }),
+                Some(y) if y.year == fy => {
+                    y.count += count;
+                    y.months.push(month);
+                }
+                _ => years.push(FiscalYearView {
+                    year: fy,
+                    path: year_path(fy),
+                    count,
+                    months: vec![month],
+                }),
             }
         }
         years
+    }
+
+    fn all_months<'a>(&self, entries: &[&'a Entry]) -> Vec<FiscalYearView<'a>> {
+        self.fiscal_years(entries, |_, m| paths::month(m), |_| None, false)
     }
 
     /// The home page: the newest entries, every department, every month by fiscal year.
@@ -264,50 +324,126 @@ impl Renderer {
         newest.sort_by(Entry::newest_first);
         newest.truncate(self.settings.feed_items);
         let page = context! {
-            latest => newest.into_iter().map(|e| self.view(e)).collect::<Vec<_>>(),
+            latest => newest.into_iter().map(|e| self.item(e)).collect::<Vec<_>>(),
             departments => self.departments(entries),
-            fiscal_years => self.fiscal_years(&all, |_| false),
+            fiscal_years => self.all_months(&all),
             total => entries.len(),
         };
         self.render("home.html", "", &self.settings.station_name_th, page)
     }
 
     /// The index of every department.
-    pub fn departments_index(&self, entries: &BTreeMap<i64, Entry>) -> Result<String, WebsiteError> {
+    pub fn departments_index(
+        &self,
+        entries: &BTreeMap<i64, Entry>,
+    ) -> Result<String, WebsiteError> {
         let page = context! { departments => self.departments(entries) };
-        self.render("departments.html", &paths::departments_index(), "ข่าวแยกตามสายงาน", page)
+        self.render(
+            "departments.html",
+            &paths::departments_index(),
+            "ข่าวแยกตามสายงาน",
+            page,
+        )
     }
 
     /// The index of every month, by fiscal year.
     pub fn months_index(&self, entries: &BTreeMap<i64, Entry>) -> Result<String, WebsiteError> {
         let all: Vec<&Entry> = entries.values().collect();
-        let page = context! { fiscal_years => self.fiscal_years(&all, |_| false) };
+        let page = context! { fiscal_years => self.all_months(&all) };
         self.render("months.html", &paths::months_index(), "ข่าวรายเดือน", page)
     }
 
-    /// One department's page: its entries by fiscal year and month, newest first. `department`
-    /// names the page when it has no entries left.
+    /// A department's entries, and its names as its newest entry gives them (so a renamed
+    /// department shows its new name); `department` names the page when no entry is left.
+    fn department_entries<'a>(
+        department: &'a Department,
+        entries: &'a BTreeMap<i64, Entry>,
+    ) -> (&'a Department, Vec<&'a Entry>) {
+        let mut mine: Vec<&Entry> = entries
+            .values()
+            .filter(|e| e.department.code == department.code)
+            .collect();
+        mine.sort_by(Entry::newest_first);
+        let named = mine.first().map_or(department, |e| &e.department);
+        (named, mine)
+    }
+
+    /// A department's landing page: its newest entries, then every fiscal year and month with
+    /// links to the department's page for that year.
     pub fn department(
         &self,
         department: &Department,
         entries: &BTreeMap<i64, Entry>,
     ) -> Result<String, WebsiteError> {
-        let mine: Vec<&Entry> = entries.values().filter(|e| e.department.code == department.code).collect();
-        let department = mine.iter().copied().min_by(Entry::newest_first).map_or(department, |e| &e.department);
+        let (department, mine) = Self::department_entries(department, entries);
+        let code = &department.code;
         let page = context! {
             department => department,
-            fiscal_years => self.fiscal_years(&mine, |_| true),
+            latest => mine.iter().take(DEPARTMENT_LATEST).map(|e| self.item(e)).collect::<Vec<_>>(),
+            fiscal_years => self.fiscal_years(
+                &mine,
+                |fy, m| format!("{}#m{}", paths::department_year(code, fy), m.slug()),
+                |fy| Some(paths::department_year(code, fy)),
+                false,
+            ),
             total => mine.len(),
         };
-        self.render("department.html", &paths::department(&department.code), &department.name_th, page)
+        self.render(
+            "department.html",
+            &paths::department(code),
+            &department.name_th,
+            page,
+        )
+    }
+
+    /// A department's page for one fiscal year: its entries by month, newest first. Once the
+    /// year is over the page no longer changes.
+    pub fn department_year(
+        &self,
+        department: &Department,
+        fiscal_year: i32,
+        entries: &BTreeMap<i64, Entry>,
+    ) -> Result<String, WebsiteError> {
+        let (department, mut mine) = Self::department_entries(department, entries);
+        mine.retain(|e| e.fiscal_year() == fiscal_year);
+        let code = &department.code;
+        let months = self
+            .fiscal_years(&mine, |_, m| paths::month(m), |_| None, true)
+            .pop()
+            .map(|y| y.months);
+        let page = context! {
+            department => department,
+            department_path => paths::department(code),
+            fiscal_year => fiscal_year,
+            months => months.unwrap_or_default(),
+            total => mine.len(),
+        };
+        let year = match self.settings.digits {
+            Digits::Thai => crate::thai::dates::thai_digits(&fiscal_year.to_string()),
+            Digits::Arabic => fiscal_year.to_string(),
+        };
+        let title = format!("{} ปีงบประมาณ พ.ศ. {year}", department.name_th);
+        self.render(
+            "department_year.html",
+            &paths::department_year(code, fiscal_year),
+            &title,
+            page,
+        )
     }
 
     /// One month's page: its entries grouped by department (the ITA "monthly, by line of work"
     /// page).
-    pub fn month(&self, key: MonthKey, entries: &BTreeMap<i64, Entry>) -> Result<String, WebsiteError> {
+    pub fn month(
+        &self,
+        key: MonthKey,
+        entries: &BTreeMap<i64, Entry>,
+    ) -> Result<String, WebsiteError> {
         let mut by_dept: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
         for e in entries.values().filter(|e| e.month() == key) {
-            by_dept.entry(e.department.code.as_str()).or_default().push(e);
+            by_dept
+                .entry(e.department.code.as_str())
+                .or_default()
+                .push(e);
         }
         let total: usize = by_dept.values().map(Vec::len).sum();
         let groups: Vec<DepartmentEntries<'_>> = by_dept
@@ -317,7 +453,7 @@ impl Renderer {
                 DepartmentEntries {
                     department: &list[0].department,
                     path: paths::department(code),
-                    entries: list.into_iter().map(|e| self.view(e)).collect(),
+                    entries: list.into_iter().map(|e| self.item(e)).collect(),
                 }
             })
             .collect();
@@ -327,6 +463,11 @@ impl Renderer {
             departments => groups,
             total => total,
         };
-        self.render("month.html", &paths::month(key), &format!("ข่าวประจำเดือน{label}"), page)
+        self.render(
+            "month.html",
+            &paths::month(key),
+            &format!("ข่าวประจำเดือน{label}"),
+            page,
+        )
     }
 }

@@ -30,6 +30,26 @@ pub struct Published {
     pub deduplicated: bool,
 }
 
+/// The index pages one or more entries appear on.
+#[derive(Debug, Default)]
+struct Affected {
+    /// By code; the first entry added names the department.
+    departments: BTreeMap<String, Department>,
+    years: BTreeSet<(String, i32)>,
+    months: BTreeSet<MonthKey>,
+}
+
+impl Affected {
+    fn add(&mut self, e: &Entry) {
+        self.departments
+            .entry(e.department.code.clone())
+            .or_insert_with(|| e.department.clone());
+        self.years
+            .insert((e.department.code.clone(), e.fiscal_year()));
+        self.months.insert(e.month());
+    }
+}
+
 pub struct Site {
     renderer: Renderer,
     root: PathBuf,
@@ -41,33 +61,50 @@ impl Site {
     /// stylesheet, render any missing article page, and rebuild every index and feed.
     pub fn open(settings: WebsiteSettings) -> Result<Site, WebsiteError> {
         let root = settings.root.clone();
-        for dir in ["", paths::ENTRIES_DIR, paths::NEWS_DIR, paths::MEDIA_DIR, paths::DEPARTMENTS_DIR, paths::MONTHS_DIR] {
+        for dir in [
+            "",
+            paths::ENTRIES_DIR,
+            paths::NEWS_DIR,
+            paths::MEDIA_DIR,
+            paths::DEPARTMENTS_DIR,
+            paths::MONTHS_DIR,
+        ] {
             let d = root.join(dir);
             fs::create_dir_all(&d).map_err(|e| WebsiteError::io("create directory", &d, e))?;
         }
         fsio::sweep_tmp(&root);
         let entries = entry::load_all(&root.join(paths::ENTRIES_DIR))?;
-        let site = Site { renderer: Renderer::new(settings), root, entries: Mutex::new(entries) };
-        fsio::write_if_changed(&site.root.join(paths::STYLE), site.renderer.style()?.as_bytes())?;
+        let site = Site {
+            renderer: Renderer::new(settings),
+            root,
+            entries: Mutex::new(entries),
+        };
+        fsio::write_if_changed(
+            &site.root.join(paths::STYLE),
+            site.renderer.style()?.as_bytes(),
+        )?;
         {
             let entries = site.lock();
             for e in entries.values() {
                 let page = paths::file(&site.root, &paths::page(e.id));
                 if !page.exists() {
-                    tracing::info!(announcement_id = e.id, "website: writing a missing article page");
+                    tracing::info!(
+                        announcement_id = e.id,
+                        "website: writing a missing article page"
+                    );
                     fsio::write_atomic(&page, site.renderer.article(e)?.as_bytes(), Sync::Cached)?;
                 }
             }
-            let departments: Vec<Department> = site.department_dirs(&entries);
-            let months = site.month_dirs(&entries);
-            site.rebuild_indexes(&entries, &departments, &months)?;
+            site.rebuild_indexes(&entries, &site.everything(&entries))?;
         }
         Ok(site)
     }
 
     fn lock(&self) -> MutexGuard<'_, BTreeMap<i64, Entry>> {
         // A panic mid-publish leaves the map as it was before or after one insert: still usable.
-        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn root(&self) -> &Path {
@@ -78,78 +115,115 @@ impl Site {
         self.renderer.settings()
     }
 
-    /// Every department with entries, plus every department directory already on disk (so a
-    /// page whose last entry moved away is rewritten empty, not left stale).
-    fn department_dirs(&self, entries: &BTreeMap<i64, Entry>) -> Vec<Department> {
-        let mut out: BTreeMap<String, Department> = BTreeMap::new();
+    /// Everything that has pages: every department, department year and month with entries,
+    /// plus every one that has a directory on disk (so a page whose last entry moved away is
+    /// rewritten empty, not left stale).
+    fn everything(&self, entries: &BTreeMap<i64, Entry>) -> Affected {
+        let mut all = Affected::default();
         for e in entries.values() {
-            out.entry(e.department.code.clone()).or_insert_with(|| e.department.clone());
+            all.add(e);
         }
-        if let Ok(read) = fs::read_dir(self.root.join(paths::DEPARTMENTS_DIR)) {
-            for item in read.flatten() {
-                if let Some(code) = item.file_name().to_str()
-                    && item.file_type().is_ok_and(|t| t.is_dir())
-                    && valid_department_code(code)
+        let list = |dir: &Path| -> Vec<String> {
+            fs::read_dir(dir)
+                .map(|read| {
+                    read.flatten()
+                        .filter(|i| i.file_type().is_ok_and(|t| t.is_dir()))
+                        .filter_map(|i| i.file_name().to_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let departments_dir = self.root.join(paths::DEPARTMENTS_DIR);
+        for code in list(&departments_dir)
+            .into_iter()
+            .filter(|c| valid_department_code(c))
+        {
+            for year in list(&departments_dir.join(&code)) {
+                if let Ok(fy) = year.parse::<i32>()
+                    && year.len() == 4
                 {
-                    out.entry(code.to_owned()).or_insert_with(|| Department {
-                        code: code.to_owned(),
-                        name_th: code.to_owned(),
-                        name_en: code.to_owned(),
-                    });
+                    all.years.insert((code.clone(), fy));
                 }
             }
+            all.departments
+                .entry(code.clone())
+                .or_insert_with(|| Department {
+                    code: code.clone(),
+                    name_th: code.clone(),
+                    name_en: code,
+                });
         }
-        out.into_values().collect()
+        all.months.extend(
+            list(&self.root.join(paths::MONTHS_DIR))
+                .iter()
+                .filter_map(|s| MonthKey::parse_slug(s)),
+        );
+        all
     }
 
-    /// Every month with entries, plus every month directory already on disk.
-    fn month_dirs(&self, entries: &BTreeMap<i64, Entry>) -> BTreeSet<MonthKey> {
-        let mut out: BTreeSet<MonthKey> = entries.values().map(Entry::month).collect();
-        if let Ok(read) = fs::read_dir(self.root.join(paths::MONTHS_DIR)) {
-            for item in read.flatten() {
-                if let Some(key) = item.file_name().to_str().and_then(MonthKey::parse_slug)
-                    && item.file_type().is_ok_and(|t| t.is_dir())
-                {
-                    out.insert(key);
-                }
-            }
-        }
-        out
-    }
-
-    /// Rewrite the given department and month pages, the home page, the two indexes and the
-    /// feeds. Never every page: the cost of a publish must not grow with the archive's pages.
+    /// Rewrite the affected department, department-year and month pages, the home page, the
+    /// two indexes and the feeds. Never every page: the cost of a publish must not grow with
+    /// the number of pages in the archive.
     fn rebuild_indexes(
         &self,
         entries: &BTreeMap<i64, Entry>,
-        departments: &[Department],
-        months: &BTreeSet<MonthKey>,
+        affected: &Affected,
     ) -> Result<(), WebsiteError> {
         let r = &self.renderer;
-        for d in departments {
-            let html = r.department(d, entries)?;
-            fsio::write_atomic(&paths::file(&self.root, &paths::department(&d.code)), html.as_bytes(), Sync::Cached)?;
+        let write = |rel: &str, html: String| {
+            fsio::write_atomic(&paths::file(&self.root, rel), html.as_bytes(), Sync::Cached)
+        };
+        for d in affected.departments.values() {
+            write(&paths::department(&d.code), r.department(d, entries)?)?;
         }
-        for &m in months {
-            let html = r.month(m, entries)?;
-            fsio::write_atomic(&paths::file(&self.root, &paths::month(m)), html.as_bytes(), Sync::Cached)?;
+        for (code, fy) in &affected.years {
+            let d = &affected.departments[code];
+            write(
+                &paths::department_year(code, *fy),
+                r.department_year(d, *fy, entries)?,
+            )?;
         }
-        fsio::write_atomic(&paths::file(&self.root, ""), r.home(entries)?.as_bytes(), Sync::Cached)?;
-        fsio::write_if_changed(&paths::file(&self.root, &paths::departments_index()), r.departments_index(entries)?.as_bytes())?;
-        fsio::write_if_changed(&paths::file(&self.root, &paths::months_index()), r.months_index(entries)?.as_bytes())?;
+        for &m in &affected.months {
+            write(&paths::month(m), r.month(m, entries)?)?;
+        }
+        write("", r.home(entries)?)?;
+        fsio::write_if_changed(
+            &paths::file(&self.root, &paths::departments_index()),
+            r.departments_index(entries)?.as_bytes(),
+        )?;
+        fsio::write_if_changed(
+            &paths::file(&self.root, &paths::months_index()),
+            r.months_index(entries)?.as_bytes(),
+        )?;
 
         let mut newest: Vec<&Entry> = entries.values().collect();
         newest.sort_by(Entry::newest_first);
         newest.truncate(self.settings().feed_items);
         let s = self.settings();
-        fsio::write_atomic(&self.root.join(paths::RSS), &feeds::rss(s, &newest)?, Sync::Cached)?;
-        fsio::write_atomic(&self.root.join(paths::ATOM), &feeds::atom(s, &newest)?, Sync::Cached)?;
-        fsio::write_atomic(&self.root.join(paths::JSON_FEED), &feeds::json_feed(s, &newest)?, Sync::Cached)?;
+        fsio::write_atomic(
+            &self.root.join(paths::RSS),
+            &feeds::rss(s, &newest)?,
+            Sync::Cached,
+        )?;
+        fsio::write_atomic(
+            &self.root.join(paths::ATOM),
+            &feeds::atom(s, &newest)?,
+            Sync::Cached,
+        )?;
+        fsio::write_atomic(
+            &self.root.join(paths::JSON_FEED),
+            &feeds::json_feed(s, &newest)?,
+            Sync::Cached,
+        )?;
         Ok(())
     }
 
     /// Publish one payload: the same announcement id always lands on the same page and record.
-    pub fn publish(&self, payload: &Payload, idempotency_key: &str) -> Result<Published, WebsiteError> {
+    pub fn publish(
+        &self,
+        payload: &Payload,
+        idempotency_key: &str,
+    ) -> Result<Published, WebsiteError> {
         if !valid_department_code(&payload.department.code) {
             return Err(WebsiteError::Refused(format!(
                 "department code {:?} cannot be used in a web address (รหัสสายงานใช้ในที่อยู่เว็บไม่ได้)",
@@ -167,30 +241,41 @@ impl Site {
             fsio::copy_media(&m.path, &self.root.join(paths::MEDIA_DIR).join(&name))?;
         }
 
-        let url = paths::absolute(&self.settings().base_url, &paths::page(payload.announcement_id));
+        let url = paths::absolute(
+            &self.settings().base_url,
+            &paths::page(payload.announcement_id),
+        );
         let entry = Entry::from_payload(payload, url.clone(), idempotency_key);
         let mut entries = self.lock();
         let previous = entries.get(&entry.id).cloned();
-        let deduplicated = previous.as_ref().is_some_and(|p| p.idempotency_key == idempotency_key);
+        let deduplicated = previous
+            .as_ref()
+            .is_some_and(|p| p.idempotency_key == idempotency_key);
 
         let page = self.renderer.article(&entry)?;
-        fsio::write_atomic(&paths::file(&self.root, &paths::page(entry.id)), page.as_bytes(), Sync::Durable)?;
-        let record = serde_json::to_vec_pretty(&entry)
-            .map_err(|e| WebsiteError::Feed { name: "entry record", message: e.to_string() })?;
-        let record_path = self.root.join(paths::ENTRIES_DIR).join(format!("{}.json", entry.id));
+        fsio::write_atomic(
+            &paths::file(&self.root, &paths::page(entry.id)),
+            page.as_bytes(),
+            Sync::Durable,
+        )?;
+        let record = serde_json::to_vec_pretty(&entry).map_err(|e| WebsiteError::Feed {
+            name: "entry record",
+            message: e.to_string(),
+        })?;
+        let record_path = self
+            .root
+            .join(paths::ENTRIES_DIR)
+            .join(format!("{}.json", entry.id));
         fsio::write_atomic(&record_path, &record, Sync::Durable)?;
 
-        // What this publish touches: its department and month, and where it was before.
-        let mut departments = vec![entry.department.clone()];
-        let mut months = BTreeSet::from([entry.month()]);
+        // What this publish touches: its department, year and month, and where it was before.
+        let mut affected = Affected::default();
+        affected.add(&entry);
         if let Some(p) = &previous {
-            if p.department.code != entry.department.code {
-                departments.push(p.department.clone());
-            }
-            months.insert(p.month());
+            affected.add(p);
         }
         entries.insert(entry.id, entry);
-        self.rebuild_indexes(&entries, &departments, &months)?;
+        self.rebuild_indexes(&entries, &affected)?;
         Ok(Published { url, deduplicated })
     }
 
@@ -199,18 +284,25 @@ impl Site {
         let entries = self.lock();
         for e in entries.values() {
             let html = self.renderer.article(e)?;
-            fsio::write_atomic(&paths::file(&self.root, &paths::page(e.id)), html.as_bytes(), Sync::Cached)?;
+            fsio::write_atomic(
+                &paths::file(&self.root, &paths::page(e.id)),
+                html.as_bytes(),
+                Sync::Cached,
+            )?;
         }
-        fsio::write_if_changed(&self.root.join(paths::STYLE), self.renderer.style()?.as_bytes())?;
-        let departments = self.department_dirs(&entries);
-        let months = self.month_dirs(&entries);
-        self.rebuild_indexes(&entries, &departments, &months)?;
+        fsio::write_if_changed(
+            &self.root.join(paths::STYLE),
+            self.renderer.style()?.as_bytes(),
+        )?;
+        self.rebuild_indexes(&entries, &self.everything(&entries))?;
         Ok(entries.len())
     }
 
     /// The root is writable (a file can be created and removed); returns the number of pages.
     pub fn check(&self) -> Result<usize, WebsiteError> {
-        let probe = self.root.join(format!(".prakat-health-{}", std::process::id()));
+        let probe = self
+            .root
+            .join(format!(".prakat-health-{}", std::process::id()));
         fs::write(&probe, b"ok").map_err(|e| WebsiteError::io("write", &probe, e))?;
         fs::remove_file(&probe).map_err(|e| WebsiteError::io("remove", &probe, e))?;
         Ok(self.lock().len())

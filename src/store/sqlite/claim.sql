@@ -9,13 +9,14 @@ SET state = 'in_flight',
     updated_at = ?3
 WHERE id IN (
     SELECT id FROM (
-        SELECT id, next_attempt_at AS t FROM deliveries
+        SELECT id, due_at FROM deliveries
         WHERE state = 'queued' AND next_attempt_at <= ?3
         UNION ALL
-        SELECT id, lease_expires_at AS t FROM deliveries
+        SELECT id, due_at FROM deliveries
         WHERE state = 'in_flight' AND lease_expires_at <= ?3
     )
-    ORDER BY t, id
+    -- Oldest work first, so deliveries a dead daemon left behind are resumed before newer ones.
+    ORDER BY due_at, id
     LIMIT ?4
 )
 RETURNING id, announcement_id, channel, payload, idempotency_key, attempts, unsettled, due_at

@@ -41,7 +41,9 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 impl SqliteStore {
     /// Open (creating if needed) the database file and apply migrations.
     pub async fn open(path: &Path) -> Result<Self> {
-        let opts = SqliteConnectOptions::new().filename(path).create_if_missing(true);
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true);
         Self::connect(opts).await
     }
 
@@ -57,7 +59,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(SqliteStore { pool })
     }
@@ -91,10 +96,7 @@ async fn audit(
     Ok(())
 }
 
-async fn load_media(
-    conn: &mut sqlx::SqliteConnection,
-    hashes: &[String],
-) -> Result<Vec<MediaRef>> {
+async fn load_media(conn: &mut sqlx::SqliteConnection, hashes: &[String]) -> Result<Vec<MediaRef>> {
     let mut out = Vec::with_capacity(hashes.len());
     for h in hashes {
         let row: MediaRow = sqlx::query_as("SELECT * FROM media WHERE sha256 = ?")
@@ -108,25 +110,30 @@ async fn load_media(
 }
 
 async fn load_department(conn: &mut sqlx::SqliteConnection, code: &str) -> Result<Department> {
-    let row: DepartmentRow = sqlx::query_as("SELECT code, name_th, name_en FROM departments WHERE code = ?")
-        .bind(code)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("department {code}")))?;
+    let row: DepartmentRow =
+        sqlx::query_as("SELECT code, name_th, name_en FROM departments WHERE code = ?")
+            .bind(code)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("department {code}")))?;
     Ok(row.into())
 }
 
-async fn load_announcement(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<AnnouncementRecord> {
+async fn load_announcement(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+) -> Result<AnnouncementRecord> {
     let row: AnnouncementRow = sqlx::query_as("SELECT * FROM announcements WHERE id = ?")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("announcement {id}")))?;
-    let hashes: Vec<String> =
-        sqlx::query_scalar("SELECT sha256 FROM announcement_media WHERE announcement_id = ? ORDER BY position")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let hashes: Vec<String> = sqlx::query_scalar(
+        "SELECT sha256 FROM announcement_media WHERE announcement_id = ? ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     let media = load_media(conn, &hashes).await?;
     let department = load_department(conn, &row.department).await?;
     row.into_record(department, media)
@@ -162,12 +169,14 @@ async fn insert_announcement(
     .await?;
     let Some(id) = id else { return Ok(None) };
     for (pos, m) in new.media.iter().enumerate() {
-        sqlx::query("INSERT INTO announcement_media (announcement_id, position, sha256) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(pos as i64)
-            .bind(&m.sha256)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO announcement_media (announcement_id, position, sha256) VALUES (?, ?, ?)",
+        )
+        .bind(id)
+        .bind(pos as i64)
+        .bind(&m.sha256)
+        .execute(&mut **tx)
+        .await?;
     }
     let record = AnnouncementRecord {
         id,
@@ -186,7 +195,9 @@ async fn insert_announcement(
     };
     let deliveries = compose(&record)?;
     if deliveries.is_empty() {
-        return Err(StoreError::Invalid("an announcement needs at least one channel".into()));
+        return Err(StoreError::Invalid(
+            "an announcement needs at least one channel".into(),
+        ));
     }
     let mut rows = Vec::with_capacity(deliveries.len());
     for d in &deliveries {
@@ -204,7 +215,16 @@ async fn insert_announcement(
         .bind(ms(now))
         .fetch_one(&mut **tx)
         .await?;
-        audit(tx, now, author, "queued", "delivery", &did.to_string(), serde_json::json!({"channel": d.channel, "due_at": d.due_at})).await?;
+        audit(
+            tx,
+            now,
+            author,
+            "queued",
+            "delivery",
+            &did.to_string(),
+            serde_json::json!({"channel": d.channel, "due_at": d.due_at}),
+        )
+        .await?;
         rows.push(DeliveryRow {
             id: did,
             announcement_id: id,
@@ -255,9 +275,21 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(format!("department {} already exists", dept.code)));
+            return Err(StoreError::Conflict(format!(
+                "department {} already exists",
+                dept.code
+            )));
         }
-        audit(&mut tx, now, actor, "created", "department", &dept.code, serde_json::to_value(dept).unwrap_or_default()).await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "created",
+            "department",
+            &dept.code,
+            serde_json::to_value(dept).unwrap_or_default(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -271,11 +303,12 @@ impl Store for SqliteStore {
     }
 
     async fn department(&self, code: &str) -> Result<Option<Department>> {
-        let row: Option<DepartmentRow> =
-            sqlx::query_as("SELECT code, name_th, name_en FROM departments WHERE code = ? AND active = 1")
-                .bind(code)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<DepartmentRow> = sqlx::query_as(
+            "SELECT code, name_th, name_en FROM departments WHERE code = ? AND active = 1",
+        )
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(Into::into))
     }
 
@@ -355,7 +388,9 @@ impl Store for SqliteStore {
     }
 
     async fn rules(&self) -> Result<Vec<RuleRecord>> {
-        let rows: Vec<RuleRow> = sqlx::query_as("SELECT * FROM recurring_rules ORDER BY id").fetch_all(&self.pool).await?;
+        let rows: Vec<RuleRow> = sqlx::query_as("SELECT * FROM recurring_rules ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         let mut conn = self.pool.acquire().await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
@@ -410,10 +445,19 @@ impl Store for SqliteStore {
             source: "recurring".into(),
             publish_at: occurrence,
         };
-        let created = insert_announcement(&mut tx, &new, Some(rule.id), &actor, now, compose).await?;
-        audit(&mut tx, now, &actor, "fired", "rule", &rule.id.to_string(),
-              serde_json::json!({"occurrence": occurrence, "next_fire_at": next_fire_at,
-                                 "announcement_id": created.as_ref().map(|c| c.0.id)})).await?;
+        let created =
+            insert_announcement(&mut tx, &new, Some(rule.id), &actor, now, compose).await?;
+        audit(
+            &mut tx,
+            now,
+            &actor,
+            "fired",
+            "rule",
+            &rule.id.to_string(),
+            serde_json::json!({"occurrence": occurrence, "next_fire_at": next_fire_at,
+                                 "announcement_id": created.as_ref().map(|c| c.0.id)}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(created.map(|c| c.0))
     }
@@ -445,7 +489,8 @@ impl Store for SqliteStore {
         lease: Duration,
         limit: usize,
     ) -> Result<Vec<ClaimedDelivery>> {
-        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
+        let until =
+            now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
         let mut tx = self.write_tx().await?;
         let rows: Vec<ClaimRow> = sqlx::query_as(include_str!("claim.sql"))
             .bind(owner)
@@ -458,8 +503,9 @@ impl Store for SqliteStore {
             return Ok(vec![]);
         }
         let actor = format!("dispatcher:{owner}");
-        let mut qb: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO audit_log (at, actor, role, action, entity, entity_id, detail) ");
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO audit_log (at, actor, role, action, entity, entity_id, detail) ",
+        );
         qb.push_values(&rows, |mut b, r| {
             b.push_bind(ms(now))
                 .push_bind(&actor)
@@ -467,14 +513,23 @@ impl Store for SqliteStore {
                 .push_bind("claimed")
                 .push_bind("delivery")
                 .push_bind(r.id.to_string())
-                .push_bind(format!(r#"{{"attempt":{},"unsettled":{}}}"#, r.attempts, r.unsettled != 0));
+                .push_bind(format!(
+                    r#"{{"attempt":{},"unsettled":{}}}"#,
+                    r.attempts,
+                    r.unsettled != 0
+                ));
         });
         qb.build().execute(&mut *tx).await?;
         tx.commit().await?;
         rows.into_iter().map(ClaimRow::into_claimed).collect()
     }
 
-    async fn settle(&self, owner: &str, now: DateTime<Utc>, settlements: &[Settlement]) -> Result<usize> {
+    async fn settle(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        settlements: &[Settlement],
+    ) -> Result<usize> {
         let actor = Actor::daemon(&format!("dispatcher:{owner}"));
         let mut tx = self.write_tx().await?;
         let mut settled = 0;
@@ -528,7 +583,16 @@ impl Store for SqliteStore {
             let done = q.bind(s.delivery_id).bind(owner).execute(&mut *tx).await?;
             if done.rows_affected() == 1 {
                 settled += 1;
-                audit(&mut tx, now, &actor, action, "delivery", &s.delivery_id.to_string(), detail).await?;
+                audit(
+                    &mut tx,
+                    now,
+                    &actor,
+                    action,
+                    "delivery",
+                    &s.delivery_id.to_string(),
+                    detail,
+                )
+                .await?;
             }
         }
         tx.commit().await?;
@@ -544,14 +608,25 @@ impl Store for SqliteStore {
             .await?;
         let n = done.rows_affected();
         if n > 0 {
-            audit(&mut tx, now, actor, "released_leases", "delivery", "*", serde_json::json!({"count": n})).await?;
+            audit(
+                &mut tx,
+                now,
+                actor,
+                "released_leases",
+                "delivery",
+                "*",
+                serde_json::json!({"count": n}),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(n)
     }
 
     async fn next_wake_at(&self) -> Result<Option<DateTime<Utc>>> {
-        let t: Option<i64> = sqlx::query_scalar(include_str!("next_wake.sql")).fetch_one(&self.pool).await?;
+        let t: Option<i64> = sqlx::query_scalar(include_str!("next_wake.sql"))
+            .fetch_one(&self.pool)
+            .await?;
         Ok(t.map(from_ms))
     }
 
@@ -576,15 +651,42 @@ impl Store for SqliteStore {
             .bind(1i64)
             .fetch_optional(&self.pool)
             .await?;
-        row.ok_or_else(|| StoreError::NotFound(format!("delivery {id}")))?.into_row()
+        row.ok_or_else(|| StoreError::NotFound(format!("delivery {id}")))?
+            .into_row()
     }
 
-    async fn cancel_delivery(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<DeliveryRow> {
-        self.transition(id, now, actor, "cancelled", &["queued", "needs_attention", "failed"], "cancelled").await
+    async fn cancel_delivery(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<DeliveryRow> {
+        self.transition(
+            id,
+            now,
+            actor,
+            "cancelled",
+            &["queued", "needs_attention", "failed"],
+            "cancelled",
+        )
+        .await
     }
 
-    async fn retry_delivery(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<DeliveryRow> {
-        self.transition(id, now, actor, "queued", &["needs_attention", "failed", "cancelled"], "retry_requested").await
+    async fn retry_delivery(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<DeliveryRow> {
+        self.transition(
+            id,
+            now,
+            actor,
+            "queued",
+            &["needs_attention", "failed", "cancelled"],
+            "retry_requested",
+        )
+        .await
     }
 
     async fn delivery_counts(&self) -> Result<Vec<DeliveryCount>> {
@@ -596,7 +698,8 @@ impl Store for SqliteStore {
             .map(|(channel, state, count)| {
                 Ok(DeliveryCount {
                     channel,
-                    state: DeliveryState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("delivery state {state}")))?,
+                    state: DeliveryState::parse(&state)
+                        .ok_or_else(|| StoreError::Corrupt(format!("delivery state {state}")))?,
                     count: count as u64,
                 })
             })
@@ -636,17 +739,32 @@ impl SqliteStore {
             return Err(StoreError::Conflict(format!(
                 "delivery {id} is {state}; only a delivery that is {} can be {}",
                 from.join(", "),
-                if to == "queued" { "retried" } else { "cancelled" }
+                if to == "queued" {
+                    "retried"
+                } else {
+                    "cancelled"
+                }
             )));
         }
-        sqlx::query("UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?")
-            .bind(to)
-            .bind(ms(now))
-            .bind(ms(now))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        audit(&mut tx, now, actor, action, "delivery", &id.to_string(), serde_json::json!({"from": state})).await?;
+        sqlx::query(
+            "UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(to)
+        .bind(ms(now))
+        .bind(ms(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            action,
+            "delivery",
+            &id.to_string(),
+            serde_json::json!({"from": state}),
+        )
+        .await?;
         tx.commit().await?;
         self.delivery(id).await
     }

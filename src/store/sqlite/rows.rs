@@ -27,7 +27,11 @@ pub(super) struct DepartmentRow {
 
 impl From<DepartmentRow> for Department {
     fn from(r: DepartmentRow) -> Self {
-        Department { code: r.code, name_th: r.name_th, name_en: r.name_en }
+        Department {
+            code: r.code,
+            name_th: r.name_th,
+            name_en: r.name_en,
+        }
     }
 }
 
@@ -76,7 +80,11 @@ pub(super) struct AnnouncementRow {
 }
 
 impl AnnouncementRow {
-    pub(super) fn into_record(self, department: Department, media: Vec<MediaRef>) -> Result<AnnouncementRecord> {
+    pub(super) fn into_record(
+        self,
+        department: Department,
+        media: Vec<MediaRef>,
+    ) -> Result<AnnouncementRecord> {
         Ok(AnnouncementRecord {
             id: self.id,
             department,

@@ -26,11 +26,19 @@ pub(super) fn settings(root: &Path) -> WebsiteSettings {
 }
 
 pub(super) fn traffic() -> Department {
-    Department { code: "traffic".into(), name_th: "งานจราจร".into(), name_en: "Traffic".into() }
+    Department {
+        code: "traffic".into(),
+        name_th: "งานจราจร".into(),
+        name_en: "Traffic".into(),
+    }
 }
 
 pub(super) fn investigation() -> Department {
-    Department { code: "investigation".into(), name_th: "งานสืบสวน".into(), name_en: "Investigation".into() }
+    Department {
+        code: "investigation".into(),
+        name_th: "งานสืบสวน".into(),
+        name_en: "Investigation".into(),
+    }
 }
 
 pub(super) fn draft(id: i64, department: Department, title: &str, text: &str, at: &str) -> Draft {
@@ -67,7 +75,12 @@ pub(super) fn media(dir: &Path, name: &str, kind: MediaKind, bytes: &[u8]) -> Me
 }
 
 pub(super) fn ctx(key: &str) -> PublishContext {
-    PublishContext { delivery_id: 1, idempotency_key: key.into(), attempt: 1, after_unsettled_attempt: false }
+    PublishContext {
+        delivery_id: 1,
+        idempotency_key: key.into(),
+        attempt: 1,
+        after_unsettled_attempt: false,
+    }
 }
 
 pub(super) async fn publish(site: &Website, d: &Draft, key: &str) -> Receipt {
@@ -102,11 +115,39 @@ pub(super) fn archive(dir: &Path) -> Vec<Draft> {
         "งานจราจร สภ.เมืองระนอง ตั้งจุดตรวจบริเวณสี่แยก\nถนนเรืองราษฎร์\n\nรายละเอียด https://ranong.police.go.th/a?x=1&y=<2> ครับ",
         "2025-03-17T02:30:00Z",
     );
-    one.media = vec![media(dir, "checkpoint.jpg", MediaKind::Image, b"\xff\xd8\xff fake jpeg")];
+    one.media = vec![media(
+        dir,
+        "checkpoint.jpg",
+        MediaKind::Image,
+        b"\xff\xd8\xff fake jpeg",
+    )];
     one.tags = vec!["จราจร".into()];
-    let two = draft(2, investigation(), "จับกุมผู้ต้องหาคดียาเสพติด", "ผลการปฏิบัติงานของงานสืบสวน", "2025-03-20T05:00:00Z");
-    let three = draft(3, traffic(), "รณรงค์สวมหมวกนิรภัย", "วันแรกของเดือนเมษายน", "2025-03-31T18:00:00Z");
-    let mut four = draft(4, investigation(), "ประชุมติดตามคดีประจำเดือนตุลาคม", "ต้นปีงบประมาณใหม่", "2025-10-01T03:00:00Z");
-    four.media = vec![media(dir, "meeting.mp4", MediaKind::Video, b"fake mp4 bytes")];
+    let two = draft(
+        2,
+        investigation(),
+        "จับกุมผู้ต้องหาคดียาเสพติด",
+        "ผลการปฏิบัติงานของงานสืบสวน",
+        "2025-03-20T05:00:00Z",
+    );
+    let three = draft(
+        3,
+        traffic(),
+        "รณรงค์สวมหมวกนิรภัย",
+        "วันแรกของเดือนเมษายน",
+        "2025-03-31T18:00:00Z",
+    );
+    let mut four = draft(
+        4,
+        investigation(),
+        "ประชุมติดตามคดีประจำเดือนตุลาคม",
+        "ต้นปีงบประมาณใหม่",
+        "2025-10-01T03:00:00Z",
+    );
+    four.media = vec![media(
+        dir,
+        "meeting.mp4",
+        MediaKind::Video,
+        b"fake mp4 bytes",
+    )];
     vec![one, two, three, four]
 }

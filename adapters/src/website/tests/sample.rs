@@ -1,0 +1,135 @@
+//! Ignored on purpose: tools, not checks.
+//!
+//! - `sample_site` writes the story's archive (plus a few more) to `$PRAKAT_SAMPLE_SITE` (or a
+//!   temporary directory) for `scripts/validate-site.sh` to feed to an HTML validator.
+//! - `thousand_publishes` times 1,000 publishes in a row into one site and prints the figure.
+//!
+//! ```sh
+//! PRAKAT_SAMPLE_SITE=/tmp/site cargo test -p prakat-adapters website::tests::sample -- --ignored --nocapture
+//! ```
+
+use std::time::Instant;
+
+use super::*;
+
+#[tokio::test]
+#[ignore = "writes a sample site for scripts/validate-site.sh"]
+async fn sample_site() {
+    let keep = std::env::var_os("PRAKAT_SAMPLE_SITE").map(PathBuf::from);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = keep.clone().unwrap_or_else(|| tmp.path().to_owned());
+    let mut s = settings(tmp.path());
+    s.root = out.clone();
+    let site = Website::open(s).unwrap();
+    let mut drafts = archive(tmp.path());
+    drafts.push(draft(
+        5,
+        traffic(),
+        "ประกาศไม่มีข้อความ",
+        "",
+        "2025-11-05T01:00:00Z",
+    ));
+    for (i, d) in drafts.iter().enumerate() {
+        publish(&site, d, &format!("sample-{i}")).await;
+    }
+    println!("sample site written to {}", out.display());
+}
+
+#[tokio::test]
+#[ignore = "timing, prints a figure: run with --nocapture"]
+async fn thousand_publishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Website::open(settings(dir.path())).unwrap();
+    let departments = [traffic(), investigation()];
+    let start = Instant::now();
+    for id in 1..=1000i64 {
+        // Spread over about two years, as a station's archive would be.
+        let at = utc("2024-10-01T02:00:00Z") + chrono::Duration::hours(17 * id);
+        let mut d = draft(
+            id,
+            departments[(id % 2) as usize].clone(),
+            &format!("ข่าวที่ {id}"),
+            "ข้อความ ".repeat(60).trim(),
+            "2024-10-01T02:00:00Z",
+        );
+        d.published_at = at;
+        let payload = site.prepare(&d).unwrap();
+        site.publish(&payload, &ctx(&format!("k{id}")))
+            .await
+            .unwrap();
+    }
+    let took = start.elapsed();
+    println!("1000 publishes: {took:.2?} ({:.2?} each)", took / 1000);
+    let reopen = Instant::now();
+    drop(site);
+    let _site = Website::open(settings(dir.path())).unwrap();
+    println!("open with 1000 entries: {:.2?}", reopen.elapsed());
+}
+
+#[tokio::test]
+#[ignore = "tmp profile"]
+async fn tmp_profile() {
+    use crate::website::entry::{Entry, MonthKey};
+    use crate::website::render::Renderer;
+    let dir = tempfile::tempdir().unwrap();
+    let s = settings(dir.path());
+    let r = Renderer::new(s.clone());
+    let mut entries = std::collections::BTreeMap::new();
+    for id in 1..=1000i64 {
+        let at = utc("2024-10-01T02:00:00Z") + chrono::Duration::hours(17 * id);
+        let mut d = draft(
+            id,
+            [traffic(), investigation()][(id % 2) as usize].clone(),
+            &format!("ข่าวที่ {id}"),
+            "ข้อความ ".repeat(60).trim(),
+            "2024-10-01T02:00:00Z",
+        );
+        d.published_at = at;
+        let p = crate::Payload::from_draft("website", &d);
+        entries.insert(id, Entry::from_payload(&p, format!("u{id}"), "k"));
+    }
+    let e = entries[&500].clone();
+    let t = Instant::now();
+    for _ in 0..20 {
+        r.article(&e).unwrap();
+    }
+    println!("article {:?}", t.elapsed() / 20);
+    let t = Instant::now();
+    for _ in 0..20 {
+        r.department(&traffic(), &entries).unwrap();
+    }
+    println!("department {:?}", t.elapsed() / 20);
+    let t = Instant::now();
+    for _ in 0..20 {
+        r.month(
+            MonthKey {
+                be_year: 2568,
+                month: 3,
+            },
+            &entries,
+        )
+        .unwrap();
+    }
+    println!("month {:?}", t.elapsed() / 20);
+    let t = Instant::now();
+    for _ in 0..20 {
+        r.home(&entries).unwrap();
+    }
+    println!("home {:?}", t.elapsed() / 20);
+    let t = Instant::now();
+    for _ in 0..20 {
+        r.months_index(&entries).unwrap();
+        r.departments_index(&entries).unwrap();
+    }
+    println!("indexes {:?}", t.elapsed() / 20);
+    let mut newest: Vec<&Entry> = entries.values().collect();
+    newest.sort_by(Entry::newest_first);
+    newest.truncate(50);
+    let t = Instant::now();
+    for _ in 0..20 {
+        crate::website::feeds::rss(&s, &newest).unwrap();
+        crate::website::feeds::atom(&s, &newest).unwrap();
+        crate::website::feeds::json_feed(&s, &newest).unwrap();
+    }
+    println!("feeds {:?}", t.elapsed() / 20);
+}

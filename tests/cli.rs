@@ -1,0 +1,446 @@
+//! The command line as a person uses it: good input is queued, bad input is one clear line with
+//! a meaningful exit code, and nothing is half-written.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn prakat(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_prakat"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env_remove("PRAKAT_CONFIG")
+        .output()
+        .expect("run prakat")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A data directory with a config; the port is never listened on, so nudges go nowhere.
+fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::write_config(dir.path(), common::free_port(), "");
+    (dir, config)
+}
+
+fn queued(config: &Path) -> Vec<serde_json::Value> {
+    let o = prakat(config, &["queue", "list", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn media_files(dir: &Path) -> usize {
+    let media = dir.join("data/media");
+    if !media.exists() {
+        return 0;
+    }
+    walk(&media)
+}
+
+fn walk(p: &Path) -> usize {
+    std::fs::read_dir(p)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            if e.path().is_dir() {
+                walk(&e.path())
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+#[test]
+fn a_post_is_queued_for_each_channel_and_can_be_listed_shown_cancelled_and_retried() {
+    let (dir, config) = setup();
+    let photo = dir.path().join("photo.jpg");
+    std::fs::write(
+        &photo,
+        b"\xff\xd8\xff\xe0 not really a jpeg but named as one",
+    )
+    .unwrap();
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "traffic",
+            "--title",
+            "ตั้งจุดตรวจ",
+            "--text",
+            "ตั้งจุดตรวจวัดแอลกอฮอล์ช่วงเทศกาล",
+            "--media",
+            photo.to_str().unwrap(),
+            "--now",
+            "--channels",
+            "website,outbox",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("website") && stdout(&o).contains("outbox"),
+        "{}",
+        stdout(&o)
+    );
+    let rows = queued(&config);
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter()
+            .all(|r| r["state"] == "queued" && r["title"] == "ตั้งจุดตรวจ")
+    );
+    assert_eq!(
+        media_files(dir.path()),
+        1,
+        "the photo is stored once, by content"
+    );
+
+    let id = rows[0]["id"].as_i64().unwrap().to_string();
+    let o = prakat(&config, &["queue", "show", &id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(shown["delivery"]["id"].as_i64().unwrap().to_string(), id);
+    assert_eq!(shown["audit"][0]["action"], "queued");
+    assert!(
+        shown["audit"][0]["actor"]
+            .as_str()
+            .unwrap()
+            .starts_with("cli:")
+    );
+
+    let o = prakat(&config, &["queue", "retry", &id]);
+    assert_eq!(
+        o.status.code(),
+        Some(5),
+        "retrying a queued delivery is a conflict: {}",
+        stderr(&o)
+    );
+    let o = prakat(&config, &["queue", "cancel", &id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = prakat(
+        &config,
+        &["queue", "list", "--state", "cancelled", "--json"],
+    );
+    assert_eq!(stdout(&o).lines().count(), 1);
+    let o = prakat(&config, &["queue", "retry", &id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = prakat(&config, &["queue", "show", "999999"]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+}
+
+#[test]
+fn the_title_defaults_to_the_first_line_and_the_time_to_now() {
+    let (_dir, config) = setup();
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "admin",
+            "--text",
+            "งดรับ งดให้ของขวัญ (No Gift Policy)\nรายละเอียด",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = queued(&config);
+    assert_eq!(rows[0]["title"], "งดรับ งดให้ของขวัญ (No Gift Policy)");
+    assert_eq!(rows[0]["channel"], "website", "post.default_channels");
+}
+
+#[test]
+fn an_unknown_department_is_refused_with_the_known_ones() {
+    let (_dir, config) = setup();
+    let o = prakat(&config, &["post", "--department", "marine", "--text", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("marine") && e.contains("traffic") && e.contains("inquiry"),
+        "{e}"
+    );
+    assert!(queued(&config).is_empty());
+    let o = prakat(
+        &config,
+        &[
+            "--lang",
+            "th",
+            "post",
+            "--department",
+            "marine",
+            "--text",
+            "x",
+        ],
+    );
+    assert!(stderr(&o).contains("ไม่มีหน่วยงาน"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_cron_expression_that_does_not_parse_is_refused_with_an_example() {
+    let (_dir, config) = setup();
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "admin",
+            "--text",
+            "x",
+            "--recur",
+            "every monday",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("0 0 9 * * Mon"), "{}", stderr(&o));
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "admin",
+            "--text",
+            "x",
+            "--recur",
+            "0 0 9 * * Mon",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("recurring rule"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_time_in_the_past_or_not_a_time_is_refused() {
+    let (_dir, config) = setup();
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "admin",
+            "--text",
+            "x",
+            "--at",
+            "2020-01-01 09:00",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("in the past"), "{}", stderr(&o));
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "admin",
+            "--text",
+            "x",
+            "--at",
+            "tomorrow",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("YYYY-MM-DD HH:MM"), "{}", stderr(&o));
+    assert!(queued(&config).is_empty());
+}
+
+#[test]
+fn a_missing_or_unsupported_media_file_is_refused_before_anything_is_written() {
+    let (dir, config) = setup();
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "admin",
+            "--text",
+            "x",
+            "--media",
+            "/nonexistent/photo.jpg",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("/nonexistent/photo.jpg"),
+        "{}",
+        stderr(&o)
+    );
+    let doc = dir.path().join("notes.docx");
+    std::fs::write(&doc, b"PK").unwrap();
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "admin",
+            "--text",
+            "x",
+            "--media",
+            doc.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not supported"), "{}", stderr(&o));
+    assert!(queued(&config).is_empty());
+    assert_eq!(media_files(dir.path()), 0);
+}
+
+#[test]
+fn a_video_over_the_limit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::write_config(
+        dir.path(),
+        common::free_port(),
+        "[media]\nmax_video_bytes = 1000\n",
+    );
+    let video = dir.path().join("clip.mp4");
+    std::fs::write(&video, vec![0u8; 2000]).unwrap();
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "traffic",
+            "--text",
+            "x",
+            "--media",
+            video.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("2000") && e.contains("1000") && e.contains("max_video_bytes"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_text_of_100000_characters_is_refused_and_nothing_is_written() {
+    let (dir, config) = setup();
+    let text = dir.path().join("long.txt");
+    std::fs::write(&text, "ก".repeat(100_000)).unwrap();
+    let photo = dir.path().join("p.png");
+    std::fs::write(&photo, b"\x89PNG").unwrap();
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "admin",
+            "--text-file",
+            text.to_str().unwrap(),
+            "--media",
+            photo.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("website") && e.contains("100,000") || e.contains("100000"),
+        "{e}"
+    );
+    assert!(queued(&config).is_empty());
+    assert_eq!(
+        media_files(dir.path()),
+        0,
+        "no media stored for a refused post"
+    );
+    let o = prakat(
+        &config,
+        &[
+            "--lang",
+            "th",
+            "post",
+            "--department",
+            "admin",
+            "--text-file",
+            text.to_str().unwrap(),
+        ],
+    );
+    assert!(stderr(&o).contains("ยาวเกิน"), "{}", stderr(&o));
+}
+
+#[test]
+fn malformed_settings_name_the_file_the_key_and_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bad.toml");
+    std::fs::write(
+        &config,
+        "[server]\nlisten = \"127.0.0.1:1\"\n\n[dispatch]\nbatch = 3\n",
+    )
+    .unwrap();
+    let o = prakat(&config, &["queue", "list"]);
+    assert_eq!(o.status.code(), Some(3));
+    let e = stderr(&o);
+    assert!(
+        e.contains("bad.toml") && e.contains("batch") && e.contains("line 5"),
+        "{e}"
+    );
+    std::fs::write(&config, "[server\nlisten = 1").unwrap();
+    let o = prakat(&config, &["queue", "list"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
+    assert!(
+        !dir.path().join("prakat-data").exists(),
+        "nothing created on bad settings"
+    );
+}
+
+#[test]
+fn departments_are_data() {
+    let (_dir, config) = setup();
+    let o = prakat(&config, &["department", "list"]);
+    let out = stdout(&o);
+    for code in ["admin", "prevention", "traffic", "investigation", "inquiry"] {
+        assert!(out.contains(code), "{out}");
+    }
+    assert!(
+        out.contains("งานอำนวยการ") && out.contains("งานสอบสวน"),
+        "{out}"
+    );
+    let o = prakat(
+        &config,
+        &[
+            "department",
+            "add",
+            "community",
+            "--th",
+            "งานชุมชนสัมพันธ์",
+            "--en",
+            "Community policing",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = prakat(
+        &config,
+        &["department", "add", "community", "--th", "x", "--en", "y"],
+    );
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    let o = prakat(
+        &config,
+        &["department", "add", "Bad Code", "--th", "x", "--en", "y"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = prakat(
+        &config,
+        &["post", "--department", "community", "--text", "กิจกรรมชุมชน"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn channels_check_reports_each_enabled_channel() {
+    let (_dir, config) = setup();
+    let o = prakat(&config, &["channels", "check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("website") && out.contains("outbox"), "{out}");
+}

@@ -1,0 +1,77 @@
+//! Helpers shared by the integration tests: a settings file in a temporary directory, a free
+//! port, and a way to queue announcements through the library.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use prakat::app::App;
+use prakat::settings::Settings;
+use prakat::store::{Actor, AnnouncementRecord, NewAnnouncement, Store};
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Write `prakat.toml` into `dir` with the data directory under it, plus `extra` TOML.
+pub fn write_config(dir: &Path, port: u16, extra: &str) -> PathBuf {
+    let path = dir.join("prakat.toml");
+    let text = format!(
+        "[server]\nlisten = \"127.0.0.1:{port}\"\n\n[storage]\ndata_dir = \"{}\"\n\n{extra}\n",
+        dir.join("data").display()
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+pub fn settings(config: &Path) -> Settings {
+    Settings::load_from(Some(config), Vec::new()).unwrap()
+}
+
+/// Queue `n` announcements for `channels`, due at `due`, through the library (as the CLI does).
+pub async fn queue_many(
+    app: &App,
+    n: usize,
+    channels: &[&str],
+    due: DateTime<Utc>,
+) -> Vec<AnnouncementRecord> {
+    let depts = ["admin", "prevention", "traffic", "investigation", "inquiry"];
+    let channels: Vec<String> = channels.iter().map(|c| c.to_string()).collect();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let new = NewAnnouncement {
+            department: depts[i % depts.len()].into(),
+            title: format!("ประกาศที่ {i}: ผลการปฏิบัติงาน"),
+            body: format!("สถานีตำรวจภูธรเมืองระนองขอประชาสัมพันธ์ผลการปฏิบัติงาน รายการที่ {i}"),
+            link: None,
+            tags: vec![],
+            media: vec![],
+            source: "test".into(),
+            publish_at: due,
+        };
+        let composer = app.composer.clone();
+        let registry = app.registry.clone();
+        let chans = channels.clone();
+        let compose = move |a: &AnnouncementRecord| composer.deliveries(&registry, &chans, a, due);
+        let (rec, _) = app
+            .store
+            .create_announcement(&new, &compose, &Actor::daemon("test"))
+            .await
+            .unwrap();
+        out.push(rec);
+    }
+    out
+}
+
+pub fn count_published(counts: &[prakat::store::DeliveryCount]) -> u64 {
+    counts
+        .iter()
+        .filter(|c| c.state == prakat::store::DeliveryState::Published)
+        .map(|c| c.count)
+        .sum()
+}
