@@ -72,6 +72,7 @@ impl<S: Store> Engine<S> {
             p.clock.clone(),
             settle_rx,
             p.settings.batch_size.max(64),
+            p.wake.clone(),
         ));
         let capacity = Arc::new(Semaphore::new(p.settings.batch_size));
         let freed = Arc::new(Notify::new());

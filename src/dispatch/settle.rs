@@ -3,18 +3,21 @@
 
 use std::sync::Arc;
 
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use crate::clock::Clock;
-use crate::store::{Settlement, Store};
+use crate::store::{Outcome, Settlement, Store};
 
 /// Drain `rx` until every sender is gone, writing what arrived in batches of at most `max`.
+/// After writing a retry, notify `requeued`: the dispatch loop may be asleep until a later
+/// time (or the lease of the attempt that just failed) and must look at the new due time.
 pub async fn run<S: Store>(
     store: Arc<S>,
     owner: String,
     clock: Arc<dyn Clock>,
     mut rx: mpsc::UnboundedReceiver<Settlement>,
     max: usize,
+    requeued: Arc<Notify>,
 ) {
     let mut batch = Vec::with_capacity(max);
     while rx.recv_many(&mut batch, max).await > 0 {
@@ -27,6 +30,9 @@ pub async fn run<S: Store>(
                             lost = batch.len() - n,
                             "some settlements were skipped: their lease had passed to another claimer"
                         );
+                    }
+                    if batch.iter().any(|s| matches!(s.outcome, Outcome::Retry { .. })) {
+                        requeued.notify_one();
                     }
                     break;
                 }

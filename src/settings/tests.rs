@@ -99,3 +99,11 @@ fn a_missing_file_is_named() {
         .to_string();
     assert!(err.contains("/nonexistent/prakat.toml"), "{err}");
 }
+
+#[test]
+fn the_example_file_lists_valid_settings_equal_to_the_defaults() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/prakat.example.toml");
+    let s = Settings::load_from(Some(&path), Vec::new()).unwrap();
+    let d = Settings::default();
+    assert_eq!(toml::to_string(&s).unwrap(), toml::to_string(&d).unwrap());
+}

