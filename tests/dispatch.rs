@@ -523,7 +523,7 @@ async fn work_added_while_the_engine_sleeps_is_published_when_woken() {
     let h = Harness::new(clock, dispatch_settings(), &[("website", &site, 4)]).await;
     let engine = h.start("a");
     // Let it find nothing to do and go to sleep for idle_recheck (30 s).
-    tokio::time::sleep(ms(300)).await;
+    tokio::time::sleep(ms(500)).await;
 
     let id = h.queue(&["website"], h.now()).await[0].id;
     // Without a wake-up it sleeps on: the deadline below is shorter than idle_recheck, so only
@@ -644,7 +644,20 @@ async fn retry_after_waits_as_asked_without_counting_an_attempt() {
         waited >= wait,
         "retried after {waited:?}, asked to wait {wait:?}"
     );
-    assert_eq!(row.last_error_class.as_deref(), Some("retry_after"));
+    assert_eq!(
+        row.last_error_class, None,
+        "a published delivery shows no error"
+    );
+    let trail = h
+        .store
+        .audit_trail("delivery", &id.to_string())
+        .await
+        .unwrap();
+    let retry = trail
+        .iter()
+        .find(|e| e.action == "retry")
+        .expect("a retry in the audit trail");
+    assert_eq!(retry.detail["class"], "retry_after");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -863,9 +863,9 @@ async fn cancel_and_retry_follow_the_allowed_transitions<S: Store>(store: &S) ->
         let later = now + secs(10);
         let row = store.retry_delivery(by["line"], later, &officer).await?;
         assert_eq!(
-            (row.state, row.next_attempt_at),
-            (DeliveryState::Queued, later),
-            "from {state}"
+            (row.state, row.next_attempt_at, row.attempts),
+            (DeliveryState::Queued, later, 0),
+            "from {state}: a person's retry starts a fresh set of attempts"
         );
         assert_eq!(ids(&claim(store, later, "b").await?), vec![by["line"]]);
     }

@@ -9,7 +9,11 @@ use crate::store::AnnouncementRecord;
 fn announcement(body: &str) -> AnnouncementRecord {
     AnnouncementRecord {
         id: 42,
-        department: Department { code: "traffic".into(), name_th: "งานจราจร".into(), name_en: "Traffic".into() },
+        department: Department {
+            code: "traffic".into(),
+            name_th: "งานจราจร".into(),
+            name_en: "Traffic".into(),
+        },
         title: "ตั้งจุดตรวจวัดแอลกอฮอล์ <ช่วงเทศกาล>".into(),
         body: body.into(),
         link: None,
@@ -19,7 +23,9 @@ fn announcement(body: &str) -> AnnouncementRecord {
         source: "cli".into(),
         state: "approved".into(),
         // 17 March 2025 09:30 Bangkok.
-        publish_at: DateTime::parse_from_rfc3339("2025-03-17T09:30:00+07:00").unwrap().with_timezone(&Utc),
+        publish_at: DateTime::parse_from_rfc3339("2025-03-17T09:30:00+07:00")
+            .unwrap()
+            .with_timezone(&Utc),
         rule_id: None,
         created_at: Utc::now(),
     }
@@ -28,21 +34,33 @@ fn announcement(body: &str) -> AnnouncementRecord {
 fn composer(dir: Option<std::path::PathBuf>) -> Composer {
     Composer::new(
         dir,
-        StationInfo { name_th: "สภ.เมืองระนอง".into(), name_en: "Mueang Ranong".into() },
+        StationInfo {
+            name_th: "สภ.เมืองระนอง".into(),
+            name_en: "Mueang Ranong".into(),
+        },
         Some("https://station.example/site".into()),
     )
 }
 
 fn registry(outbox: &std::path::Path) -> Registry {
     let mut r = Registry::new();
-    r.insert("outbox", Arc::new(prakat_adapters::outbox::Outbox::new(outbox.to_owned())), 1);
+    r.insert(
+        "outbox",
+        Arc::new(prakat_adapters::outbox::Outbox::new(outbox.to_owned())),
+        1,
+    );
     r
 }
 
 #[test]
 fn the_default_template_renders_thai_dates_and_links_to_the_website() {
     let c = composer(None);
-    let d = c.draft("outbox", &announcement("เจ้าหน้าที่ตำรวจจราจรตั้งจุดตรวจบริเวณสี่แยกหอนาฬิกา & ตลาด")).unwrap();
+    let d = c
+        .draft(
+            "outbox",
+            &announcement("เจ้าหน้าที่ตำรวจจราจรตั้งจุดตรวจบริเวณสี่แยกหอนาฬิกา & ตลาด"),
+        )
+        .unwrap();
     insta::assert_snapshot!(d.text, @r"
     ตั้งจุดตรวจวัดแอลกอฮอล์ <ช่วงเทศกาล>
 
@@ -51,14 +69,22 @@ fn the_default_template_renders_thai_dates_and_links_to_the_website() {
     งานจราจร · สภ.เมืองระนอง
     วันที่ 17 มีนาคม 2568 เวลา 09.30 น.
     ");
-    assert_eq!(d.link.as_deref(), Some("https://station.example/site/news/42.html"));
-    assert_eq!(c.page_url(7).as_deref(), Some("https://station.example/site/news/7.html"));
+    assert_eq!(
+        d.link.as_deref(),
+        Some("https://station.example/site/news/42.html")
+    );
+    assert_eq!(
+        c.page_url(7).as_deref(),
+        Some("https://station.example/site/news/7.html")
+    );
 }
 
 #[test]
 fn the_website_template_keeps_the_body_as_written() {
     let c = composer(None);
-    let d = c.draft("website", &announcement("ย่อหน้าแรก\n\nย่อหน้าที่สอง")).unwrap();
+    let d = c
+        .draft("website", &announcement("ย่อหน้าแรก\n\nย่อหน้าที่สอง"))
+        .unwrap();
     assert_eq!(d.text, "ย่อหน้าแรก\n\nย่อหน้าที่สอง");
 }
 
@@ -66,10 +92,17 @@ fn the_website_template_keeps_the_body_as_written() {
 fn a_templates_directory_overrides_one_file_and_keeps_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("channels")).unwrap();
-    std::fs::write(dir.path().join("channels/outbox.txt"), "[{{ department.code }}] {{ title }} — {{ publish_at | thai_short_date }}").unwrap();
+    std::fs::write(
+        dir.path().join("channels/outbox.txt"),
+        "[{{ department.code }}] {{ title }} — {{ publish_at | thai_short_date }}",
+    )
+    .unwrap();
     let c = composer(Some(dir.path().to_owned()));
     let d = c.draft("outbox", &announcement("x")).unwrap();
-    assert_eq!(d.text, "[traffic] ตั้งจุดตรวจวัดแอลกอฮอล์ <ช่วงเทศกาล> — ๑๗ มี.ค. ๖๘");
+    assert_eq!(
+        d.text,
+        "[traffic] ตั้งจุดตรวจวัดแอลกอฮอล์ <ช่วงเทศกาล> — ๑๗ มี.ค. ๖๘"
+    );
     assert_eq!(c.draft("website", &announcement("x")).unwrap().text, "x");
 }
 
@@ -77,10 +110,19 @@ fn a_templates_directory_overrides_one_file_and_keeps_the_rest() {
 fn a_broken_template_is_a_clear_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("channels")).unwrap();
-    std::fs::write(dir.path().join("channels/outbox.txt"), "{{ title | no_such_filter }}").unwrap();
-    let err = composer(Some(dir.path().to_owned())).draft("outbox", &announcement("x")).unwrap_err();
+    std::fs::write(
+        dir.path().join("channels/outbox.txt"),
+        "{{ title | no_such_filter }}",
+    )
+    .unwrap();
+    let err = composer(Some(dir.path().to_owned()))
+        .draft("outbox", &announcement("x"))
+        .unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("outbox.txt") && msg.contains("no_such_filter"), "{msg}");
+    assert!(
+        msg.contains("outbox.txt") && msg.contains("no_such_filter"),
+        "{msg}"
+    );
     assert!(err.th().contains("แม่แบบ"), "{}", err.th());
 }
 
@@ -90,11 +132,15 @@ fn deliveries_are_composed_per_channel_with_distinct_keys() {
     let c = composer(None);
     let a = announcement("ข้อความ");
     let due = a.publish_at;
-    let ds = c.deliveries(&registry(dir.path()), &["outbox".into()], &a, due).unwrap();
+    let ds = c
+        .deliveries(&registry(dir.path()), &["outbox".into()], &a, due)
+        .unwrap();
     assert_eq!(ds.len(), 1);
     assert_eq!(ds[0].payload.channel, "outbox");
     assert_eq!(ds[0].due_at, due);
-    let again = c.deliveries(&registry(dir.path()), &["outbox".into()], &a, due).unwrap();
+    let again = c
+        .deliveries(&registry(dir.path()), &["outbox".into()], &a, due)
+        .unwrap();
     assert_ne!(ds[0].idempotency_key, again[0].idempotency_key);
 }
 
@@ -102,10 +148,27 @@ fn deliveries_are_composed_per_channel_with_distinct_keys() {
 fn an_unknown_channel_or_a_refusal_fails_the_whole_composition() {
     let dir = tempfile::tempdir().unwrap();
     let c = composer(None);
-    let err = c.deliveries(&registry(dir.path()), &["outbox".into(), "line".into()], &announcement("x"), Utc::now()).unwrap_err();
-    assert!(matches!(&err, ComposeError::UnknownChannel(name, known) if name == "line" && known == "outbox"), "{err:?}");
+    let err = c
+        .deliveries(
+            &registry(dir.path()),
+            &["outbox".into(), "line".into()],
+            &announcement("x"),
+            Utc::now(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, ComposeError::UnknownChannel(name, known) if name == "line" && known == "outbox"),
+        "{err:?}"
+    );
     let long = "ก".repeat(100_001);
-    let err = c.deliveries(&registry(dir.path()), &["outbox".into()], &announcement(&long), Utc::now()).unwrap_err();
+    let err = c
+        .deliveries(
+            &registry(dir.path()),
+            &["outbox".into()],
+            &announcement(&long),
+            Utc::now(),
+        )
+        .unwrap_err();
     assert!(matches!(err, ComposeError::Rejected { .. }), "{err:?}");
     assert!(err.th().contains("ยาวเกิน"), "{}", err.th());
 }

@@ -31,7 +31,10 @@ pub async fn run<S: Store>(
                             "some settlements were skipped: their lease had passed to another claimer"
                         );
                     }
-                    if batch.iter().any(|s| matches!(s.outcome, Outcome::Retry { .. })) {
+                    if batch
+                        .iter()
+                        .any(|s| matches!(s.outcome, Outcome::Retry { .. }))
+                    {
                         requeued.notify_one();
                     }
                     break;

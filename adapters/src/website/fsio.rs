@@ -16,11 +16,14 @@ const TMP_PREFIX: &str = ".prakat-tmp-";
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Whether a write must reach the disk before it is renamed into place. `Durable` is for the
-/// records a page is rebuilt from; derived pages are rebuilt on open anyway.
+/// Whether a write must survive a power cut once `write_atomic` returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Sync {
+    /// The data is flushed before the rename and the directory after it. For the entry
+    /// records: every page is rebuilt from them, and a receipt must not outlive its record.
     Durable,
+    /// Atomic against a killed process, not against a power cut. For pages, which `open`
+    /// rebuilds from the records (article pages when missing or empty).
     Cached,
 }
 
@@ -43,17 +46,35 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], sync: Sync) -> Result<(), 
         let mut f = fs::File::create(&tmp).map_err(|e| WebsiteError::io("create", &tmp, e))?;
         f.write_all(bytes)
             .map_err(|e| WebsiteError::io("write", &tmp, e))?;
-        if sync == Sync::Durable && std::env::var_os("NOSYNC").is_none() {
+        if sync == Sync::Durable {
             f.sync_all()
                 .map_err(|e| WebsiteError::io("flush to disk", &tmp, e))?;
         }
         drop(f);
-        fs::rename(&tmp, path).map_err(|e| WebsiteError::io("rename into place", path, e))
+        fs::rename(&tmp, path).map_err(|e| WebsiteError::io("rename into place", path, e))?;
+        if sync == Sync::Durable {
+            sync_dir(path)?;
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Make a rename in `path`'s directory durable. Unix only: elsewhere a directory cannot be
+/// opened for syncing, and the rename is as durable as the platform makes it.
+fn sync_dir(path: &Path) -> Result<(), WebsiteError> {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| WebsiteError::io("flush to disk", dir, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Write `bytes` to `path` atomically unless the file already holds exactly them.

@@ -2,18 +2,23 @@
 //!
 //! What lives here: the `website` [`Channel`]. Publishing an announcement writes its page
 //! (`news/<id>.html`), its record (`_entries/<id>.json`), copies its media (`media/`), and
-//! rebuilds only what the entry touches: its department page (`departments/<code>/`), its month
-//! page grouped by department (`months/<BE year>-<MM>/`, the ITA "monthly, by line of work"
-//! page), the home page with every month by fiscal year, the department and month indexes, and
-//! the feeds (`feed.xml` RSS 2.0, `atom.xml`, `feed.json` JSON Feed 1.1). Pages come from the
-//! templates in `config/templates/website/` (embedded; a templates directory may override
-//! them), with dates in Thai Buddhist Era style from [`crate::thai`].
+//! rebuilds only what the entry touches: its department's landing page
+//! (`departments/<code>/`) and its page for the fiscal year (`departments/<code>/<FY BE>/`,
+//! entries by month), its month page grouped by department (`months/<BE year>-<MM>/`, the ITA
+//! "monthly, by line of work" page), the home page with every month by fiscal year, the
+//! department and month indexes, and the feeds (`feed.xml` RSS 2.0, `atom.xml`, `feed.json`
+//! JSON Feed 1.1). Pages come from the templates in `config/templates/website/` (embedded; a
+//! templates directory may override them), with dates in Thai Buddhist Era style from
+//! [`crate::thai`]. `Website::open` rebuilds every index from the records, which repairs
+//! whatever a killed process left.
 //!
 //! What must never happen here: user text reaching a page unescaped (HTML is made only by
 //! auto-escaping templates; JSON-LD is escaped for the script element); a half-written file
 //! (every write is a temporary file renamed into place); two pages or two records for one
 //! announcement (the id names both); shortening text (the website refuses what does not fit,
-//! other channels shorten and link here); or a publish that re-renders the whole archive.
+//! other channels shorten and link here); or a publish whose cost grows with the archive's
+//! page count (it rewrites a bounded set of pages, never all of them). One process writes a
+//! site directory at a time.
 
 mod body;
 mod entry;
@@ -28,6 +33,7 @@ mod site;
 mod templates;
 #[cfg(test)]
 mod tests;
+mod views;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -36,7 +42,7 @@ use async_trait::async_trait;
 
 pub use entry::{Entry, EntryMedia, MonthKey};
 pub use error::WebsiteError;
-pub use prepare::KIND;
+pub use prepare::{KIND, limits};
 pub use settings::{DEFAULT_FEED_ITEMS, WebsiteSettings};
 
 use crate::{

@@ -2,9 +2,11 @@
 //! publishing one entry (media, page, record, then only the indexes it touches), and the
 //! health check. All of it is blocking file work; the channel runs it off the async runtime.
 //!
-//! Order of writes in a publish: media, article page, entry record, then the indexes. A crash
-//! at any point leaves either no trace or a page whose record and indexes the retry (or the
-//! next `open`) writes again; each file is replaced atomically, never half-written.
+//! Order of writes in a publish: media, article page, entry record (flushed to disk, with its
+//! directory), then the indexes. Each file is replaced atomically, never half-written. A kill
+//! or a power cut at any point leaves the record either absent (the publish did not return
+//! `Ok`, the dispatcher retries) or durable, and `open` rebuilds every page that depends on
+//! it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -87,7 +89,9 @@ impl Site {
             let entries = site.lock();
             for e in entries.values() {
                 let page = paths::file(&site.root, &paths::page(e.id));
-                if !page.exists() {
+                // Missing after a crash between record and page; empty after a power cut
+                // that kept the rename but not the data.
+                if fs::metadata(&page).map_or(true, |m| m.len() == 0) {
                     tracing::info!(
                         announcement_id = e.id,
                         "website: writing a missing article page"
@@ -256,7 +260,7 @@ impl Site {
         fsio::write_atomic(
             &paths::file(&self.root, &paths::page(entry.id)),
             page.as_bytes(),
-            Sync::Durable,
+            Sync::Cached,
         )?;
         let record = serde_json::to_value(&entry).map_err(|e| WebsiteError::Serialize {
             what: "entry record",

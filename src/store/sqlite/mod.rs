@@ -232,8 +232,8 @@ async fn insert_announcement(
             title: record.title.clone(),
             channel: d.channel.clone(),
             state: DeliveryState::Queued,
-            due_at: d.due_at,
-            next_attempt_at: d.due_at,
+            due_at: from_ms(ms(d.due_at)),
+            next_attempt_at: from_ms(ms(d.due_at)),
             attempts: 0,
             unsettled: false,
             idempotency_key: d.idempotency_key.clone(),
@@ -540,7 +540,8 @@ impl Store for SqliteStore {
                     serde_json::json!({"remote_id": r.remote_id, "url": r.url, "request_id": r.request_id, "deduplicated": r.deduplicated}),
                     sqlx::query(
                         "UPDATE deliveries SET state = 'published', remote_id = ?, remote_url = ?, request_id = ?,
-                         published_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+                         published_at = ?, last_error = NULL, last_error_class = NULL, lease_owner = NULL,
+                         lease_expires_at = NULL, updated_at = ?
                          WHERE id = ? AND state = 'in_flight' AND lease_owner = ?",
                     )
                     .bind(r.remote_id.clone())

@@ -139,6 +139,20 @@ async fn home_and_department_pages_index_months_by_fiscal_year() {
             && traffic.contains("news/3.html")
             && !traffic.contains("news/2.html")
     );
+    assert!(traffic.contains(r#"href="../../departments/traffic/2568/#m2568-04""#));
+    // The department's page for fiscal year 2568: its entries by month, newest month first.
+    let fy68 = read(&site, "departments/traffic/2568/index.html");
+    assert!(fy68.contains("งานจราจร ปีงบประมาณ พ.ศ. ๒๕๖๘"));
+    let april = fy68
+        .find(r#"<section class="month" id="m2568-04">"#)
+        .expect("April");
+    let march = fy68
+        .find(r#"<section class="month" id="m2568-03">"#)
+        .expect("March");
+    assert!(april < march);
+    assert!(fy68[april..march].contains("news/3.html") && fy68[march..].contains("news/1.html"));
+    let inv69 = read(&site, "departments/investigation/2569/index.html");
+    assert!(inv69.contains("news/4.html") && !inv69.contains("news/2.html"));
     assert!(read(&site, "months/index.html").contains("ปีงบประมาณ พ.ศ. ๒๕๖๙"));
     assert!(read(&site, "departments/index.html").contains("งานสืบสวน"));
     assert!(read(&site, "style.css").contains("\"Sarabun\", \"Noto Sans Thai\""));
@@ -313,4 +327,33 @@ async fn concurrent_publishes_all_land_in_the_indexes() {
 async fn the_article_page_matches_its_snapshot() {
     let (_dir, site, _) = published_archive().await;
     insta::assert_snapshot!("article_page", read(&site, "news/1.html"));
+}
+
+#[tokio::test]
+async fn arabic_digits_and_template_overrides_come_from_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("page.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ entry.title }}</h1>\
+         <p>{{ entry.published_at | thai_datetime(digits) }}</p>{% endblock %}",
+    )
+    .unwrap();
+    let mut s = settings(dir.path());
+    s.digits = crate::thai::Digits::Arabic;
+    s.templates_dir = Some(templates);
+    let site = Website::open(s).unwrap();
+    let d = draft(1, traffic(), "A & B", "x", "2025-03-17T02:30:00Z");
+    publish(&site, &d, "k").await;
+    let page = read(&site, "news/1.html");
+    assert!(
+        page.contains("<h1>A &amp; B</h1><p>วันที่ 17 มีนาคม 2568 เวลา 09.30 น.</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<!doctype html>"),
+        "the embedded base.html is still used"
+    );
+    assert!(read(&site, "months/2568-03/index.html").contains("(1 เรื่อง)"));
 }
