@@ -86,7 +86,8 @@ pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), WebsiteE
 }
 
 /// Copy a media file into the site unless a file of the same name and size is already there
-/// (names are content hashes). A missing source is a refusal: retrying will not bring it back.
+/// (names are content hashes), durably: pages point at it. A missing source is a refusal:
+/// retrying will not bring it back.
 pub(crate) fn copy_media(source: &Path, target: &Path) -> Result<(), WebsiteError> {
     let src_meta = match fs::metadata(source) {
         Ok(m) => m,
@@ -118,7 +119,8 @@ pub(crate) fn copy_media(source: &Path, target: &Path) -> Result<(), WebsiteErro
         })
         .and_then(|_| {
             fs::rename(&tmp, target).map_err(|e| WebsiteError::io("rename into place", target, e))
-        });
+        })
+        .and_then(|_| sync_dir(target));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }

@@ -748,11 +748,15 @@ impl SqliteStore {
             )));
         }
         sqlx::query(
-            "UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+            // A person's retry starts a fresh set of attempts; `unsettled` stays as it was, so
+            // a delivery that may have reached the platform is still checked before a re-send.
+            "UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ?,
+             attempts = CASE WHEN ? = 'queued' THEN 0 ELSE attempts END WHERE id = ?",
         )
         .bind(to)
         .bind(ms(now))
         .bind(ms(now))
+        .bind(to)
         .bind(id)
         .execute(&mut *tx)
         .await?;

@@ -243,6 +243,8 @@ async fn open_rebuilds_identical_indexes_and_missing_pages() {
         std::fs::remove_file(dir.path().join("site").join(n)).unwrap();
     }
     std::fs::remove_file(dir.path().join("site/news/3.html")).unwrap();
+    let page_2 = std::fs::read_to_string(dir.path().join("site/news/2.html")).unwrap();
+    std::fs::write(dir.path().join("site/news/2.html"), "").unwrap();
     std::fs::write(
         dir.path().join("site/news/.prakat-tmp-9.html-1-1"),
         "half a page",
@@ -253,6 +255,7 @@ async fn open_rebuilds_identical_indexes_and_missing_pages() {
     let after: Vec<String> = names.iter().map(|n| read(&site, n)).collect();
     assert_eq!(before, after);
     assert_eq!(read(&site, "news/3.html"), page_before);
+    assert_eq!(read(&site, "news/2.html"), page_2);
     assert_eq!(
         files_in(&site.root().join("news")),
         ["1.html", "2.html", "3.html", "4.html"]
