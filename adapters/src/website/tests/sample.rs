@@ -2,7 +2,10 @@
 //!
 //! - `sample_site` writes the story's archive (plus a few more) to `$PRAKAT_SAMPLE_SITE` (or a
 //!   temporary directory) for `scripts/validate-site.sh` to feed to an HTML validator.
-//! - `thousand_publishes` times 1,000 publishes in a row into one site and prints the figure.
+//! - `thousand_publishes` times 1,000 publishes in a row into one site and prints the figure
+//!   (`PRAKAT_PUBLISHES=n` for another count; the site goes under `$TMPDIR`, and on a disk the
+//!   file system's inode allocation for the atomic renames is much of the time: compare with
+//!   `TMPDIR=/dev/shm`).
 //!
 //! ```sh
 //! PRAKAT_SAMPLE_SITE=/tmp/site cargo test -p prakat-adapters website::tests::sample -- --ignored --nocapture
