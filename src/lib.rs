@@ -21,7 +21,6 @@ pub mod dispatch;
 pub mod media;
 pub mod metrics;
 pub mod schedule;
-pub mod secret;
 pub mod server;
 pub mod settings;
 pub mod store;

@@ -3,7 +3,7 @@
 //! the file (or variable), the key and the line. With no file at all, everything has a working
 //! default: SQLite and the static website under `./prakat-data`, HTTP on 127.0.0.1:8080.
 //!
-//! Secrets (tokens, passwords; the platform channels add them) are [`crate::secret::Secret`]
+//! Secrets (tokens, passwords; the platform channels add them) are [`prakat_adapters::Secret`]
 //! values, read inline, from the environment or from a file, and never printed: see
 //! [`Settings::redacted`].
 

@@ -460,6 +460,45 @@ async fn settle_published_stores_the_receipt<S: Store>(store: &S) -> Result<()> 
     Ok(())
 }
 
+async fn publish_state_is_saved_for_the_next_attempt_and_fenced<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let (_, rows) = announce(store, &["youtube"], t0).await?;
+    let id = rows[0].id;
+    let lease = Duration::from_secs(10);
+    let first = store.claim_due(t0, "a", lease, 10).await?;
+    assert_eq!(first[0].saved_state, None);
+    assert!(
+        store
+            .save_publish_state(id, "a", "https://upload.example/session/1")
+            .await?
+    );
+    assert!(
+        !store
+            .save_publish_state(id, "b", "not b's to write")
+            .await?,
+        "b holds no lease"
+    );
+    // a dies; b resumes with what a saved.
+    let taken = store.claim_due(t0 + secs(11), "b", lease, 10).await?;
+    assert_eq!(
+        taken[0].saved_state.as_deref(),
+        Some("https://upload.example/session/1")
+    );
+    assert!(
+        !store
+            .save_publish_state(id, "a", "late write from a")
+            .await?,
+        "a lost its lease"
+    );
+    assert!(
+        store
+            .save_publish_state(id, "b", "https://upload.example/session/2")
+            .await?
+    );
+    Ok(())
+}
+
 async fn settle_is_fenced_by_the_lease_owner<S: Store>(store: &S) -> Result<()> {
     seed(store).await?;
     let t0 = now_ms();
@@ -1199,6 +1238,7 @@ macro_rules! backend {
                 claim_takes_only_due_deliveries_up_to_the_limit,
                 settle_published_stores_the_receipt,
                 settle_is_fenced_by_the_lease_owner,
+                publish_state_is_saved_for_the_next_attempt_and_fenced,
                 released_orphaned_leases_are_claimable_now_and_unsettled,
                 retry_outcomes_requeue_and_count_attempts_as_told,
                 parked_outcomes_keep_the_error_whole,

@@ -14,14 +14,28 @@
 
 mod channel;
 mod error;
+#[cfg(feature = "facebook")]
+pub mod facebook;
+pub mod http;
+#[cfg(feature = "line")]
+pub mod line;
 pub mod outbox;
+mod secret;
 pub mod thai;
+#[cfg(feature = "tiktok")]
+pub mod tiktok;
+pub mod tokens;
 mod types;
 pub mod website;
+#[cfg(feature = "wordpress")]
+pub mod wordpress;
+#[cfg(feature = "youtube")]
+pub mod youtube;
 
 pub use channel::{Channel, Idempotency, ReachSource, Reconcile};
 pub use error::PublishError;
+pub use secret::Secret;
 pub use types::{
-    Department, Draft, Health, LengthUnit, Limits, MediaKind, MediaRef, Payload, PublishContext,
-    ReachSample, Receipt, Rejection,
+    ChannelEnv, Checkpoint, Department, Draft, Health, LengthUnit, Limits, MediaKind, MediaRef,
+    Payload, PublishContext, ReachSample, Receipt, Rejection,
 };

@@ -181,7 +181,7 @@ impl Rejection {
 }
 
 /// What the dispatcher tells a channel about the attempt it is making.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct PublishContext {
     pub delivery_id: i64,
     /// The same on every attempt of one delivery; adapters send it where the platform supports
@@ -192,6 +192,76 @@ pub struct PublishContext {
     /// A previous attempt was claimed but never settled (the daemon died, or the outcome was
     /// ambiguous): it may have reached the platform.
     pub after_unsettled_attempt: bool,
+    /// What the channel saved with [`Checkpoint::save`] during an earlier attempt of this
+    /// delivery (a resumable upload's session URI, a TikTok `publish_id`), if anything.
+    pub saved_state: Option<String>,
+    /// Where to save such state as soon as it exists, before the next network call, so a
+    /// restart resumes instead of starting over. `None` in previews and tests that need none.
+    pub checkpoint: Option<std::sync::Arc<dyn Checkpoint>>,
+}
+
+impl PublishContext {
+    /// A context for a first attempt with nowhere to save state (previews, tests).
+    pub fn first(delivery_id: i64, idempotency_key: impl Into<String>) -> Self {
+        PublishContext {
+            delivery_id,
+            idempotency_key: idempotency_key.into(),
+            attempt: 1,
+            after_unsettled_attempt: false,
+            saved_state: None,
+            checkpoint: None,
+        }
+    }
+
+    /// Save resumable state through the checkpoint, if there is one.
+    pub async fn save_state(&self, state: &str) -> Result<(), crate::PublishError> {
+        match &self.checkpoint {
+            Some(c) => c.save(state).await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for PublishContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublishContext")
+            .field("delivery_id", &self.delivery_id)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("attempt", &self.attempt)
+            .field("after_unsettled_attempt", &self.after_unsettled_attempt)
+            .field("saved_state", &self.saved_state)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Durable storage for one delivery's in-progress state (see [`PublishContext::checkpoint`]).
+/// The daemon writes it to the delivery's row, fenced by the lease.
+#[async_trait::async_trait]
+pub trait Checkpoint: Send + Sync {
+    async fn save(&self, state: &str) -> Result<(), crate::PublishError>;
+}
+
+/// What every channel gets from the daemon when it is built: the one HTTP client, where it may
+/// keep files (rotating tokens), and the public addresses of the daemon and the website.
+#[derive(Clone, Debug)]
+pub struct ChannelEnv {
+    pub http: reqwest::Client,
+    /// A directory for this channel's own files (e.g. `tokens/`), created by the daemon.
+    pub data_dir: PathBuf,
+    /// Where the public (and platforms fetching media by URL) reach the daemon, no trailing `/`.
+    pub public_base_url: String,
+}
+
+impl ChannelEnv {
+    /// The public URL of a stored media file (served by the daemon under `/media/`).
+    pub fn media_url(&self, media: &MediaRef) -> String {
+        format!(
+            "{}/media/{}/{}",
+            self.public_base_url,
+            &media.sha256[..2.min(media.sha256.len())],
+            media.stored_name()
+        )
+    }
 }
 
 /// Proof that a channel published: kept for reach collection and the digest.

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use prakat_adapters::{Idempotency, PublishContext, PublishError};
+use prakat_adapters::{Checkpoint, Idempotency, PublishContext, PublishError};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::{Notify, Semaphore, mpsc, watch};
@@ -126,6 +126,11 @@ impl<S: Store> Engine<S> {
                                 timeout: p.settings.publish_timeout,
                                 lease: p.settings.lease,
                                 stop: stop_rx.clone(),
+                                checkpoint: Arc::new(StoreCheckpoint {
+                                    store: p.store.clone(),
+                                    delivery_id: c.id,
+                                    owner: p.owner.clone(),
+                                }),
                             };
                             let tx = settle_tx.clone();
                             let freed = freed.clone();
@@ -210,6 +215,34 @@ struct Task {
     timeout: Duration,
     lease: Duration,
     stop: watch::Receiver<bool>,
+    checkpoint: Arc<dyn Checkpoint>,
+}
+
+/// Saves a channel's in-progress state on the delivery's row, fenced by the lease.
+struct StoreCheckpoint<S: Store> {
+    store: Arc<S>,
+    delivery_id: i64,
+    owner: String,
+}
+
+#[async_trait::async_trait]
+impl<S: Store> Checkpoint for StoreCheckpoint<S> {
+    async fn save(&self, state: &str) -> Result<(), PublishError> {
+        match self
+            .store
+            .save_publish_state(self.delivery_id, &self.owner, state)
+            .await
+        {
+            Ok(true) => Ok(()),
+            // Another claimer owns the delivery now: stop rather than race it.
+            Ok(false) => Err(PublishError::Transient(
+                "the claim on this delivery has passed to another worker".into(),
+            )),
+            Err(e) => Err(PublishError::Transient(format!(
+                "cannot save upload progress: {e}"
+            ))),
+        }
+    }
 }
 
 impl Task {
@@ -310,6 +343,8 @@ impl Task {
             idempotency_key: c.idempotency_key.clone(),
             attempt: c.attempt,
             after_unsettled_attempt: c.unsettled,
+            saved_state: c.saved_state.clone(),
+            checkpoint: Some(self.checkpoint.clone()),
         };
         let started = self.clock.now();
         let label = ChannelLabel {

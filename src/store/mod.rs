@@ -110,6 +110,9 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         settlements: &[Settlement],
     ) -> Result<usize>;
+    /// Save a channel's in-progress state for a delivery, if `owner` still holds its lease.
+    /// Returns false when the lease has passed to another claimer.
+    async fn save_publish_state(&self, delivery_id: i64, owner: &str, state: &str) -> Result<bool>;
     /// Make every in-flight lease claimable now. Only for a daemon that knows it is the only one
     /// (the SQLite daemon holds the data directory's lock): the previous owner is dead.
     async fn release_orphaned_leases(&self, now: DateTime<Utc>, actor: &Actor) -> Result<u64>;

@@ -127,6 +127,8 @@ pub struct ClaimedDelivery {
     /// A previous attempt may have reached the platform without being settled.
     pub unsettled: bool,
     pub due_at: DateTime<Utc>,
+    /// What the channel saved during an earlier attempt (see `Checkpoint`).
+    pub saved_state: Option<String>,
 }
 
 /// How an attempt ended, as the dispatcher decided from the channel's answer.

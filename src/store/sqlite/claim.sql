@@ -19,4 +19,4 @@ WHERE id IN (
     ORDER BY due_at, id
     LIMIT ?4
 )
-RETURNING id, announcement_id, channel, payload, idempotency_key, attempts, unsettled, due_at
+RETURNING id, announcement_id, channel, payload, idempotency_key, attempts, unsettled, due_at, publish_state

@@ -600,6 +600,18 @@ impl Store for SqliteStore {
         Ok(settled)
     }
 
+    async fn save_publish_state(&self, delivery_id: i64, owner: &str, state: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET publish_state = ? WHERE id = ? AND state = 'in_flight' AND lease_owner = ?",
+        )
+        .bind(state)
+        .bind(delivery_id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn release_orphaned_leases(&self, now: DateTime<Utc>, actor: &Actor) -> Result<u64> {
         let mut tx = self.write_tx().await?;
         let done = sqlx::query("UPDATE deliveries SET lease_expires_at = ? WHERE state = 'in_flight' AND lease_expires_at > ?")

@@ -147,6 +147,7 @@ pub(super) struct ClaimRow {
     pub(super) attempts: i64,
     pub(super) unsettled: i64,
     due_at: i64,
+    publish_state: Option<String>,
 }
 
 impl ClaimRow {
@@ -160,6 +161,7 @@ impl ClaimRow {
             attempt: self.attempts.max(0) as u32,
             unsettled: self.unsettled != 0,
             due_at: from_ms(self.due_at),
+            saved_state: self.publish_state,
         })
     }
 }

@@ -75,12 +75,7 @@ pub(super) fn media(dir: &Path, name: &str, kind: MediaKind, bytes: &[u8]) -> Me
 }
 
 pub(super) fn ctx(key: &str) -> PublishContext {
-    PublishContext {
-        delivery_id: 1,
-        idempotency_key: key.into(),
-        attempt: 1,
-        after_unsettled_attempt: false,
-    }
+    PublishContext::first(1, key)
 }
 
 pub(super) async fn publish(site: &Website, d: &Draft, key: &str) -> Receipt {

@@ -1,0 +1,1 @@
+//! The facebook channel (being written).

@@ -1,0 +1,1 @@
+//! The line channel (being written).

@@ -1,0 +1,1 @@
+//! The tiktok channel (being written).

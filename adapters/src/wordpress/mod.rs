@@ -1,0 +1,1 @@
+//! The wordpress channel (being written).

@@ -1,0 +1,1 @@
+//! The youtube channel (being written).

@@ -1,0 +1,1 @@
+//! The facebook channel against a local fake server (being written).

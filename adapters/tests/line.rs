@@ -1,0 +1,1 @@
+//! The line channel against a local fake server (being written).

@@ -1,0 +1,1 @@
+//! The tiktok channel against a local fake server (being written).

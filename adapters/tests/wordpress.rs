@@ -1,0 +1,1 @@
+//! The wordpress channel against a local fake server (being written).

@@ -1,0 +1,1 @@
+//! The youtube channel against a local fake server (being written).
