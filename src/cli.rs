@@ -119,8 +119,17 @@ pub enum QueueCmd {
     Show { id: i64 },
     /// Cancel a delivery that has not been published.
     Cancel { id: i64 },
-    /// Queue a failed, parked or cancelled delivery again, now.
-    Retry { id: i64 },
+    /// Queue a failed, parked or cancelled delivery again, now — one by id, or all of a channel
+    /// in a state (after fixing a token: `--channel line --state needs_attention`).
+    Retry {
+        #[arg(required_unless_present = "channel")]
+        id: Option<i64>,
+        #[arg(long, conflicts_with = "id")]
+        channel: Option<String>,
+        /// With --channel: which deliveries (default needs_attention).
+        #[arg(long, requires = "channel", default_value = "needs_attention")]
+        state: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -491,16 +500,7 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
             limit,
             json,
         } => {
-            let state = match state {
-                Some(s) => Some(DeliveryState::parse(&s).ok_or_else(|| {
-                    let all: Vec<&str> = DeliveryState::ALL.iter().map(|s| s.as_str()).collect();
-                    CliError::input(
-                        format!("unknown state {s:?}; one of: {}", all.join(", ")),
-                        format!("ไม่มีสถานะ {s:?} (มี: {})", all.join(", ")),
-                    )
-                })?),
-                None => None,
-            };
+            let state = state.as_deref().map(parse_state).transpose()?;
             let rows = app
                 .store
                 .deliveries(&DeliveryFilter {
@@ -550,13 +550,48 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
             let d = app.store.cancel_delivery(id, Utc::now(), &actor).await?;
             println!("delivery {} to {} cancelled", d.id, d.channel);
         }
-        QueueCmd::Retry { id } => {
+        QueueCmd::Retry { id: Some(id), .. } => {
             let d = app.store.retry_delivery(id, Utc::now(), &actor).await?;
             println!("delivery {} to {} queued again", d.id, d.channel);
             nudge(&app.settings).await;
         }
+        QueueCmd::Retry {
+            id: None,
+            channel,
+            state,
+        } => {
+            let state = parse_state(&state)?;
+            let rows = app
+                .store
+                .deliveries(&DeliveryFilter {
+                    state: Some(state),
+                    channel: channel.clone(),
+                    announcement_id: None,
+                    limit: None,
+                })
+                .await?;
+            for d in &rows {
+                app.store.retry_delivery(d.id, Utc::now(), &actor).await?;
+            }
+            println!(
+                "{} deliveries to {} queued again",
+                rows.len(),
+                channel.unwrap_or_default()
+            );
+            nudge(&app.settings).await;
+        }
     }
     Ok(())
+}
+
+fn parse_state(s: &str) -> Result<DeliveryState, CliError> {
+    DeliveryState::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = DeliveryState::ALL.iter().map(|s| s.as_str()).collect();
+        CliError::input(
+            format!("unknown state {s:?}; one of: {}", all.join(", ")),
+            format!("ไม่มีสถานะ {s:?} (มี: {})", all.join(", ")),
+        )
+    })
 }
 
 pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {

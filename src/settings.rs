@@ -81,6 +81,11 @@ pub struct Dispatch {
     /// could not wake the daemon.
     #[serde(with = "humantime_serde")]
     pub idle_recheck: Duration,
+    /// After a channel's token is refused, its other deliveries are parked without calling the
+    /// platform for this long (one refused call, not one per delivery). A restart with a fixed
+    /// token lifts the hold at once.
+    #[serde(with = "humantime_serde")]
+    pub auth_hold: Duration,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -202,6 +207,7 @@ impl Default for Dispatch {
             concurrency: 4,
             shutdown_grace: Duration::from_secs(10),
             idle_recheck: Duration::from_secs(30),
+            auth_hold: Duration::from_secs(15 * 60),
         }
     }
 }

@@ -396,3 +396,41 @@ fn channels_check_reports_each_enabled_channel() {
     let out = stdout(&o);
     assert!(out.contains("website") && out.contains("outbox"), "{out}");
 }
+
+#[test]
+fn deliveries_of_a_channel_can_be_retried_together() {
+    let (_dir, config) = setup();
+    for _ in 0..3 {
+        assert!(
+            post_admin(&config, &["--channels", "outbox"])
+                .status
+                .success()
+        );
+    }
+    for r in queued(&config) {
+        let o = prakat(
+            &config,
+            &["queue", "cancel", &r["id"].as_i64().unwrap().to_string()],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let o = prakat(
+        &config,
+        &[
+            "queue",
+            "retry",
+            "--channel",
+            "outbox",
+            "--state",
+            "cancelled",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("3 deliveries"), "{}", stdout(&o));
+    assert!(queued(&config).iter().all(|r| r["state"] == "queued"));
+    let o = prakat(
+        &config,
+        &["queue", "retry", "--channel", "outbox", "--state", "lost"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

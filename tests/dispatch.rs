@@ -249,6 +249,7 @@ fn dispatch_settings() -> Dispatch {
         concurrency: 4,
         shutdown_grace: Duration::from_secs(10),
         idle_recheck: Duration::from_secs(30),
+        auth_hold: Duration::from_secs(60),
     }
 }
 
@@ -1166,4 +1167,51 @@ async fn metrics_count_deliveries_and_lateness() {
         text.contains("prakat_due_lateness_seconds_bucket{le=\"60.0\",channel=\"website\"} 3"),
         "{text}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_parks_the_channel_after_one_call_while_others_publish() {
+    let clock = system_clock();
+    let token = "Error validating access token: the user has changed the password.";
+    let fb = Arc::new(
+        Fake::new("facebook", Idempotency::Native, &clock).always(PublishError::Auth(token.into())),
+    );
+    let site = Arc::new(Fake::new("website", Idempotency::Native, &clock));
+    // One publish at a time on facebook, so the first refusal lands before the next call.
+    let h = Harness::new(
+        clock,
+        dispatch_settings(),
+        &[("facebook", &fb, 1), ("website", &site, 4)],
+    )
+    .await;
+    let mut fb_ids = vec![];
+    let mut site_ids = vec![];
+    for _ in 0..4 {
+        let rows = h.queue(&["facebook", "website"], h.now()).await;
+        fb_ids.push(rows[0].id);
+        site_ids.push(rows[1].id);
+    }
+    let engine = h.start("a");
+    let mut parked = vec![];
+    for id in &fb_ids {
+        parked.push(h.wait_state(*id, DeliveryState::NeedsAttention).await);
+    }
+    for id in &site_ids {
+        h.wait_state(*id, DeliveryState::Published).await;
+    }
+    engine.stop().await;
+
+    assert_eq!(
+        fb.calls().len(),
+        1,
+        "one refused call, not one per delivery"
+    );
+    for row in &parked {
+        assert_eq!(row.last_error_class.as_deref(), Some("auth"));
+        assert!(
+            row.last_error.as_deref().unwrap().contains(token),
+            "{row:?}"
+        );
+    }
+    assert_eq!(site.calls().len(), 4, "other channels keep going");
 }

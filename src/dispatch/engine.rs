@@ -41,6 +41,43 @@ pub struct Engine<S: Store> {
     p: EngineParts<S>,
     policy: RetryPolicy,
     rng: Arc<Mutex<StdRng>>,
+    holds: Arc<AuthHolds>,
+}
+
+/// Channels whose token was refused, with when and why: their deliveries are parked without
+/// another call until the hold runs out (or the daemon restarts with a fixed token).
+#[derive(Default)]
+pub struct AuthHolds {
+    held: Mutex<HashMap<String, (chrono::DateTime<chrono::Utc>, String)>>,
+}
+
+impl AuthHolds {
+    fn get(
+        &self,
+        channel: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        hold: Duration,
+    ) -> Option<(chrono::DateTime<chrono::Utc>, String)> {
+        let held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        held.get(channel)
+            .filter(|(at, _)| now - *at < chrono::Duration::from_std(hold).unwrap_or_default())
+            .cloned()
+    }
+
+    fn set(&self, channel: &str, now: chrono::DateTime<chrono::Utc>, error: &str) {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        let fresh = !held.contains_key(channel);
+        held.insert(channel.to_owned(), (now, error.to_owned()));
+        if fresh {
+            // The notification: a log line now; the chat bot will carry it to a person later.
+            tracing::error!(
+                channel,
+                %error,
+                "the channel's token or permission was refused: its deliveries are parked as needs_attention \
+                 (fix the token, restart, then `prakat queue retry --channel {channel} --state needs_attention`)"
+            );
+        }
+    }
 }
 
 impl<S: Store> Engine<S> {
@@ -58,6 +95,7 @@ impl<S: Store> Engine<S> {
             p: parts,
             policy,
             rng: Arc::new(Mutex::new(rng)),
+            holds: Arc::new(AuthHolds::default()),
         }
     }
 
@@ -126,6 +164,8 @@ impl<S: Store> Engine<S> {
                                 timeout: p.settings.publish_timeout,
                                 lease: p.settings.lease,
                                 stop: stop_rx.clone(),
+                                holds: self.holds.clone(),
+                                auth_hold: p.settings.auth_hold,
                                 checkpoint: Arc::new(StoreCheckpoint {
                                     store: p.store.clone(),
                                     delivery_id: c.id,
@@ -215,6 +255,8 @@ struct Task {
     timeout: Duration,
     lease: Duration,
     stop: watch::Receiver<bool>,
+    holds: Arc<AuthHolds>,
+    auth_hold: Duration,
     checkpoint: Arc<dyn Checkpoint>,
 }
 
@@ -277,7 +319,26 @@ impl Task {
                 unsettled: false,
             };
         }
-        let outcome = self.attempt(&entry, &c).await;
+        let outcome = match self.holds.get(&c.channel, now, self.auth_hold) {
+            Some((at, error)) => Outcome::NeedsAttention {
+                error: format!(
+                    "not sent: channel {} refused its token at {} ({error}); fix the token, restart, then retry",
+                    c.channel,
+                    at.with_timezone(&chrono_tz::Asia::Bangkok)
+                        .format("%Y-%m-%d %H:%M")
+                ),
+                class: "auth".into(),
+            },
+            None => {
+                let outcome = self.attempt(&entry, &c).await;
+                if let Outcome::NeedsAttention { error, class } = &outcome
+                    && class == "auth"
+                {
+                    self.holds.set(&c.channel, self.clock.now(), error);
+                }
+                outcome
+            }
+        };
         let label = match &outcome {
             Outcome::Published(_) => "published",
             Outcome::Retry { .. } => "retry",
