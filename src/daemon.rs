@@ -83,6 +83,13 @@ pub async fn run_with_clock(
             .await
     });
 
+    let watcher = tokio::spawn(crate::watch::run(
+        app.registry.clone(),
+        clock.clone(),
+        std::time::Duration::from_secs(6 * 3600),
+        shutdown.clone(),
+    ));
+
     let engine = Engine::new(EngineParts {
         store: app.store.clone(),
         registry: app.registry.clone(),
@@ -96,6 +103,7 @@ pub async fn run_with_clock(
     });
     engine.run(shutdown).await;
     server.await??;
+    let _ = watcher.await;
     drop(lock);
     Ok(())
 }

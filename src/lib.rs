@@ -24,3 +24,4 @@ pub mod schedule;
 pub mod server;
 pub mod settings;
 pub mod store;
+pub mod watch;
