@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use prakat_adapters::Channel;
+use prakat_adapters::line::Line;
 use prakat_adapters::outbox::Outbox;
 use prakat_adapters::website::{Website, WebsiteSettings};
+use prakat_adapters::{Channel, ChannelEnv};
 
 use crate::settings::Settings;
 
@@ -75,6 +76,31 @@ impl Registry {
                 "website",
                 Arc::new(site),
                 c.website.concurrency.unwrap_or(s.dispatch.concurrency),
+            );
+        }
+        let http = prakat_adapters::http::client(prakat_adapters::http::HttpTimeouts {
+            connect: s.http.connect_timeout,
+            request: s.http.request_timeout,
+        });
+        let env = |name: &str| -> anyhow::Result<ChannelEnv> {
+            let dir = s.channel_dir(name);
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+            Ok(ChannelEnv {
+                http: http.clone(),
+                data_dir: dir,
+                public_base_url: s.public_base_url(),
+            })
+        };
+        let built = |name: &str, r: Result<_, String>| {
+            r.map_err(|e| anyhow::anyhow!("channels.{name}: {e}"))
+        };
+        if let Some(line) = &c.line {
+            let ch = built("line", Line::new(line.clone(), &env("line")?))?;
+            r.insert(
+                "line",
+                Arc::new(ch),
+                line.concurrency.unwrap_or(s.dispatch.concurrency),
             );
         }
         if c.outbox.enabled {

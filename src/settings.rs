@@ -25,8 +25,30 @@ pub struct Settings {
     pub templates: Templates,
     pub media: Media,
     pub post: Post,
+    pub http: Http,
     pub channels: Channels,
     pub ui: Ui,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Http {
+    /// How long connecting to a platform may take.
+    #[serde(with = "humantime_serde")]
+    pub connect_timeout: Duration,
+    /// How long one request to a platform may take (an upload chunk included).
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        let d = prakat_adapters::http::HttpTimeouts::default();
+        Http {
+            connect_timeout: d.connect,
+            request_timeout: d.request,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -115,6 +137,8 @@ pub struct Post {
 pub struct Channels {
     pub website: WebsiteChannel,
     pub outbox: OutboxChannel,
+    /// LINE Official Account; the section's presence enables it.
+    pub line: Option<prakat_adapters::line::LineSettings>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -162,6 +186,7 @@ impl Default for Settings {
             templates: Templates::default(),
             media: Media::default(),
             post: Post::default(),
+            http: Http::default(),
             channels: Channels::default(),
             ui: Ui { lang: Lang::En },
         }
@@ -370,11 +395,18 @@ impl Settings {
     }
 
     pub fn channel_enabled(&self, name: &str) -> bool {
+        let c = &self.channels;
         match name {
-            "website" => self.channels.website.enabled,
-            "outbox" => self.channels.outbox.enabled,
+            "website" => c.website.enabled,
+            "outbox" => c.outbox.enabled,
+            "line" => c.line.is_some(),
             _ => false,
         }
+    }
+
+    /// Where a channel keeps its own files (rotating tokens).
+    pub fn channel_dir(&self, name: &str) -> PathBuf {
+        self.storage.data_dir.join("channels").join(name)
     }
 
     pub fn public_base_url(&self) -> String {

@@ -68,6 +68,7 @@ fn the_default_template_renders_thai_dates_and_links_to_the_website() {
 
     งานจราจร · สภ.เมืองระนอง
     วันที่ 17 มีนาคม 2568 เวลา 09.30 น.
+    รายละเอียด: https://station.example/site/news/42.html
     ");
     assert_eq!(
         d.link.as_deref(),

@@ -107,3 +107,32 @@ fn the_example_file_lists_valid_settings_equal_to_the_defaults() {
     let d = Settings::default();
     assert_eq!(toml::to_string(&s).unwrap(), toml::to_string(&d).unwrap());
 }
+
+#[test]
+fn a_platform_section_enables_its_channel_and_keeps_its_token_secret() {
+    let s = load(
+        "[channels.line]\nchannel_access_token = { env = \"PRAKAT_TEST_LINE_TOKEN_SET\" }\n",
+        &[],
+    );
+    // The variable is not set in this process: the error names it.
+    let err = s.unwrap_err().to_string();
+    assert!(
+        err.contains("PRAKAT_TEST_LINE_TOKEN_SET") && err.contains("line 2"),
+        "{err}"
+    );
+
+    let s = load(
+        "[channels.line]\nchannel_access_token = \"tok-123\"\nmode = \"broadcast\"\n",
+        &[],
+    )
+    .unwrap();
+    assert!(s.channel_enabled("line"));
+    assert!(!s.redacted().contains("tok-123"), "{}", s.redacted());
+    let err = load(
+        "[channels.line]\nchannel_access_token = \"t\"\nmodes = \"push\"\n",
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("modes") && err.contains("line 3"), "{err}");
+}

@@ -1,0 +1,104 @@
+//! The platform channels wired end to end: settings → registry → dispatcher → a local fake of
+//! the platform → the receipt on the delivery. The adapters' own tests (in `adapters/tests/`)
+//! cover each platform's behaviour in depth; this checks that the daemon uses them.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use prakat::app::App;
+use prakat::store::{DeliveryFilter, DeliveryState, Store};
+use tokio::sync::watch;
+
+async fn serve(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_line_broadcast_goes_out_through_the_daemon_and_its_request_id_is_kept() {
+    let seen: Arc<Mutex<Vec<(HeaderMap, serde_json::Value)>>> = Arc::default();
+    let s2 = seen.clone();
+    let fake = Router::new()
+        .route("/v2/bot/message/quota", get(|| async { axum::Json(serde_json::json!({"type": "limited", "value": 15000})) }))
+        .route(
+            "/v2/bot/message/quota/consumption",
+            get(|| async { axum::Json(serde_json::json!({"totalUsage": 10})) }),
+        )
+        .route(
+            "/v2/bot/insight/followers",
+            get(|| async { axum::Json(serde_json::json!({"status": "ready", "followers": 40, "targetedReaches": 35, "blocks": 2})) }),
+        )
+        .route(
+            "/v2/bot/message/broadcast",
+            post(move |headers: HeaderMap, body: axum::Json<serde_json::Value>| {
+                let seen = s2.clone();
+                async move {
+                    seen.lock().unwrap().push((headers, body.0));
+                    (StatusCode::OK, [("x-line-request-id", "req-from-fake-1")], axum::Json(serde_json::json!({})))
+                }
+            }),
+        );
+    let base = serve(fake).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let port = common::free_port();
+    let config = common::write_config(
+        dir.path(),
+        port,
+        &format!(
+            "[dispatch]\nidle_recheck = \"1s\"\n\n[channels.line]\nchannel_access_token = \"line-token-xyz\"\nbase_url = \"{base}\"\n"
+        ),
+    );
+    let settings = common::settings(&config);
+    let app = App::open(settings.clone()).await.unwrap();
+    let (tx, rx) = watch::channel(false);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let daemon = tokio::spawn(prakat::daemon::run(settings, listener, rx));
+
+    let queued = common::queue_many(&app, 1, &["line", "website"], chrono::Utc::now()).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let rows = loop {
+        let rows = app
+            .store
+            .deliveries(&DeliveryFilter {
+                announcement_id: Some(queued[0].id),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        if rows.iter().all(|r| r.state == DeliveryState::Published) {
+            break rows;
+        }
+        assert!(Instant::now() < deadline, "{rows:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    tx.send(true).unwrap();
+    daemon.await.unwrap().unwrap();
+
+    let line = rows.iter().find(|r| r.channel == "line").unwrap();
+    assert_eq!(line.request_id.as_deref(), Some("req-from-fake-1"));
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "one broadcast");
+    let (headers, body) = &seen[0];
+    assert_eq!(headers["authorization"], "Bearer line-token-xyz");
+    assert_eq!(
+        headers["x-line-retry-key"],
+        line.idempotency_key.as_str(),
+        "the delivery's key is the retry key"
+    );
+    let text = body["messages"][0]["text"].as_str().unwrap();
+    assert!(text.contains("ผลการปฏิบัติงาน"), "Thai intact: {text}");
+    assert!(
+        text.ends_with(&format!("/site/news/{}.html", queued[0].id)),
+        "links to the website page: {text}"
+    );
+}
