@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use prakat_adapters::line::Line;
 use prakat_adapters::outbox::Outbox;
 use prakat_adapters::website::{Website, WebsiteSettings};
 use prakat_adapters::{Channel, ChannelEnv};
@@ -92,17 +91,25 @@ impl Registry {
                 public_base_url: s.public_base_url(),
             })
         };
-        let built = |name: &str, r: Result<_, String>| {
-            r.map_err(|e| anyhow::anyhow!("channels.{name}: {e}"))
-        };
-        if let Some(line) = &c.line {
-            let ch = built("line", Line::new(line.clone(), &env("line")?))?;
-            r.insert(
-                "line",
-                Arc::new(ch),
-                line.concurrency.unwrap_or(s.dispatch.concurrency),
-            );
+        // One line per platform: build it from its section, with its own files directory.
+        macro_rules! platform {
+            ($field:ident, $ty:ty) => {
+                if let Some(cfg) = &c.$field {
+                    let name = stringify!($field);
+                    let ch = <$ty>::new(cfg.clone(), &env(name)?)
+                        .map_err(|e| anyhow::anyhow!("channels.{name}: {e}"))?;
+                    r.insert(
+                        name,
+                        Arc::new(ch),
+                        cfg.concurrency.unwrap_or(s.dispatch.concurrency),
+                    );
+                }
+            };
         }
+        platform!(facebook, prakat_adapters::facebook::Facebook);
+        platform!(line, prakat_adapters::line::Line);
+        platform!(youtube, prakat_adapters::youtube::Youtube);
+        platform!(wordpress, prakat_adapters::wordpress::Wordpress);
         if c.outbox.enabled {
             r.insert(
                 "outbox",

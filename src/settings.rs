@@ -137,8 +137,11 @@ pub struct Post {
 pub struct Channels {
     pub website: WebsiteChannel,
     pub outbox: OutboxChannel,
-    /// LINE Official Account; the section's presence enables it.
+    // Platform channels: a section's presence enables the channel.
+    pub facebook: Option<prakat_adapters::facebook::FacebookSettings>,
     pub line: Option<prakat_adapters::line::LineSettings>,
+    pub youtube: Option<prakat_adapters::youtube::YoutubeSettings>,
+    pub wordpress: Option<prakat_adapters::wordpress::WordpressSettings>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -399,7 +402,10 @@ impl Settings {
         match name {
             "website" => c.website.enabled,
             "outbox" => c.outbox.enabled,
+            "facebook" => c.facebook.is_some(),
             "line" => c.line.is_some(),
+            "youtube" => c.youtube.is_some(),
+            "wordpress" => c.wordpress.is_some(),
             _ => false,
         }
     }

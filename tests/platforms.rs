@@ -102,3 +102,58 @@ async fn a_line_broadcast_goes_out_through_the_daemon_and_its_request_id_is_kept
         "links to the website page: {text}"
     );
 }
+
+#[tokio::test]
+async fn every_platform_section_builds_its_channel_and_a_bad_one_names_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let sections = r#"
+[channels.facebook]
+page_id = "1234"
+page_access_token = "fb-token"
+
+[channels.line]
+channel_access_token = "line-token"
+
+[channels.youtube]
+client_id = "cid"
+client_secret = "secret"
+refresh_token = "rt"
+
+[channels.wordpress]
+base_url = "https://station.example"
+username = "prakat"
+application_password = "abcd efgh ijkl"
+"#;
+    let config = common::write_config(dir.path(), common::free_port(), sections);
+    let settings = common::settings(&config);
+    let registry = prakat::channels::Registry::from_settings(&settings).unwrap();
+    assert_eq!(
+        registry.names(),
+        [
+            "facebook",
+            "line",
+            "outbox",
+            "website",
+            "wordpress",
+            "youtube"
+        ]
+    );
+    for (name, entry) in registry.entries() {
+        assert_eq!(entry.channel.kind(), name.as_str());
+    }
+    let shown = settings.redacted();
+    for secret in ["fb-token", "line-token", "abcd efgh", "\"rt\""] {
+        assert!(!shown.contains(secret), "{secret} shown in:\n{shown}");
+    }
+
+    let config = common::write_config(
+        dir.path(),
+        common::free_port(),
+        "[channels.wordpress]\nbase_url = \"ftp://station.example\"\nusername = \"u\"\napplication_password = \"p\"\n",
+    );
+    let err = prakat::channels::Registry::from_settings(&common::settings(&config))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("channels.wordpress"), "{err}");
+}

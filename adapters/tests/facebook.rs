@@ -1,1 +1,17 @@
-//! The facebook channel against a local fake server (being written).
+//! The facebook channel against a fake Graph API (tests/facebook/fake.rs) that answers as the
+//! Facebook documentation says: publishing, error classification, resumable uploads,
+//! reconcile, reach and the health check.
+
+#[path = "facebook/fake.rs"]
+mod fake;
+#[path = "facebook/graph.rs"]
+mod graph;
+#[path = "facebook/support.rs"]
+mod support;
+
+#[path = "facebook/checks.rs"]
+mod checks;
+#[path = "facebook/failures.rs"]
+mod failures;
+#[path = "facebook/publishing.rs"]
+mod publishing;
