@@ -109,6 +109,7 @@ impl Registry {
         platform!(facebook, prakat_adapters::facebook::Facebook);
         platform!(line, prakat_adapters::line::Line);
         platform!(youtube, prakat_adapters::youtube::Youtube);
+        platform!(tiktok, prakat_adapters::tiktok::Tiktok);
         platform!(wordpress, prakat_adapters::wordpress::Wordpress);
         if c.outbox.enabled {
             r.insert(

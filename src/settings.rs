@@ -141,6 +141,7 @@ pub struct Channels {
     pub facebook: Option<prakat_adapters::facebook::FacebookSettings>,
     pub line: Option<prakat_adapters::line::LineSettings>,
     pub youtube: Option<prakat_adapters::youtube::YoutubeSettings>,
+    pub tiktok: Option<prakat_adapters::tiktok::TiktokSettings>,
     pub wordpress: Option<prakat_adapters::wordpress::WordpressSettings>,
 }
 
@@ -405,6 +406,7 @@ impl Settings {
             "facebook" => c.facebook.is_some(),
             "line" => c.line.is_some(),
             "youtube" => c.youtube.is_some(),
+            "tiktok" => c.tiktok.is_some(),
             "wordpress" => c.wordpress.is_some(),
             _ => false,
         }

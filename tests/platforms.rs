@@ -119,6 +119,11 @@ client_id = "cid"
 client_secret = "secret"
 refresh_token = "rt"
 
+[channels.tiktok]
+client_key = "ck"
+client_secret = "secret"
+refresh_token = "rt"
+
 [channels.wordpress]
 base_url = "https://station.example"
 username = "prakat"
@@ -133,6 +138,7 @@ application_password = "abcd efgh ijkl"
             "facebook",
             "line",
             "outbox",
+            "tiktok",
             "website",
             "wordpress",
             "youtube"
