@@ -295,6 +295,9 @@ pub struct ReachSample {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Health {
     pub summary: String,
+    /// When a person must renew the credential: a token that cannot renew itself (a Page
+    /// token, a rotating refresh token's own end of life). Not an access token the adapter
+    /// refreshes on its own — that belongs in `summary`, or nobody could tell the two apart.
     pub token_expires_at: Option<DateTime<Utc>>,
     pub missing_permissions: Vec<String>,
     pub quota: Option<String>,

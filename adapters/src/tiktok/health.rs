@@ -69,7 +69,8 @@ pub async fn healthcheck(ch: &Tiktok) -> Result<Health, PublishError> {
         .unwrap_or_default();
     Ok(Health {
         summary,
-        token_expires_at: info.expires_at,
+        // The access token renews itself; the refresh token's end is when a person must sign in.
+        token_expires_at: info.refresh_expires_at,
         missing_permissions,
         quota: None,
     })

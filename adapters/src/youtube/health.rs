@@ -64,10 +64,19 @@ pub async fn check(api: &Api) -> Result<Health, PublishError> {
     };
     Ok(Health {
         summary: format!(
-            "YouTube channel «{}» ({}): token OK",
-            channel.snippet.title, channel.id
+            "YouTube channel «{}» ({}): token OK{}",
+            channel.snippet.title,
+            channel.id,
+            access
+                .expires_at
+                .map(|at| format!(
+                    " (access token renews itself; current one until {})",
+                    at.format("%Y-%m-%d %H:%M UTC")
+                ))
+                .unwrap_or_default()
         ),
-        token_expires_at: access.expires_at,
+        // Google refresh tokens have no fixed end: nothing for a person to renew on a date.
+        token_expires_at: None,
         missing_permissions: scope.as_deref().map(missing_scopes).unwrap_or_default(),
         quota: Some(api.quota.summary(api.now())),
     })

@@ -118,7 +118,8 @@ async fn the_health_line_names_the_channel_token_expiry_permissions_and_quota() 
     let line = yt.healthcheck().await.unwrap().to_string();
     assert_eq!(
         line,
-        "YouTube channel «สภ.เมืองระนอง» (UCfake): token OK; token expires 2026-11-24 09:59 UTC; \
+        "YouTube channel «สภ.เมืองระนอง» (UCfake): token OK \
+         (access token renews itself; current one until 2026-11-24 09:59 UTC); \
          missing permissions: https://www.googleapis.com/auth/youtube.readonly; \
          quota: videos.insert 0/100 today, other methods 1/10000 units today \
          (Pacific day, counted by this process)"
