@@ -51,10 +51,10 @@ pub async fn healthcheck(ch: &Tiktok) -> Result<Health, PublishError> {
             p.as_str()
         ));
     }
-    if let Some(at) = info.refresh_expires_at {
+    if let Some(at) = info.expires_at {
         summary.push_str(&format!(
-            "; refresh token expires {}",
-            at.format("%Y-%m-%d")
+            "; access token renews itself (current one until {})",
+            at.format("%Y-%m-%d %H:%M UTC")
         ));
     }
     let missing_permissions = info

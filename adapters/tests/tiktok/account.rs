@@ -21,7 +21,7 @@ async fn an_unaudited_app_posts_self_only_and_says_so() {
     let line = health.to_string();
     assert!(line.starts_with("tiktok: @phonlamuang_police (สภ.เมืองพลเมือง) can post; privacy options: SELF_ONLY; videos up to 600 s; unaudited app: posts are visible to the account owner only"), "{line}");
     assert!(
-        line.contains("; token expires ") && line.contains("refresh token expires"),
+        line.contains("; access token renews itself") && line.contains("; token expires "),
         "{line}"
     );
     assert!(health.missing_permissions.is_empty());
@@ -231,10 +231,17 @@ async fn the_health_line_names_missing_scopes() {
     assert!(
         line.starts_with(
             "tiktok: @phonlamuang_police (สภ.เมืองพลเมือง) can post; privacy options: \
-             PUBLIC_TO_EVERYONE, MUTUAL_FOLLOW_FRIENDS, SELF_ONLY; videos up to 600 s; refresh \
-             token expires "
+             PUBLIC_TO_EVERYONE, MUTUAL_FOLLOW_FRIENDS, SELF_ONLY; videos up to 600 s; access \
+             token renews itself (current one until "
         ),
         "{line}"
+    );
+    // The date a person must act on is the refresh token's end, months away (not the access
+    // token's, a day away, which renews itself).
+    let renew = health.token_expires_at.expect("the refresh token's expiry");
+    assert!(
+        renew > chrono::Utc::now() + chrono::Duration::days(30),
+        "{renew}"
     );
     assert!(
         line.ends_with("; missing permissions: video.list"),
