@@ -17,7 +17,7 @@
 # PRAKAT_WP_E2E_DB_PASSWORD (empty), PRAKAT_WP_E2E_DB_NAME (prakat_wp_e2e),
 # PRAKAT_WP_E2E_KEEP=1 keeps the server running, its folder and the database, for a look
 # afterwards.
-# Not part of CI: it installs system packages and needs a MariaDB/MySQL server.
+# CI runs it (.ci/run); it installs system packages and needs a MariaDB/MySQL server.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -207,6 +207,7 @@ async fn dispatch(b: DispatchBench) -> anyhow::Result<()> {
         wake: Arc::new(Notify::new()),
         owner: "bench".into(),
         seed: Some(1),
+        progress: Arc::default(),
     });
     let handle = tokio::spawn(engine.run(rx));
     // Wait for the due moment, then time until every delivery is settled as published.

@@ -117,6 +117,9 @@ pub enum QueueCmd {
     },
     /// One delivery in full, with its payload and audit trail.
     Show { id: i64 },
+    /// Follow one delivery until it is published or needs a person, with a progress bar while
+    /// a video uploads.
+    Watch { id: i64 },
     /// Cancel a delivery that has not been published.
     Cancel { id: i64 },
     /// Queue a failed, parked or cancelled delivery again, now — one by id, or all of a channel
@@ -546,6 +549,7 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
             let out = serde_json::json!({"delivery": d, "audit": trail});
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
+        QueueCmd::Watch { id } => return watch(&app, id).await,
         QueueCmd::Cancel { id } => {
             let d = app.store.cancel_delivery(id, Utc::now(), &actor).await?;
             println!("delivery {} to {} cancelled", d.id, d.channel);
@@ -582,6 +586,78 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
         }
     }
     Ok(())
+}
+
+/// Follow a delivery: state changes as lines, upload progress as a bar (from the daemon's
+/// `/internal/progress`), until it is published (exit 0) or stops for a person (exit 1).
+async fn watch(app: &App, id: i64) -> CliResult {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let url = format!("http://{}/internal/progress", app.settings.server.listen);
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(2))
+        .build()
+        .ok();
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    let mut last_state = None;
+    loop {
+        let d = app.store.delivery(id).await?;
+        if last_state != Some(d.state) {
+            bar.println(format!("delivery {id} to {}: {}", d.channel, d.state));
+            last_state = Some(d.state);
+        }
+        match d.state {
+            DeliveryState::Published => {
+                bar.finish_and_clear();
+                println!(
+                    "published: {}",
+                    d.remote_url
+                        .or(d.remote_id)
+                        .unwrap_or_else(|| "(no link from the platform)".into())
+                );
+                return Ok(());
+            }
+            DeliveryState::Failed | DeliveryState::NeedsAttention | DeliveryState::Cancelled => {
+                bar.finish_and_clear();
+                let why = d.last_error.unwrap_or_default();
+                return Err(CliError::new(
+                    1,
+                    format!("delivery {id} is {}: {why}", d.state),
+                    format!("การเผยแพร่ {id} อยู่ในสถานะ {}: {why}", d.state),
+                ));
+            }
+            DeliveryState::Queued => bar.set_message(format!(
+                "waiting until {} (Bangkok)",
+                d.next_attempt_at
+                    .with_timezone(&Bangkok)
+                    .format("%Y-%m-%d %H:%M:%S")
+            )),
+            DeliveryState::InFlight => {
+                bar.set_message(format!("publishing to {}", d.channel));
+                let transfers = match &client {
+                    Some(c) => match c.get(&url).send().await {
+                        Ok(r) => r
+                            .json::<std::collections::BTreeMap<i64, crate::dispatch::Transfer>>()
+                            .await
+                            .ok(),
+                        Err(_) => None,
+                    },
+                    None => None,
+                };
+                if let Some(t) = transfers.and_then(|t| t.get(&id).copied()) {
+                    bar.set_length(t.total);
+                    bar.set_position(t.done);
+                }
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
 }
 
 fn parse_state(s: &str) -> Result<DeliveryState, CliError> {

@@ -62,12 +62,14 @@ pub async fn run_with_clock(
 
     let metrics = Arc::new(Metrics::new());
     let wake = Arc::new(Notify::new());
+    let progress = Arc::new(crate::dispatch::ProgressBoard::default());
     let http = router(
         Arc::new(HttpState {
             store: app.store.clone(),
             metrics: metrics.clone(),
             wake: wake.clone(),
             channels: app.registry.names(),
+            progress: progress.clone(),
         }),
         app.settings.site_dir(),
         app.settings.media_dir(),
@@ -100,6 +102,7 @@ pub async fn run_with_clock(
         wake,
         owner,
         seed: None,
+        progress,
     });
     engine.run(shutdown).await;
     server.await??;

@@ -1,5 +1,6 @@
 //! The HTTP side of the daemon: the static website under `/site/`, media under `/media/` (for
 //! platforms that fetch by URL), `/healthz`, `/metrics` (Prometheus text), and
+//! `GET /internal/progress` (uploads in flight, for `prakat queue watch`), and
 //! `POST /internal/wake`, which tells the dispatcher that another process (the CLI) added work.
 //! The wake-up carries no data: the dispatcher only looks at the store again.
 
@@ -21,6 +22,7 @@ pub struct HttpState<S: Store> {
     pub metrics: Arc<Metrics>,
     pub wake: Arc<Notify>,
     pub channels: Vec<String>,
+    pub progress: Arc<crate::dispatch::ProgressBoard>,
 }
 
 pub fn router<S: Store>(
@@ -33,6 +35,7 @@ pub fn router<S: Store>(
         .route("/healthz", get(healthz::<S>))
         .route("/metrics", get(metrics::<S>))
         .route("/internal/wake", post(wake::<S>))
+        .route("/internal/progress", get(progress::<S>))
         .nest_service(
             "/site",
             ServeDir::new(site_dir).append_index_html_on_directories(true),
@@ -73,6 +76,11 @@ async fn metrics<S: Store>(State(st): State<Arc<HttpState<S>>>) -> Response {
         )
             .into_response(),
     }
+}
+
+/// Transfers in progress: `{"<delivery id>": {"done": bytes, "total": bytes}}`.
+async fn progress<S: Store>(State(st): State<Arc<HttpState<S>>>) -> Response {
+    axum::Json(st.progress.snapshot()).into_response()
 }
 
 async fn wake<S: Store>(State(st): State<Arc<HttpState<S>>>) -> StatusCode {

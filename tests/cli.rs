@@ -434,3 +434,18 @@ fn deliveries_of_a_channel_can_be_retried_together() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn watching_a_delivery_that_stopped_for_a_person_says_why() {
+    let (_dir, config) = setup();
+    assert!(
+        post_admin(&config, &["--channels", "outbox"])
+            .status
+            .success()
+    );
+    let id = queued(&config)[0]["id"].as_i64().unwrap().to_string();
+    assert!(prakat(&config, &["queue", "cancel", &id]).status.success());
+    let o = prakat(&config, &["queue", "watch", &id]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cancelled"), "{}", stderr(&o));
+}

@@ -351,6 +351,7 @@ impl Harness {
             wake: self.wake.clone(),
             owner: owner.to_owned(),
             seed: Some(7),
+            progress: Arc::default(),
         });
         let (stop, rx) = watch::channel(false);
         Engine0 {

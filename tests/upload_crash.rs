@@ -45,9 +45,10 @@ async fn kill_9_mid_upload_resumes_the_same_session_and_makes_one_video() {
 
     let dir = tempfile::tempdir().unwrap();
     let base = &fake.base;
+    let port = common::free_port();
     let config = common::write_config(
         dir.path(),
-        common::free_port(),
+        port,
         &format!(
             "[dispatch]\nlease = \"20s\"\npublish_timeout = \"15s\"\nidle_recheck = \"1s\"\n\n\
              [channels.youtube]\nclient_id = \"client-1.apps.googleusercontent.com\"\n\
@@ -101,6 +102,19 @@ async fn kill_9_mid_upload_resumes_the_same_session_and_makes_one_video() {
         async || fake.lock().chunk_puts >= 3,
     )
     .await;
+    // Meanwhile the daemon shows how far the upload got (two chunks answered).
+    let progress: serde_json::Value =
+        reqwest::get(format!("http://127.0.0.1:{port}/internal/progress"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(
+        progress["1"],
+        serde_json::json!({"done": 2 * yt_fake::GRANULE, "total": video.len()}),
+        "{progress}"
+    );
     daemon.kill().expect("SIGKILL");
     daemon.wait().unwrap();
     {

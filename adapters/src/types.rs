@@ -213,6 +213,13 @@ impl PublishContext {
         }
     }
 
+    /// Say how far a long transfer got (bytes done of total), for the progress shown to people.
+    pub fn report_progress(&self, done: u64, total: u64) {
+        if let Some(c) = &self.checkpoint {
+            c.progress(done, total);
+        }
+    }
+
     /// Save resumable state through the checkpoint, if there is one.
     pub async fn save_state(&self, state: &str) -> Result<(), crate::PublishError> {
         match &self.checkpoint {
@@ -239,6 +246,9 @@ impl fmt::Debug for PublishContext {
 #[async_trait::async_trait]
 pub trait Checkpoint: Send + Sync {
     async fn save(&self, state: &str) -> Result<(), crate::PublishError>;
+
+    /// How far a long transfer got. Not durable: for progress bars, not for resuming.
+    fn progress(&self, _done: u64, _total: u64) {}
 }
 
 /// What every channel gets from the daemon when it is built: the one HTTP client, where it may

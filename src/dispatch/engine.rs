@@ -12,6 +12,7 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use super::policy::RetryPolicy;
+use super::progress::ProgressBoard;
 use super::{rules, settle};
 use crate::channels::{Entry, Registry};
 use crate::clock::Clock;
@@ -35,6 +36,8 @@ pub struct EngineParts<S: Store> {
     pub owner: String,
     /// Seed for retry jitter; `None` seeds from the OS.
     pub seed: Option<u64>,
+    /// Where long transfers report how far they got.
+    pub progress: Arc<ProgressBoard>,
 }
 
 pub struct Engine<S: Store> {
@@ -170,6 +173,7 @@ impl<S: Store> Engine<S> {
                                     store: p.store.clone(),
                                     delivery_id: c.id,
                                     owner: p.owner.clone(),
+                                    progress: p.progress.clone(),
                                 }),
                             };
                             let tx = settle_tx.clone();
@@ -265,6 +269,14 @@ struct StoreCheckpoint<S: Store> {
     store: Arc<S>,
     delivery_id: i64,
     owner: String,
+    progress: Arc<ProgressBoard>,
+}
+
+impl<S: Store> Drop for StoreCheckpoint<S> {
+    // The attempt is over (whatever its outcome): its transfer is no longer in progress.
+    fn drop(&mut self) {
+        self.progress.clear(self.delivery_id);
+    }
 }
 
 #[async_trait::async_trait]
@@ -284,6 +296,10 @@ impl<S: Store> Checkpoint for StoreCheckpoint<S> {
                 "cannot save upload progress: {e}"
             ))),
         }
+    }
+
+    fn progress(&self, done: u64, total: u64) {
+        self.progress.set(self.delivery_id, done, total);
     }
 }
 

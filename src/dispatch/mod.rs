@@ -17,8 +17,10 @@
 
 mod engine;
 mod policy;
+mod progress;
 mod rules;
 mod settle;
 
 pub use engine::{Engine, EngineParts};
 pub use policy::RetryPolicy;
+pub use progress::{ProgressBoard, Transfer};

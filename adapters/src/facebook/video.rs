@@ -156,6 +156,14 @@ impl Facebook {
             }
             progress.video = Some(upload.clone());
             progress.save(ctx).await?;
+            ctx.report_progress(
+                if upload.handle.is_some() {
+                    media.size
+                } else {
+                    upload.offset
+                },
+                media.size,
+            );
             if let Some(h) = upload.handle {
                 return Ok(h);
             }

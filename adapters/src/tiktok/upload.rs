@@ -114,6 +114,7 @@ impl Attempt<'_> {
                 )));
             }
             up.next_chunk = i + 1;
+            self.ctx.report_progress(range.end, plan.video_size);
             if up.next_chunk < plan.total_chunk_count {
                 self.save(&SavedState::Uploading(up.clone())).await?;
             }

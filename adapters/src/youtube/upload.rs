@@ -384,6 +384,7 @@ fn report(ctx: &PublishContext, progress: Option<&Progress>, sent: u64, total: u
         percent,
         "upload progress"
     );
+    ctx.report_progress(sent, total);
     if let Some(p) = progress {
         p(sent, total);
     }
