@@ -933,8 +933,17 @@ async fn an_unsettled_attempt_on_a_channel_that_cannot_check_is_parked_without_p
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unsettled_attempt_on_a_deduplicating_channel_is_sent_again_flagged() {
+    unsettled_attempt_is_sent_again_flagged(Idempotency::Native).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unsettled_attempt_on_a_resumable_channel_is_sent_again_flagged() {
+    unsettled_attempt_is_sent_again_flagged(Idempotency::Resumable).await;
+}
+
+async fn unsettled_attempt_is_sent_again_flagged(idempotency: Idempotency) {
     let clock = system_clock();
-    let site = Arc::new(Fake::new("website", Idempotency::Native, &clock));
+    let site = Arc::new(Fake::new("website", idempotency, &clock));
     let h = Harness::new(clock, dispatch_settings(), &[("website", &site, 4)]).await;
     let row = h.queue(&["website"], h.now()).await.remove(0);
     abandon_claim(&h, row.id).await;

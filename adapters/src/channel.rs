@@ -19,6 +19,12 @@ pub enum Idempotency {
     /// The channel cannot dedupe by itself but can look for what it published
     /// ([`Channel::reconcile`] returns `Some`). Look first, then re-send only if nothing is found.
     Reconcile,
+    /// The channel decides from what it saved during the earlier attempt
+    /// ([`crate::PublishContext::saved_state`]) whether a repeat is safe: it resumes or only
+    /// polls where a handle was saved, and refuses (`Rejected`, parked for a person) where a
+    /// repeat could post twice. The dispatcher calls `publish` again, flagged
+    /// `after_unsettled_attempt`. (TikTok: no lookup API, but a saved `publish_id`.)
+    Resumable,
     /// Neither: an unsettled attempt is parked for a person to check, never re-sent blindly.
     None,
 }

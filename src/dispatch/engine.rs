@@ -389,7 +389,7 @@ impl Task {
         };
         if c.unsettled {
             match (idempotency, ch.reconcile()) {
-                (Idempotency::Native, _) => {}
+                (Idempotency::Native | Idempotency::Resumable, _) => {}
                 (Idempotency::Reconcile, Some(r)) => {
                     match tokio::time::timeout(
                         self.timeout,

@@ -8,14 +8,14 @@
 //! `ctx.save_state` before the call that needs it (see `state.rs`), so a later attempt resumes
 //! the upload or the polling instead of posting again.
 //!
-//! Idempotency: TikTok has none, and no API lists a creator's unfinished posts, so
-//! [`Reconcile::find_published`] cannot look anything up; it answers "not found" and leaves
-//! the decision to `publish`, which reads the saved state: with a `publish_id` it only resumes
+//! Idempotency: TikTok has none, and no API lists a creator's unfinished posts, so nothing can
+//! be looked up; the channel is [`Idempotency::Resumable`]: `publish` decides from the saved
+//! state: with a `publish_id` it only resumes
 //! or polls; after a video init that got no answer it starts again (a `FILE_UPLOAD` publish
 //! without its bytes never goes live); after a photo init that got no answer it parks the
 //! delivery for a person (TikTok may have pulled the photos), and a person's retry posts again.
-//! The channel declares `Idempotency::Reconcile` so that the dispatcher calls `publish` (with
-//! the saved state) after a crash or a timeout instead of parking every interrupted upload.
+//! So after a crash or a timeout the dispatcher calls `publish` again (with the saved state)
+//! instead of parking every interrupted upload.
 //!
 //! Unaudited apps may post `SELF_ONLY` only: the health check says so, and
 //! `post_when_unaudited` decides whether such posts are made. Tokens rotate: see `auth.rs`.
@@ -48,7 +48,7 @@ pub use settings::{PrivacyLevel, TiktokSettings};
 use crate::tokens::TokenFile;
 use crate::{
     Channel, ChannelEnv, Draft, Health, Idempotency, Limits, Payload, PublishContext, PublishError,
-    ReachSource, Receipt, Reconcile, Rejection,
+    ReachSource, Receipt, Rejection,
 };
 
 /// The TikTok channel of one creator account.
@@ -131,28 +131,10 @@ impl Channel for Tiktok {
     }
 
     fn idempotency(&self) -> Idempotency {
-        Idempotency::Reconcile
-    }
-
-    fn reconcile(&self) -> Option<&dyn Reconcile> {
-        Some(self)
+        Idempotency::Resumable
     }
 
     fn reach_source(&self) -> Option<&dyn ReachSource> {
         Some(self)
-    }
-}
-
-#[async_trait]
-impl Reconcile for Tiktok {
-    /// TikTok cannot be searched for a post, and the handle that can find one (`publish_id`)
-    /// is in the delivery's saved state, which `publish` reads: nothing to look up here. See
-    /// the module docs for how `publish` stays safe after an unsettled attempt.
-    async fn find_published(
-        &self,
-        _payload: &Payload,
-        _fingerprint: &str,
-    ) -> Result<Option<Receipt>, PublishError> {
-        Ok(None)
     }
 }
