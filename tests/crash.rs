@@ -6,7 +6,7 @@
 mod common;
 
 use std::collections::{HashMap, HashSet};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use prakat::app::App;
@@ -15,21 +15,6 @@ use rand::{Rng, SeedableRng};
 
 const ANNOUNCEMENTS: usize = 500;
 const KILLS: usize = 8;
-
-fn start(config: &std::path::Path, log: &std::path::Path) -> Child {
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .unwrap();
-    Command::new(env!("CARGO_BIN_EXE_prakat"))
-        .args(["--config", config.to_str().unwrap(), "serve"])
-        .env("PRAKAT_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("start prakat serve")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_at_random_moments_never_double_posts_or_drops() {
@@ -60,7 +45,7 @@ async fn kill_9_at_random_moments_never_double_posts_or_drops() {
         if before == total {
             break;
         }
-        let mut child = start(&config, &log);
+        let mut child = common::start_daemon(&config, &log, "warn");
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let now_published =
@@ -96,7 +81,7 @@ async fn kill_9_at_random_moments_never_double_posts_or_drops() {
     );
 
     // Last start: let it finish, then stop it cleanly.
-    let mut child = start(&config, &log);
+    let mut child = common::start_daemon(&config, &log, "warn");
     let deadline = Instant::now() + Duration::from_secs(180);
     while common::count_published(&app.store.delivery_counts().await.unwrap()) < total {
         assert!(

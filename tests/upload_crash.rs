@@ -8,26 +8,11 @@ mod common;
 #[allow(dead_code)]
 mod yt_fake;
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use prakat::app::App;
 use prakat::store::{DeliveryFilter, DeliveryState, Store};
-
-fn start(config: &std::path::Path, log: &std::path::Path) -> Child {
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .unwrap();
-    Command::new(env!("CARGO_BIN_EXE_prakat"))
-        .args(["--config", config.to_str().unwrap(), "serve"])
-        .env("PRAKAT_LOG", "info,sqlx=warn")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("start prakat serve")
-}
 
 async fn wait_for(what: &str, deadline: Duration, mut done: impl AsyncFnMut() -> bool) {
     let until = Instant::now() + deadline;
@@ -95,7 +80,7 @@ async fn kill_9_mid_upload_resumes_the_same_session_and_makes_one_video() {
 
     let log = dir.path().join("serve.log");
     let app = App::open(common::settings(&config)).await.unwrap();
-    let mut daemon = start(&config, &log);
+    let mut daemon = common::start_daemon(&config, &log, "info,sqlx=warn");
     wait_for(
         "the third chunk to reach YouTube",
         Duration::from_secs(60),
@@ -136,7 +121,7 @@ async fn kill_9_mid_upload_resumes_the_same_session_and_makes_one_video() {
         "the kill left the delivery in flight"
     );
 
-    let mut daemon = start(&config, &log);
+    let mut daemon = common::start_daemon(&config, &log, "info,sqlx=warn");
     wait_for(
         "the upload to finish after the restart",
         Duration::from_secs(60),

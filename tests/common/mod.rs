@@ -4,6 +4,7 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 
 use chrono::{DateTime, Utc};
 use prakat::app::App;
@@ -74,4 +75,21 @@ pub fn count_published(counts: &[prakat::store::DeliveryCount]) -> u64 {
         .filter(|c| c.state == prakat::store::DeliveryState::Published)
         .map(|c| c.count)
         .sum()
+}
+
+/// Start `prakat serve` as a child process, its log appended to `log` (`PRAKAT_LOG` filter
+/// `level`). Tests kill it with `Child::kill` (SIGKILL) or stop it with SIGTERM.
+pub fn start_daemon(config: &Path, log: &Path, level: &str) -> Child {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    Command::new(env!("CARGO_BIN_EXE_prakat"))
+        .args(["--config", config.to_str().unwrap(), "serve"])
+        .env("PRAKAT_LOG", level)
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("start prakat serve")
 }
