@@ -1225,3 +1225,31 @@ async fn a_refused_token_parks_the_channel_after_one_call_while_others_publish()
     }
     assert_eq!(site.calls().len(), 4, "other channels keep going");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_falling_due_during_a_long_publish_does_not_wait_for_it() {
+    let clock = system_clock();
+    let youtube = Arc::new(Fake::new("youtube", Idempotency::Native, &clock).taking(ms(1500)));
+    let site = Arc::new(Fake::new("website", Idempotency::Native, &clock));
+    let h = Harness::new(
+        clock,
+        dispatch_settings(),
+        &[("youtube", &youtube, 1), ("website", &site, 1)],
+    )
+    .await;
+    let upload = h.queue(&["youtube"], h.now()).await.remove(0);
+    let later = h
+        .queue(&["website"], h.now() + chrono::Duration::milliseconds(300))
+        .await
+        .remove(0);
+    let engine = h.start("a");
+    h.wait_state(later.id, DeliveryState::Published).await;
+    // idle_recheck is 30 s: only the next-due computation can have woken the engine.
+    assert_eq!(
+        h.store.delivery(upload.id).await.unwrap().state,
+        DeliveryState::InFlight,
+        "the website post went out while the upload (1.5 s, due first) was still in flight"
+    );
+    h.wait_state(upload.id, DeliveryState::Published).await;
+    engine.stop().await;
+}

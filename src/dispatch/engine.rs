@@ -122,7 +122,6 @@ impl<S: Store> Engine<S> {
             .entries()
             .map(|(name, e)| (name.clone(), Arc::new(Semaphore::new(e.concurrency))))
             .collect();
-        let stopping = Arc::new(tokio::sync::Notify::new());
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = JoinSet::new();
 
@@ -200,7 +199,10 @@ impl<S: Store> Engine<S> {
             if claimed_n > 0 && claimed_n == free {
                 continue; // there may be more due right now
             }
-            let sleep_for = if claimed_n == 0 && free > 0 && worthwhile {
+            // Having looked at the store and taken all that was due, sleep until the next due
+            // time, even while other publishes are in flight (a long upload must not delay a
+            // post that falls due meanwhile). Otherwise wait for capacity to come back.
+            let sleep_for = if free > 0 && worthwhile {
                 match p.store.next_wake_at().await {
                     Ok(Some(at)) => (at - p.clock.now()).to_std().unwrap_or(Duration::ZERO),
                     Ok(None) => p.settings.idle_recheck,
@@ -229,7 +231,6 @@ impl<S: Store> Engine<S> {
 
         tracing::info!(in_flight = tasks.len(), "dispatcher stopping");
         let _ = stop_tx.send(true);
-        stopping.notify_waiters();
         let grace = tokio::time::sleep(p.settings.shutdown_grace);
         tokio::pin!(grace);
         loop {
