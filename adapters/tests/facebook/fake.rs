@@ -138,6 +138,20 @@ pub struct Shared {
     /// What `debug_token` says.
     pub token_scopes: Vec<String>,
     pub token_expires_at: i64,
+    /// Date new posts by the real clock, as Facebook does. Off by default: the adapter's own
+    /// tests use fixed times (new posts are then dated `2026-11-24T03:00:00+0000`).
+    pub real_clock: bool,
+}
+
+impl Shared {
+    /// The `created_time` of a post made now.
+    pub fn created_now(&self) -> String {
+        if self.real_clock {
+            chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%z").to_string()
+        } else {
+            "2026-11-24T03:00:00+0000".into()
+        }
+    }
 }
 
 #[derive(Clone)]

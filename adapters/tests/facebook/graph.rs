@@ -59,7 +59,7 @@ pub fn route(s: &mut Shared, req: &Seen) -> Answer {
             s.posts.push(Post {
                 id: id.clone(),
                 message,
-                created_time: "2026-11-24T03:00:00+0000".into(),
+                created_time: s.created_now(),
             });
             ok(json!({ "id": id }))
         }
@@ -76,7 +76,7 @@ pub fn route(s: &mut Shared, req: &Seen) -> Answer {
             s.posts.push(Post {
                 id: post.clone(),
                 message: req.field("caption"),
-                created_time: "2026-11-24T03:00:00+0000".into(),
+                created_time: s.created_now(),
             });
             ok(json!({ "id": photo, "post_id": post }))
         }
@@ -91,7 +91,7 @@ pub fn route(s: &mut Shared, req: &Seen) -> Answer {
             s.posts.push(Post {
                 id: format!("{PAGE}_{video}"),
                 message: req.field("description"),
-                created_time: "2026-11-24T03:00:00+0000".into(),
+                created_time: s.created_now(),
             });
             ok(json!({ "id": video }))
         }
