@@ -121,10 +121,13 @@ async fn kill_9_while_facebook_answers_late_never_posts_twice() {
             eprintln!("{} {} {:?}", s.method, s.path, s.query);
         }
     }
-    // Exactly one post per announcement on the Page.
-    let state = fake.state.lock().unwrap();
+    // Exactly one post per announcement on the Page (a copy: no lock held across an await).
+    let (posts, seen) = {
+        let st = fake.state.lock().unwrap();
+        (st.posts.clone(), st.seen.clone())
+    };
     let mut per_title: HashMap<String, usize> = HashMap::new();
-    for post in &state.posts {
+    for post in &posts {
         let message = post.message.clone().unwrap_or_default();
         let title = message.lines().next().unwrap_or_default().to_owned();
         *per_title.entry(title).or_default() += 1;
@@ -137,15 +140,14 @@ async fn kill_9_while_facebook_answers_late_never_posts_twice() {
             a.title
         );
     }
-    assert_eq!(state.posts.len(), ANNOUNCEMENTS, "no stray posts");
-    let lookups = state
-        .seen
+    assert_eq!(posts.len(), ANNOUNCEMENTS, "no stray posts");
+    let lookups = seen
         .iter()
         .filter(|s| s.method == Method::GET && s.path.ends_with("/posts"))
         .count();
     eprintln!(
         "{} posts, {lookups} reconciling look-ups after kills",
-        state.posts.len()
+        posts.len()
     );
     assert!(
         lookups > 0,
@@ -153,7 +155,6 @@ async fn kill_9_while_facebook_answers_late_never_posts_twice() {
     );
 
     // And the deliveries carry the Page's post ids.
-    drop(state);
     let rows = app
         .store
         .deliveries(&DeliveryFilter::default())
