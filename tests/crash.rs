@@ -183,11 +183,16 @@ async fn kill_9_at_random_moments_never_double_posts_or_drops() {
         let c = calls
             .get(key)
             .unwrap_or_else(|| panic!("no publish call for {key}"));
-        assert_eq!(
-            c.iter().filter(|v| v["wrote"] == true).count(),
-            1,
-            "{key}: {c:?}"
-        );
+        // The file is the effect; the log line follows it, so a kill between the two loses
+        // the line of the call that wrote. Then every logged call is a deduplicated repeat.
+        let wrote = c.iter().filter(|v| v["wrote"] == true).count();
+        assert!(wrote <= 1, "written twice: {key}: {c:?}");
+        if wrote == 0 {
+            assert!(
+                c.iter().all(|v| v["after_unsettled_attempt"] == true),
+                "no call logged as writing, yet one not flagged as a repeat: {c:?}"
+            );
+        }
         for later in &c[1..] {
             repeats += 1;
             assert_eq!(

@@ -6,7 +6,8 @@
 //! existing one, so publishing the same delivery twice leaves one file (the second call returns
 //! a receipt marked `deduplicated`). Every call is also recorded in `attempts.jsonl` (key,
 //! attempt, whether a previous attempt was unsettled, whether the call wrote the file), which
-//! shows what the dispatcher did.
+//! shows what the dispatcher did. The line is appended after the file is in place: a crash
+//! between the two leaves the file (the effect) without its line (the diagnostics).
 
 use std::io::Write;
 use std::path::PathBuf;
