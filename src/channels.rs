@@ -59,18 +59,7 @@ impl Registry {
         let mut r = Registry::new();
         let c = &s.channels;
         if c.website.enabled {
-            let mut ws = WebsiteSettings::new(
-                s.site_dir(),
-                website_base_url(s),
-                &s.station.name_th,
-                &s.station.name_en,
-            );
-            ws.templates_dir = s.templates.dir.as_ref().map(|d| d.join("website"));
-            ws.feed_items = c.website.feed_items;
-            ws.digits = c.website.digits;
-            let site = Website::open(ws).map_err(|e| {
-                anyhow::anyhow!("cannot open the website in {}: {e}", s.site_dir().display())
-            })?;
+            let site = open_website(s)?;
             r.insert(
                 "website",
                 Arc::new(site),
@@ -120,6 +109,21 @@ impl Registry {
         }
         Ok(r)
     }
+}
+
+/// Open the built-in website as the settings describe it (this rebuilds its indexes and feeds).
+pub fn open_website(s: &Settings) -> anyhow::Result<Website> {
+    let mut ws = WebsiteSettings::new(
+        s.site_dir(),
+        website_base_url(s),
+        &s.station.name_th,
+        &s.station.name_en,
+    );
+    ws.templates_dir = s.templates.dir.as_ref().map(|d| d.join("website"));
+    ws.feed_items = s.channels.website.feed_items;
+    ws.digits = s.channels.website.digits;
+    Website::open(ws)
+        .map_err(|e| anyhow::anyhow!("cannot open the website in {}: {e}", s.site_dir().display()))
 }
 
 /// Where the website is served: `<public_base_url>/site`.

@@ -55,6 +55,16 @@ pub enum Command {
     /// Show the effective settings (secrets redacted).
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// The built-in website.
+    #[command(subcommand)]
+    Site(SiteCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SiteCmd {
+    /// Re-render every page, index and feed (after editing the website templates). The daemon
+    /// must be stopped: it writes the same files.
+    Rebuild,
 }
 
 #[derive(Args, Debug)]
@@ -710,6 +720,39 @@ pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {
             println!("department {code} added");
         }
     }
+    Ok(())
+}
+
+pub async fn site_rebuild(settings: Settings) -> CliResult {
+    use fs4::fs_std::FileExt;
+    let lock_path = settings.storage.data_dir.join("prakat.lock");
+    std::fs::create_dir_all(&settings.storage.data_dir)
+        .map_err(|e| CliError::from(anyhow::Error::from(e)))?;
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| CliError::from(anyhow::Error::from(e)))?;
+    if !lock
+        .try_lock_exclusive()
+        .map_err(|e| CliError::from(anyhow::Error::from(e)))?
+    {
+        return Err(CliError::new(
+            5,
+            "the daemon is running and writes the same files: stop it, rebuild, then start it again",
+            "prakat serve กำลังทำงานและเขียนไฟล์ชุดเดียวกัน: หยุดก่อน สร้างใหม่ แล้วจึงเริ่มอีกครั้ง",
+        ));
+    }
+    let site = crate::channels::open_website(&settings)?;
+    let pages = site
+        .rebuild_all()
+        .await
+        .map_err(|e| CliError::from(anyhow::anyhow!("{e}")))?;
+    println!(
+        "website rebuilt: {pages} pages, with every index and feed, in {}",
+        site.root().display()
+    );
     Ok(())
 }
 

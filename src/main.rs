@@ -3,7 +3,7 @@
 #![forbid(unsafe_code)]
 
 use clap::Parser;
-use prakat::cli::{self, ChannelsCmd, Cli, CliError, Command, ConfigCmd};
+use prakat::cli::{self, ChannelsCmd, Cli, CliError, Command, ConfigCmd, SiteCmd};
 use prakat::settings::Settings;
 
 fn main() {
@@ -37,6 +37,7 @@ fn main() {
             Command::Department(d) => cli::department(settings, d).await,
             Command::Channels(ChannelsCmd::Check) => cli::channels_check(settings).await,
             Command::Bench(b) => prakat::bench::run(b).await,
+            Command::Site(SiteCmd::Rebuild) => cli::site_rebuild(settings).await,
             Command::Config(ConfigCmd::Show) => {
                 print!("{}", settings.redacted());
                 Ok(())

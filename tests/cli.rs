@@ -449,3 +449,67 @@ fn watching_a_delivery_that_stopped_for_a_person_says_why() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cancelled"), "{}", stderr(&o));
 }
+
+#[test]
+fn the_website_is_rebuilt_from_edited_templates_but_not_under_a_running_daemon() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(templates.join("website")).unwrap();
+    let config = common::write_config(
+        dir.path(),
+        common::free_port(),
+        &format!(
+            "[templates]\ndir = \"{}\"\n\n[dispatch]\nidle_recheck = \"1s\"\n",
+            templates.display()
+        ),
+    );
+    assert!(
+        post_admin(&config, &["--title", "ประกาศทดสอบ"])
+            .status
+            .success()
+    );
+    let log = dir.path().join("serve.log");
+    let mut daemon = common::start_daemon(&config, &log, "warn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while queued(&config)[0]["state"] != "published" {
+        assert!(std::time::Instant::now() < deadline, "not published");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let o = prakat(&config, &["site", "rebuild"]);
+    assert_eq!(
+        o.status.code(),
+        Some(5),
+        "refused while the daemon runs: {}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("stop it"), "{}", stderr(&o));
+    Command::new("kill")
+        .args(["-TERM", &daemon.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(daemon.wait().unwrap().success());
+
+    // An edited page template: the built-in one with a line added.
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("config/templates/website/page.html"),
+    )
+    .unwrap()
+    .replacen(
+        "</article>",
+        "<p class=\"marker\">แก้ไขแม่แบบแล้ว</p></article>",
+        1,
+    );
+    assert!(
+        page.contains("marker"),
+        "the built-in page template has an </article>"
+    );
+    std::fs::write(templates.join("website/page.html"), page).unwrap();
+    let o = prakat(&config, &["site", "rebuild"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1 pages"), "{}", stdout(&o));
+    let html = std::fs::read_to_string(dir.path().join("data/site/news/1.html")).unwrap();
+    assert!(
+        html.contains("แก้ไขแม่แบบแล้ว") && html.contains("ประกาศทดสอบ"),
+        "{html}"
+    );
+}
