@@ -402,9 +402,19 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
         rule_id: None,
         created_at: now,
     };
-    app.composer
+    let skipped = app
+        .composer
         .deliveries(&app.registry, &channels, &probe, first_at)
-        .map_err(|e| CliError::input(e.to_string(), e.th()))?;
+        .map_err(|e| CliError::input(e.to_string(), e.th()))?
+        .skipped;
+    let print_skipped = || {
+        for k in &skipped {
+            println!(
+                "  {}: not sent — {} / {}",
+                k.channel, k.reason.en, k.reason.th
+            );
+        }
+    };
 
     let media = a
         .media
@@ -442,6 +452,7 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
             rule.cron,
             first_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
         );
+        print_skipped();
         nudge(&app.settings).await;
         return Ok(());
     }
@@ -480,6 +491,7 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
             println!("  {}: {note}", d.channel);
         }
     }
+    print_skipped();
     nudge(&app.settings).await;
     Ok(())
 }
@@ -556,7 +568,11 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
         QueueCmd::Show { id } => {
             let d = app.store.delivery(id).await?;
             let trail = app.store.audit_trail("delivery", &id.to_string()).await?;
-            let out = serde_json::json!({"delivery": d, "audit": trail});
+            let announcement = app
+                .store
+                .audit_trail("announcement", &d.announcement_id.to_string())
+                .await?;
+            let out = serde_json::json!({"delivery": d, "audit": trail, "announcement_audit": announcement});
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         QueueCmd::Watch { id } => return watch(&app, id).await,

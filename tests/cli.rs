@@ -513,3 +513,74 @@ fn the_website_is_rebuilt_from_edited_templates_but_not_under_a_running_daemon()
         "{html}"
     );
 }
+
+#[test]
+fn a_text_only_announcement_is_skipped_for_youtube_with_the_reason_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::write_config(
+        dir.path(),
+        common::free_port(),
+        "[channels.youtube]\nclient_id = \"cid\"\nclient_secret = \"s\"\nrefresh_token = \"rt\"\n",
+    );
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "traffic",
+            "--text",
+            "ปิดถนนชั่วคราว",
+            "--channels",
+            "website,youtube",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("youtube: not sent — YouTube publishes video only"),
+        "{}",
+        stdout(&o)
+    );
+    let rows = queued(&config);
+    assert_eq!(rows.len(), 1, "only the website delivery: {rows:?}");
+    assert_eq!(rows[0]["channel"], "website");
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&prakat(
+        &config,
+        &["queue", "show", &rows[0]["id"].to_string()],
+    )))
+    .unwrap();
+    let skipped = shown["announcement_audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "skipped")
+        .unwrap();
+    assert_eq!(skipped["detail"]["channel"], "youtube");
+    assert!(
+        skipped["detail"]["reason_th"]
+            .as_str()
+            .unwrap()
+            .contains("วิดีโอ"),
+        "{skipped}"
+    );
+
+    // YouTube alone: nothing would be sent, so nothing is queued.
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "traffic",
+            "--text",
+            "x",
+            "--channels",
+            "youtube",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no channel takes this announcement"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(queued(&config).len(), 1);
+}

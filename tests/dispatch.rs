@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use prakat::channels::Registry;
 use prakat::clock::{Clock, TokioClock};
-use prakat::compose::{ComposeError, Composer, StationInfo};
+use prakat::compose::{ComposeError, Composed, Composer, StationInfo};
 use prakat::dispatch::{Engine, EngineParts};
 use prakat::metrics::Metrics;
 use prakat::settings::Dispatch;
@@ -378,7 +378,7 @@ impl Harness {
             publish_at: due,
         };
         let names: Vec<String> = channels.iter().map(|c| c.to_string()).collect();
-        let compose = move |a: &AnnouncementRecord| -> Result<Vec<NewDelivery>, ComposeError> {
+        let compose = move |a: &AnnouncementRecord| -> Result<Composed, ComposeError> {
             Ok(names
                 .iter()
                 .map(|c| NewDelivery {
@@ -387,7 +387,8 @@ impl Harness {
                     due_at: due,
                     idempotency_key: format!("a{}-{c}", a.id),
                 })
-                .collect())
+                .collect::<Vec<_>>()
+                .into())
         };
         let (_, rows) = self
             .store

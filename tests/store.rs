@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use chrono::{DateTime, Utc};
-use prakat::compose::ComposeError;
+use prakat::compose::{ComposeError, Composed};
 use prakat::store::{
     Actor, AnnouncementRecord, ClaimedDelivery, DeliveryFilter, DeliveryRow, DeliveryState,
     NewAnnouncement, NewDelivery, NewRule, Outcome, Settlement, SqliteStore, Store, StoreError,
@@ -93,7 +93,7 @@ fn payload_for(channel: &str, a: &AnnouncementRecord) -> Payload {
 fn compose(
     channels: &[&str],
     due: DateTime<Utc>,
-) -> impl Fn(&AnnouncementRecord) -> Result<Vec<NewDelivery>, ComposeError> + Send + Sync + use<> {
+) -> impl Fn(&AnnouncementRecord) -> Result<Composed, ComposeError> + Send + Sync + use<> {
     let channels: Vec<String> = channels.iter().map(|c| c.to_string()).collect();
     move |a: &AnnouncementRecord| {
         Ok(channels
@@ -104,7 +104,8 @@ fn compose(
                 due_at: due,
                 idempotency_key: format!("a{}-{c}", a.id),
             })
-            .collect())
+            .collect::<Vec<_>>()
+            .into())
     }
 }
 
@@ -258,7 +259,7 @@ async fn create_announcement_writes_announcement_deliveries_and_audit<S: Store>(
 
 async fn failed_compose_writes_nothing<S: Store>(store: &S) -> Result<()> {
     seed(store).await?;
-    let refuse = |_: &AnnouncementRecord| -> Result<Vec<NewDelivery>, ComposeError> {
+    let refuse = |_: &AnnouncementRecord| -> Result<Composed, ComposeError> {
         Err(ComposeError::UnknownChannel(
             "tiktok".into(),
             "website".into(),
@@ -275,7 +276,7 @@ async fn failed_compose_writes_nothing<S: Store>(store: &S) -> Result<()> {
     assert!(matches!(err, StoreError::Compose(_)), "{err:?}");
 
     // Half of the channels composing is no better.
-    let half = |a: &AnnouncementRecord| -> Result<Vec<NewDelivery>, ComposeError> {
+    let half = |a: &AnnouncementRecord| -> Result<Composed, ComposeError> {
         let _ = compose(&["website"], a.publish_at)(a)?;
         Err(ComposeError::UnknownChannel(
             "line".into(),
@@ -1175,7 +1176,7 @@ async fn a_rule_whose_compose_fails_writes_nothing<S: Store>(store: &S) -> Resul
     seed(store).await?;
     let t0 = now_ms();
     let rule = store.create_rule(&new_rule(t0), &pr_officer()).await?;
-    let refuse = |_: &AnnouncementRecord| -> Result<Vec<NewDelivery>, ComposeError> {
+    let refuse = |_: &AnnouncementRecord| -> Result<Composed, ComposeError> {
         Err(ComposeError::UnknownChannel(
             "line".into(),
             "website".into(),

@@ -164,18 +164,36 @@ pub struct Limits {
 
 /// Why a channel cannot send a draft. Both languages are kept: the PR officer reads Thai, logs
 /// and the CLI default to English.
+///
+/// Two kinds: a refusal (`skip == false`: the text is too long, a file too large — the person
+/// must change the announcement) and a skip (`skip == true`: this channel does not carry this
+/// kind of announcement at all, e.g. YouTube and a text without video — the announcement goes to
+/// the other channels and the reason is recorded).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{en}")]
 pub struct Rejection {
     pub en: String,
     pub th: String,
+    #[serde(default)]
+    pub skip: bool,
 }
 
 impl Rejection {
+    /// The announcement must change before this channel can take it.
     pub fn new(en: impl Into<String>, th: impl Into<String>) -> Self {
         Rejection {
             en: en.into(),
             th: th.into(),
+            skip: false,
+        }
+    }
+
+    /// This channel does not carry this kind of announcement: leave it out, say why.
+    pub fn skip(en: impl Into<String>, th: impl Into<String>) -> Self {
+        Rejection {
+            en: en.into(),
+            th: th.into(),
+            skip: true,
         }
     }
 }

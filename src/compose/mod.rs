@@ -27,6 +27,39 @@ pub enum ComposeError {
     },
     #[error("channel {0:?} is not configured (enabled channels: {1})")]
     UnknownChannel(String, String),
+    #[error("no channel takes this announcement: {}", skipped_en(.0))]
+    NothingToSend(Vec<Skipped>),
+}
+
+fn skipped_en(s: &[Skipped]) -> String {
+    s.iter()
+        .map(|k| format!("{}: {}", k.channel, k.reason.en))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A channel left out of an announcement, and why (see [`Rejection::skip`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    pub channel: String,
+    pub reason: Rejection,
+}
+
+/// What composing an announcement for its channels gives: a delivery for each channel that
+/// takes it, and the channels that do not carry this kind of announcement.
+#[derive(Debug, Clone, Default)]
+pub struct Composed {
+    pub deliveries: Vec<NewDelivery>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl From<Vec<NewDelivery>> for Composed {
+    fn from(deliveries: Vec<NewDelivery>) -> Self {
+        Composed {
+            deliveries,
+            skipped: vec![],
+        }
+    }
 }
 
 impl ComposeError {
@@ -38,6 +71,13 @@ impl ComposeError {
             ComposeError::UnknownChannel(c, known) => {
                 format!("ไม่มีช่องทาง {c} (ช่องทางที่เปิดใช้: {known})")
             }
+            ComposeError::NothingToSend(s) => format!(
+                "ไม่มีช่องทางใดรับประกาศนี้: {}",
+                s.iter()
+                    .map(|k| format!("{}: {}", k.channel, k.reason.th))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
         }
     }
 }
@@ -146,37 +186,46 @@ impl Composer {
         })
     }
 
-    /// Compose one delivery per named channel, due at `due_at`; any channel that cannot take
-    /// the announcement fails the whole composition (nothing is queued half-way).
+    /// Compose one delivery per named channel, due at `due_at`. A channel that does not carry
+    /// this kind of announcement (a skip) is left out with its reason; a channel that refuses it
+    /// (text too long, file too large) fails the whole composition, so nothing is queued half-way.
+    /// When every channel skips, that is an error too.
     pub fn deliveries(
         &self,
         registry: &Registry,
         channels: &[String],
         a: &AnnouncementRecord,
         due_at: DateTime<Utc>,
-    ) -> Result<Vec<NewDelivery>, ComposeError> {
-        channels
-            .iter()
-            .map(|name| {
-                let channel = registry.get(name).ok_or_else(|| {
-                    ComposeError::UnknownChannel(name.clone(), registry.names().join(", "))
-                })?;
-                let draft = self.draft(channel.kind(), a)?;
-                let payload =
-                    channel
-                        .prepare(&draft)
-                        .map_err(|rejection| ComposeError::Rejected {
-                            channel: name.clone(),
-                            rejection,
-                        })?;
-                Ok(NewDelivery {
+    ) -> Result<Composed, ComposeError> {
+        let mut out = Composed::default();
+        for name in channels {
+            let channel = registry.get(name).ok_or_else(|| {
+                ComposeError::UnknownChannel(name.clone(), registry.names().join(", "))
+            })?;
+            let draft = self.draft(channel.kind(), a)?;
+            match channel.prepare(&draft) {
+                Ok(payload) => out.deliveries.push(NewDelivery {
                     channel: name.clone(),
                     payload,
                     due_at,
                     idempotency_key: uuid::Uuid::new_v4().to_string(),
-                })
-            })
-            .collect()
+                }),
+                Err(reason) if reason.skip => out.skipped.push(Skipped {
+                    channel: name.clone(),
+                    reason,
+                }),
+                Err(rejection) => {
+                    return Err(ComposeError::Rejected {
+                        channel: name.clone(),
+                        rejection,
+                    });
+                }
+            }
+        }
+        if out.deliveries.is_empty() && !out.skipped.is_empty() {
+            return Err(ComposeError::NothingToSend(out.skipped));
+        }
+        Ok(out)
     }
 }
 

@@ -3,6 +3,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use prakat_adapters::Department;
 
+use prakat_adapters::Channel;
+
 use super::*;
 use crate::store::AnnouncementRecord;
 
@@ -135,13 +137,15 @@ fn deliveries_are_composed_per_channel_with_distinct_keys() {
     let due = a.publish_at;
     let ds = c
         .deliveries(&registry(dir.path()), &["outbox".into()], &a, due)
-        .unwrap();
+        .unwrap()
+        .deliveries;
     assert_eq!(ds.len(), 1);
     assert_eq!(ds[0].payload.channel, "outbox");
     assert_eq!(ds[0].due_at, due);
     let again = c
         .deliveries(&registry(dir.path()), &["outbox".into()], &a, due)
-        .unwrap();
+        .unwrap()
+        .deliveries;
     assert_ne!(ds[0].idempotency_key, again[0].idempotency_key);
 }
 
@@ -172,4 +176,68 @@ fn an_unknown_channel_or_a_refusal_fails_the_whole_composition() {
         .unwrap_err();
     assert!(matches!(err, ComposeError::Rejected { .. }), "{err:?}");
     assert!(err.th().contains("ยาวเกิน"), "{}", err.th());
+}
+
+/// A channel for the skip tests: takes only announcements with media, like YouTube.
+struct VideoOnly(prakat_adapters::Limits);
+
+#[async_trait::async_trait]
+impl prakat_adapters::Channel for VideoOnly {
+    fn kind(&self) -> &'static str {
+        "videoonly"
+    }
+    fn limits(&self) -> &prakat_adapters::Limits {
+        &self.0
+    }
+    fn prepare(&self, d: &prakat_adapters::Draft) -> Result<prakat_adapters::Payload, Rejection> {
+        if d.media.is_empty() {
+            return Err(Rejection::skip(
+                "video only: no video",
+                "เฉพาะวิดีโอ: ไม่มีวิดีโอ",
+            ));
+        }
+        Ok(prakat_adapters::Payload::from_draft("videoonly", d))
+    }
+    async fn publish(
+        &self,
+        _: &prakat_adapters::Payload,
+        _: &prakat_adapters::PublishContext,
+    ) -> Result<prakat_adapters::Receipt, prakat_adapters::PublishError> {
+        Err(prakat_adapters::PublishError::Transient(
+            "not for publishing".into(),
+        ))
+    }
+    async fn healthcheck(&self) -> Result<prakat_adapters::Health, prakat_adapters::PublishError> {
+        Err(prakat_adapters::PublishError::Transient(
+            "not for checking".into(),
+        ))
+    }
+    fn idempotency(&self) -> prakat_adapters::Idempotency {
+        prakat_adapters::Idempotency::None
+    }
+}
+
+#[test]
+fn a_channel_that_does_not_carry_the_announcement_is_skipped_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = registry(dir.path());
+    let limits = prakat_adapters::outbox::Outbox::new(dir.path().into())
+        .limits()
+        .clone();
+    r.insert("youtube", Arc::new(VideoOnly(limits)), 1);
+    let c = composer(None);
+    let a = announcement("ข้อความอย่างเดียว");
+    let composed = c
+        .deliveries(&r, &["outbox".into(), "youtube".into()], &a, a.publish_at)
+        .unwrap();
+    assert_eq!(composed.deliveries.len(), 1);
+    assert_eq!(composed.skipped.len(), 1);
+    assert_eq!(composed.skipped[0].channel, "youtube");
+    assert_eq!(composed.skipped[0].reason.th, "เฉพาะวิดีโอ: ไม่มีวิดีโอ");
+    // Only channels that skip: nothing to send is an error, in Thai too.
+    let err = c
+        .deliveries(&r, &["youtube".into()], &a, a.publish_at)
+        .unwrap_err();
+    assert!(matches!(err, ComposeError::NothingToSend(_)), "{err:?}");
+    assert!(err.th().contains("ไม่มีวิดีโอ"), "{}", err.th());
 }

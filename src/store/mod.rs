@@ -40,7 +40,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Renders an announcement's deliveries once its id is known. Called inside the store's
 /// transaction: if it fails, nothing is written. Compose is pure, so this never does I/O.
-pub type ComposeFn<'a> = dyn Fn(&AnnouncementRecord) -> Result<Vec<NewDelivery>, crate::compose::ComposeError>
+pub type ComposeFn<'a> = dyn Fn(&AnnouncementRecord) -> Result<crate::compose::Composed, crate::compose::ComposeError>
     + Send
     + Sync
     + 'a;
@@ -60,7 +60,8 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- announcements
     /// Create an announcement and its deliveries in one transaction. `compose` is given the new
-    /// announcement (with its id) and returns one delivery per channel.
+    /// announcement (with its id) and returns one delivery per channel, and the channels it
+    /// skipped (recorded in the audit trail with their reasons).
     async fn create_announcement(
         &self,
         new: &NewAnnouncement,

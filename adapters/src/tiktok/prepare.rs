@@ -47,7 +47,7 @@ pub fn media_of(media: &[MediaRef]) -> Result<Media<'_>, Rejection> {
         }
     }
     if photos.is_empty() {
-        return Err(Rejection::new(
+        return Err(Rejection::skip(
             "TikTok needs a video or photos: this announcement has neither",
             "TikTok ต้องมีวิดีโอหรือรูปภาพ: ประกาศนี้ไม่มีทั้งสองอย่าง",
         ));
@@ -269,6 +269,10 @@ mod tests {
     fn what_tiktok_cannot_take_is_refused_with_the_numbers() {
         let none = prepare(&draft("x", vec![])).unwrap_err();
         assert!(none.en.contains("TikTok needs a video or photos"));
+        assert!(
+            none.skip,
+            "skipped for TikTok, not a failure of the announcement"
+        );
         let big = prepare(&draft(
             "x",
             vec![media(

@@ -14,7 +14,7 @@ const UNIT: LengthUnit = LengthUnit::Chars;
 pub fn prepare(draft: &Draft, max_video_bytes: u64) -> Result<Payload, Rejection> {
     let mut videos = draft.media.iter().filter(|m| m.kind == MediaKind::Video);
     let Some(video) = videos.next() else {
-        return Err(Rejection::new(
+        return Err(Rejection::skip(
             "YouTube publishes video only: this announcement has no video",
             "YouTube เผยแพร่ได้เฉพาะวิดีโอ: ประกาศนี้ไม่มีวิดีโอ",
         ));

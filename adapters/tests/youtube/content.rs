@@ -17,6 +17,10 @@ async fn a_text_only_announcement_is_rejected_in_prepare() {
         "YouTube publishes video only: this announcement has no video"
     );
     assert!(r.th.contains("เฉพาะวิดีโอ"), "{}", r.th);
+    assert!(
+        r.skip,
+        "skipped for YouTube, not a failure of the announcement"
+    );
     assert!(h.fake.requests().is_empty());
 }
 

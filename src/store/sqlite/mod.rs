@@ -193,11 +193,24 @@ async fn insert_announcement(
         rule_id,
         created_at: now,
     };
-    let deliveries = compose(&record)?;
+    let composed = compose(&record)?;
+    let deliveries = composed.deliveries;
     if deliveries.is_empty() {
         return Err(StoreError::Invalid(
             "an announcement needs at least one channel".into(),
         ));
+    }
+    for k in &composed.skipped {
+        audit(
+            tx,
+            now,
+            author,
+            "skipped",
+            "announcement",
+            &id.to_string(),
+            serde_json::json!({"channel": k.channel, "reason": k.reason.en, "reason_th": k.reason.th}),
+        )
+        .await?;
     }
     let mut rows = Vec::with_capacity(deliveries.len());
     for d in &deliveries {
