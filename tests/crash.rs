@@ -11,19 +11,14 @@ use std::time::{Duration, Instant};
 
 use prakat::app::App;
 use prakat::store::{DeliveryFilter, DeliveryState, Store};
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 
 const ANNOUNCEMENTS: usize = 500;
 const KILLS: usize = 8;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_at_random_moments_never_double_posts_or_drops() {
-    let seed: u64 = std::env::var("PRAKAT_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(rand::random);
-    eprintln!("crash test seed {seed} (set PRAKAT_CRASH_SEED to repeat)");
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut rng = common::crash_rng();
 
     let dir = tempfile::tempdir().unwrap();
     let config = common::write_config(

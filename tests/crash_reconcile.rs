@@ -20,19 +20,14 @@ use axum::http::Method;
 use fb::fake::{Fake, PAGE, Rule, TOKEN};
 use prakat::app::App;
 use prakat::store::{DeliveryFilter, DeliveryState, Store};
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 
 const ANNOUNCEMENTS: usize = 40;
 const KILLS: usize = 6;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_while_facebook_answers_late_never_posts_twice() {
-    let seed: u64 = std::env::var("PRAKAT_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(rand::random);
-    eprintln!("seed {seed} (set PRAKAT_CRASH_SEED to repeat)");
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut rng = common::crash_rng();
 
     let fake = Fake::start().await;
     fake.state.lock().unwrap().real_clock = true;

@@ -93,3 +93,15 @@ pub fn start_daemon(config: &Path, log: &Path, level: &str) -> Child {
         .spawn()
         .expect("start prakat serve")
 }
+
+/// A random generator for a test that kills the daemon at random moments, seeded from
+/// `PRAKAT_CRASH_SEED` when set (to repeat a failing run) and printed either way.
+pub fn crash_rng() -> rand::rngs::StdRng {
+    use rand::SeedableRng;
+    let seed: u64 = std::env::var("PRAKAT_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random);
+    eprintln!("crash test seed {seed} (set PRAKAT_CRASH_SEED to repeat)");
+    rand::rngs::StdRng::seed_from_u64(seed)
+}
