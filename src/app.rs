@@ -50,7 +50,11 @@ impl App {
                 "storage.database_url {url:?}: only sqlite:// databases are supported in this version"
             );
         }
-        let store = Arc::new(SqliteStore::open_url(&url).await?);
+        let store = Arc::new(
+            SqliteStore::open_url(&url)
+                .await?
+                .with_media_root(settings.media_dir()),
+        );
         if store.departments().await?.is_empty() {
             let actor = Actor::daemon("system:seed");
             for d in default_departments() {

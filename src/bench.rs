@@ -17,12 +17,12 @@ use tokio::sync::{Notify, watch};
 
 use crate::channels::Registry;
 use crate::cli::{CliError, CliResult};
-use crate::clock::{Clock, TokioClock};
+use crate::clock::{Clock, SystemClock};
 use crate::compose::{Composer, StationInfo};
 use crate::dispatch::{Engine, EngineParts};
 use crate::metrics::Metrics;
 use crate::settings;
-use crate::store::{Actor, DeliveryState, NewAnnouncement, SqliteStore, Store};
+use crate::store::{Actor, DeliveryState, Durability, NewAnnouncement, SqliteStore, Store};
 
 #[derive(Subcommand, Debug)]
 pub enum BenchCmd {
@@ -45,6 +45,15 @@ pub struct DispatchBench {
     pub batch_size: usize,
     #[arg(long, default_value_t = 64)]
     pub concurrency: usize,
+    /// SQLite durability: `full` (what the daemon runs with), `normal` (a power cut may lose
+    /// the last commits), or `compare` (both in one run, normal first, with the ratio).
+    #[arg(long, default_value = "full")]
+    pub durability: String,
+}
+
+/// What one run measured.
+struct Figures {
+    elapsed: Duration,
 }
 
 /// A channel that does nothing but note when it was called, relative to the due time.
@@ -107,15 +116,35 @@ fn percentile(sorted: &[i64], p: f64) -> f64 {
 }
 
 async fn dispatch(b: DispatchBench) -> anyhow::Result<()> {
+    match b.durability.as_str() {
+        "full" => drop(dispatch_once(&b, Durability::Full).await?),
+        "normal" => drop(dispatch_once(&b, Durability::Normal).await?),
+        "compare" => {
+            let normal = dispatch_once(&b, Durability::Normal).await?;
+            println!();
+            let full = dispatch_once(&b, Durability::Full).await?;
+            println!(
+                "\nfull / normal drain time: {:.2}× (synchronous=FULL costs {:+.0} %)",
+                full.elapsed.as_secs_f64() / normal.elapsed.as_secs_f64(),
+                (full.elapsed.as_secs_f64() / normal.elapsed.as_secs_f64() - 1.0) * 100.0
+            );
+        }
+        other => anyhow::bail!("--durability must be full, normal or compare, not {other:?}"),
+    }
+    Ok(())
+}
+
+async fn dispatch_once(b: &DispatchBench, durability: Durability) -> anyhow::Result<Figures> {
     let dir = tempfile::tempdir()?;
-    let store = Arc::new(SqliteStore::open(&dir.path().join("bench.db")).await?);
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let store = Arc::new(SqliteStore::open_url_with(&url, durability).await?);
     let dept = Department {
         code: "bench".into(),
         name_th: "ทดสอบ".into(),
         name_en: "Bench".into(),
     };
     store.add_department(&dept, &Actor::daemon("bench")).await?;
-    let clock: Arc<dyn Clock> = TokioClock::system();
+    let clock: Arc<dyn Clock> = SystemClock::shared();
     let noop = Arc::new(Noop {
         limits: Limits {
             text_max: 10_000,
@@ -233,6 +262,7 @@ async fn dispatch(b: DispatchBench) -> anyhow::Result<()> {
     let _ = tx.send(true);
     let _ = handle.await;
 
+    println!("durability:           {durability:?}");
     println!("deliveries:           {}", b.deliveries);
     println!("channel:              {}", b.channel);
     println!("due spread:           {} ms", b.spread_ms);
@@ -254,5 +284,5 @@ async fn dispatch(b: DispatchBench) -> anyhow::Result<()> {
             percentile(&l, 1.0)
         );
     }
-    Ok(())
+    Ok(Figures { elapsed })
 }

@@ -15,6 +15,9 @@ use crate::settings::Settings;
 pub struct Entry {
     pub channel: Arc<dyn Channel>,
     pub concurrency: usize,
+    /// This channel's own publish timeout (uploads need a long one); else
+    /// `dispatch.publish_timeout`.
+    pub publish_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Clone, Default)]
@@ -38,8 +41,13 @@ impl Registry {
             Entry {
                 channel,
                 concurrency: concurrency.max(1),
+                publish_timeout: None,
             },
         );
+    }
+
+    pub fn entry(&self, name: &str) -> Option<&Entry> {
+        self.channels.get(name)
     }
 
     pub fn get(&self, name: &str) -> Option<&Arc<dyn Channel>> {

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
 use crate::app::App;
-use crate::clock::{Clock, TokioClock};
+use crate::clock::{Clock, SystemClock};
 use crate::dispatch::{Engine, EngineParts};
 use crate::metrics::Metrics;
 use crate::server::{HttpState, router};
@@ -23,7 +23,7 @@ pub async fn run(
     listener: TcpListener,
     shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    run_with_clock(settings, listener, shutdown, TokioClock::system()).await
+    run_with_clock(settings, listener, shutdown, SystemClock::shared()).await
 }
 
 pub async fn run_with_clock(

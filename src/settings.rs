@@ -108,6 +108,12 @@ pub struct Dispatch {
     /// token lifts the hold at once.
     #[serde(with = "humantime_serde")]
     pub auth_hold: Duration,
+    /// How long a platform may still be working on a request after its answer was lost (the
+    /// connection dropped, a crash): after an unsettled attempt, a channel that looks its posts
+    /// up waits for the attempt's start + `publish_timeout` + this before it looks, because a
+    /// look-up proves nothing while the earlier create may still complete.
+    #[serde(with = "humantime_serde")]
+    pub reconcile_margin: Duration,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -237,6 +243,7 @@ impl Default for Dispatch {
             shutdown_grace: Duration::from_secs(10),
             idle_recheck: Duration::from_secs(30),
             auth_hold: Duration::from_secs(15 * 60),
+            reconcile_margin: Duration::from_secs(30),
         }
     }
 }

@@ -43,7 +43,7 @@ async fn kill_9_while_facebook_answers_late_never_posts_twice() {
         dir.path(),
         common::free_port(),
         &format!(
-            "[dispatch]\nlease = \"20s\"\npublish_timeout = \"10s\"\nidle_recheck = \"1s\"\n\n\
+            "[dispatch]\nlease = \"8s\"\npublish_timeout = \"3s\"\nreconcile_margin = \"1s\"\nidle_recheck = \"1s\"\n\n\
              [channels.facebook]\npage_id = \"{PAGE}\"\npage_access_token = \"{TOKEN}\"\n\
              base_url = \"{0}\"\nvideo_base_url = \"{0}\"\nconcurrency = 4\n",
             fake.base

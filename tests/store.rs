@@ -172,19 +172,21 @@ async fn claim<S: Store>(
     Ok(store.claim_due(now, owner, LEASE, 100).await?)
 }
 
+/// Settle delivery `id` for the claim `claim` (its token).
 async fn settle_one<S: Store>(
     store: &S,
-    owner: &str,
     now: DateTime<Utc>,
     id: i64,
+    claim: i64,
     outcome: Outcome,
 ) -> Result<usize> {
     Ok(store
         .settle(
-            owner,
+            "test",
             now,
             &[Settlement {
                 delivery_id: id,
+                claim,
                 outcome,
             }],
         )
@@ -438,7 +440,7 @@ async fn settle_published_stores_the_receipt<S: Store>(store: &S) -> Result<()> 
     };
     let published_at = t0 + secs(2);
     assert_eq!(
-        settle_one(store, "a", published_at, id, Outcome::Published(receipt)).await?,
+        settle_one(store, published_at, id, 1, Outcome::Published(receipt)).await?,
         1
     );
     let row = store.delivery(id).await?;
@@ -471,14 +473,14 @@ async fn publish_state_is_saved_for_the_next_attempt_and_fenced<S: Store>(store:
     assert_eq!(first[0].saved_state, None);
     assert!(
         store
-            .save_publish_state(id, "a", "https://upload.example/session/1")
+            .save_publish_state(id, first[0].claim, "https://upload.example/session/1")
             .await?
     );
     assert!(
         !store
-            .save_publish_state(id, "b", "not b's to write")
+            .save_publish_state(id, first[0].claim + 1, "not b's to write")
             .await?,
-        "b holds no lease"
+        "no claim 2 exists yet"
     );
     // a dies; b resumes with what a saved.
     let taken = store.claim_due(t0 + secs(11), "b", lease, 10).await?;
@@ -488,19 +490,19 @@ async fn publish_state_is_saved_for_the_next_attempt_and_fenced<S: Store>(store:
     );
     assert!(
         !store
-            .save_publish_state(id, "a", "late write from a")
+            .save_publish_state(id, first[0].claim, "late write from a")
             .await?,
-        "a lost its lease"
+        "a's claim was superseded"
     );
     assert!(
         store
-            .save_publish_state(id, "b", "https://upload.example/session/2")
+            .save_publish_state(id, taken[0].claim, "https://upload.example/session/2")
             .await?
     );
     Ok(())
 }
 
-async fn settle_is_fenced_by_the_lease_owner<S: Store>(store: &S) -> Result<()> {
+async fn settle_is_fenced_by_the_claim<S: Store>(store: &S) -> Result<()> {
     seed(store).await?;
     let t0 = now_ms();
     let (_, rows) = announce(store, &["website"], t0).await?;
@@ -530,9 +532,9 @@ async fn settle_is_fenced_by_the_lease_owner<S: Store>(store: &S) -> Result<()> 
         ..Default::default()
     });
     assert_eq!(
-        settle_one(store, "a", t0 + secs(12), id, late).await?,
+        settle_one(store, t0 + secs(12), id, 1, late).await?,
         0,
-        "a no longer holds the lease"
+        "a's claim was superseded by b's"
     );
     let row = store.delivery(id).await?;
     assert_eq!(row.state, DeliveryState::InFlight);
@@ -546,7 +548,7 @@ async fn settle_is_fenced_by_the_lease_owner<S: Store>(store: &S) -> Result<()> 
         class: "transient".into(),
     };
     assert_eq!(
-        settle_one(store, "b", t0 + secs(12), other[0].id, stray).await?,
+        settle_one(store, t0 + secs(12), other[0].id, 1, stray).await?,
         0
     );
     assert_eq!(
@@ -558,7 +560,10 @@ async fn settle_is_fenced_by_the_lease_owner<S: Store>(store: &S) -> Result<()> 
         remote_id: Some("from-b".into()),
         ..Default::default()
     });
-    assert_eq!(settle_one(store, "b", t0 + secs(13), id, ok).await?, 1);
+    assert_eq!(
+        settle_one(store, t0 + secs(13), id, taken[0].claim, ok).await?,
+        1
+    );
     let row = store.delivery(id).await?;
     assert_eq!(
         (row.state, row.remote_id.as_deref()),
@@ -650,10 +655,12 @@ async fn retry_outcomes_requeue_and_count_attempts_as_told<S: Store>(store: &S) 
             &[
                 Settlement {
                     delivery_id: fb,
+                    claim: 1,
                     outcome: wait(t0 + secs(30), false, false),
                 },
                 Settlement {
                     delivery_id: line,
+                    claim: 1,
                     outcome: wait(t0 + secs(40), true, true),
                 },
             ],
@@ -725,6 +732,7 @@ async fn parked_outcomes_keep_the_error_whole<S: Store>(store: &S) -> Result<()>
             &[
                 Settlement {
                     delivery_id: fb,
+                    claim: 1,
                     outcome: Outcome::NeedsAttention {
                         error: rejected.into(),
                         class: "rejected".into(),
@@ -732,6 +740,7 @@ async fn parked_outcomes_keep_the_error_whole<S: Store>(store: &S) -> Result<()>
                 },
                 Settlement {
                     delivery_id: yt,
+                    claim: 1,
                     outcome: Outcome::Failed {
                         error: gave_up.clone(),
                         class: "transient".into(),
@@ -783,6 +792,7 @@ async fn cancel_and_retry_follow_the_allowed_transitions<S: Store>(store: &S) ->
     let settle = vec![
         Settlement {
             delivery_id: by["website"],
+            claim: 1,
             outcome: Outcome::Published(Receipt {
                 remote_id: Some("news/1.html".into()),
                 ..Default::default()
@@ -790,6 +800,7 @@ async fn cancel_and_retry_follow_the_allowed_transitions<S: Store>(store: &S) ->
         },
         Settlement {
             delivery_id: by["facebook"],
+            claim: 1,
             outcome: Outcome::NeedsAttention {
                 error: "authorisation failed: token expired".into(),
                 class: "auth".into(),
@@ -797,6 +808,7 @@ async fn cancel_and_retry_follow_the_allowed_transitions<S: Store>(store: &S) ->
         },
         Settlement {
             delivery_id: by["line"],
+            claim: 1,
             outcome: Outcome::Failed {
                 error: "temporary failure: 502".into(),
                 class: "transient".into(),
@@ -804,6 +816,7 @@ async fn cancel_and_retry_follow_the_allowed_transitions<S: Store>(store: &S) ->
         },
         Settlement {
             delivery_id: by["youtube"],
+            claim: 1,
             outcome: Outcome::Retry {
                 at: t0 + secs(3600),
                 error: "quota".into(),
@@ -881,6 +894,7 @@ async fn cancel_and_retry_follow_the_allowed_transitions<S: Store>(store: &S) ->
         (DeliveryState::Queued, now)
     );
     assert_eq!(ids(&claim(store, now, "b").await?), vec![by["line"]]);
+    let mut token = 2; // the line delivery's second claim
     let parked = [
         (
             Outcome::NeedsAttention {
@@ -898,7 +912,7 @@ async fn cancel_and_retry_follow_the_allowed_transitions<S: Store>(store: &S) ->
         ),
     ];
     for (outcome, state) in parked {
-        assert_eq!(settle_one(store, "b", now, by["line"], outcome).await?, 1);
+        assert_eq!(settle_one(store, now, by["line"], token, outcome).await?, 1);
         assert_eq!(store.delivery(by["line"]).await?.state, state);
         let later = now + secs(10);
         let row = store.retry_delivery(by["line"], later, &officer).await?;
@@ -908,6 +922,7 @@ async fn cancel_and_retry_follow_the_allowed_transitions<S: Store>(store: &S) ->
             "from {state}: a person's retry starts a fresh set of attempts"
         );
         assert_eq!(ids(&claim(store, later, "b").await?), vec![by["line"]]);
+        token += 1;
     }
     let trail = actions(store, "delivery", by["line"]).await?;
     assert_eq!(
@@ -939,6 +954,7 @@ async fn delivery_counts_group_by_channel_and_state<S: Store>(store: &S) -> Resu
         .take(2)
         .map(|&id| Settlement {
             delivery_id: id,
+            claim: 1,
             outcome: Outcome::Published(Receipt::default()),
         })
         .collect();
@@ -1033,7 +1049,7 @@ async fn next_wake_is_the_earliest_due_time_lease_or_rule<S: Store>(store: &S) -
         unsettled: false,
     };
     assert_eq!(
-        settle_one(store, "a", t0 + secs(1), rows[0].id, wait).await?,
+        settle_one(store, t0 + secs(1), rows[0].id, 1, wait).await?,
         1
     );
     assert_eq!(
@@ -1045,7 +1061,7 @@ async fn next_wake_is_the_earliest_due_time_lease_or_rule<S: Store>(store: &S) -
     assert_eq!(claim(store, t0 + secs(7), "a").await?.len(), 1);
     let done = Outcome::Published(Receipt::default());
     assert_eq!(
-        settle_one(store, "a", t0 + secs(8), rows[0].id, done).await?,
+        settle_one(store, t0 + secs(8), rows[0].id, 2, done).await?,
         1
     );
     assert_eq!(
@@ -1238,7 +1254,7 @@ macro_rules! backend {
                 departments_are_listed_and_unique,
                 claim_takes_only_due_deliveries_up_to_the_limit,
                 settle_published_stores_the_receipt,
-                settle_is_fenced_by_the_lease_owner,
+                settle_is_fenced_by_the_claim,
                 publish_state_is_saved_for_the_next_attempt_and_fenced,
                 released_orphaned_leases_are_claimable_now_and_unsettled,
                 retry_outcomes_requeue_and_count_attempts_as_told,

@@ -80,6 +80,13 @@ pub trait Reconcile: Send + Sync {
         payload: &Payload,
         fingerprint: &str,
     ) -> Result<Option<Receipt>, PublishError>;
+
+    /// Whether what the earlier attempt saved lets the next one finish it without a look-up
+    /// (a resumable upload session: resuming cannot create a second post). Then the dispatcher
+    /// neither waits for the earlier attempt to settle nor looks: it publishes, which resumes.
+    fn resumes_without_lookup(&self, _saved_state: Option<&str>) -> bool {
+        false
+    }
 }
 
 /// Read how many people a published post reached.

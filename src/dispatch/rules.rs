@@ -4,29 +4,38 @@
 use crate::channels::Registry;
 use crate::compose::Composer;
 use crate::schedule::Recurrence;
-use crate::store::{RuleRecord, Store};
+use crate::store::{RuleRecord, Store, StoreError};
 
 use chrono::{DateTime, Utc};
 
-/// Fire every rule that is due at `now`. Returns how many announcements were created.
+/// Fire every rule that is due at `now`. Returns false when the database refused: the rules
+/// stay due and are fired when it answers again (the caller backs off meanwhile).
 pub async fn fire_due<S: Store>(
     store: &S,
     composer: &Composer,
     registry: &Registry,
     now: DateTime<Utc>,
-) -> usize {
+) -> bool {
     let rules = match store.due_rules(now, 64).await {
         Ok(r) => r,
         Err(e) => {
             tracing::error!(error = %e, "cannot read recurring rules");
-            return 0;
+            return false;
         }
     };
-    let mut created = 0;
     for rule in rules {
-        created += usize::from(fire_one(store, composer, registry, &rule, now).await);
+        if fire_one(store, composer, registry, &rule, now).await == Fired::StoreFailed {
+            return false;
+        }
     }
-    created
+    true
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Fired {
+    Created,
+    Skipped,
+    StoreFailed,
 }
 
 async fn fire_one<S: Store>(
@@ -35,7 +44,7 @@ async fn fire_one<S: Store>(
     registry: &Registry,
     rule: &RuleRecord,
     now: DateTime<Utc>,
-) -> bool {
+) -> Fired {
     let span = tracing::info_span!("rule", rule_id = rule.id, cron = %rule.cron);
     let _enter = span.enter();
     let recurrence = match Recurrence::parse(&rule.cron) {
@@ -50,7 +59,7 @@ async fn fire_one<S: Store>(
                     &e.to_string(),
                 )
                 .await;
-            return false;
+            return Fired::Skipped;
         }
     };
     let occurrence = recurrence
@@ -58,7 +67,7 @@ async fn fire_one<S: Store>(
         .unwrap_or(rule.next_fire_at);
     let Some(next) = recurrence.next_after(now) else {
         tracing::warn!("rule never fires again");
-        return false;
+        return Fired::Skipped;
     };
     let compose = |a: &crate::store::AnnouncementRecord| {
         composer.deliveries(registry, &rule.channels, a, a.publish_at)
@@ -66,15 +75,21 @@ async fn fire_one<S: Store>(
     match store.fire_rule(rule, occurrence, next, &compose).await {
         Ok(Some(a)) => {
             tracing::info!(announcement_id = a.id, %occurrence, %next, "recurring announcement created");
-            true
+            Fired::Created
         }
-        Ok(None) => false,
-        Err(e) => {
+        Ok(None) => Fired::Skipped,
+        // Only an occurrence that can never be composed is skipped; a database that failed
+        // this time is asked again (the occurrence stays due).
+        Err(e @ (StoreError::Compose(_) | StoreError::Invalid(_) | StoreError::NotFound(_))) => {
             tracing::error!(error = %e, %occurrence, "cannot create the recurring announcement; skipping this occurrence");
             let _ = store
                 .skip_rule_occurrence(rule.id, occurrence, next, &e.to_string())
                 .await;
-            false
+            Fired::Skipped
+        }
+        Err(e) => {
+            tracing::error!(error = %e, %occurrence, "cannot create the recurring announcement now; trying again");
+            Fired::StoreFailed
         }
     }
 }

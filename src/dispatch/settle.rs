@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::{Notify, mpsc};
 
+use super::engine::Running;
 use crate::clock::Clock;
 use crate::store::{Outcome, Settlement, Store};
 
@@ -18,6 +19,7 @@ pub async fn run<S: Store>(
     mut rx: mpsc::UnboundedReceiver<Settlement>,
     max: usize,
     requeued: Arc<Notify>,
+    running: Arc<Running>,
 ) {
     let mut batch = Vec::with_capacity(max);
     while rx.recv_many(&mut batch, max).await > 0 {
@@ -48,6 +50,8 @@ pub async fn run<S: Store>(
                 }
             }
         }
+        // Only now may these deliveries be claimed and run again by this engine.
+        running.finish(batch.iter().map(|s| (s.delivery_id, s.claim)));
         batch.clear();
     }
 }

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use prakat_adapters::{Department, MediaRef};
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{Durability, SqliteStore};
 pub use types::*;
 
 /// What can go wrong in the store. `NotFound`, `Conflict` and `Invalid` are the caller's to show;
@@ -94,8 +94,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
 
     // ---- deliveries: the dispatcher's side
-    /// Claim up to `limit` deliveries that are due (or whose lease ran out) for `owner`, until
-    /// `now + lease`. Each claim counts an attempt and is audited.
+    /// Claim up to `limit` deliveries of approved announcements that are due (or whose lease
+    /// ran out) for `owner`, until `now + lease`. Each claim counts an attempt, takes the next
+    /// number of the delivery's claim sequence (its fencing token) and is audited. A row is
+    /// claimed only in the state the claim expects, so two claimers never both win it.
     async fn claim_due(
         &self,
         now: DateTime<Utc>,
@@ -103,17 +105,19 @@ pub trait Store: Send + Sync + 'static {
         lease: std::time::Duration,
         limit: usize,
     ) -> Result<Vec<ClaimedDelivery>>;
-    /// Settle attempts in one transaction. A settlement whose lease `owner` no longer holds is
-    /// skipped (another claimer owns the delivery now) and not counted in the result.
+    /// Settle attempts in one transaction, each fenced by its claim token. The outcome of a
+    /// superseded claim is not written over the newer one: it goes to the audit trail with its
+    /// remote id (and a post it made marks a delivery not yet published as published). Returns
+    /// how many settled their own claim.
     async fn settle(
         &self,
         owner: &str,
         now: DateTime<Utc>,
         settlements: &[Settlement],
     ) -> Result<usize>;
-    /// Save a channel's in-progress state for a delivery, if `owner` still holds its lease.
-    /// Returns false when the lease has passed to another claimer.
-    async fn save_publish_state(&self, delivery_id: i64, owner: &str, state: &str) -> Result<bool>;
+    /// Save a channel's in-progress state for a delivery, if `claim` is still the delivery's
+    /// current claim. Returns false when a later claim has taken it.
+    async fn save_publish_state(&self, delivery_id: i64, claim: i64, state: &str) -> Result<bool>;
     /// Make every in-flight lease claimable now. Only for a daemon that knows it is the only one
     /// (the SQLite daemon holds the data directory's lock): the previous owner is dead.
     async fn release_orphaned_leases(&self, now: DateTime<Utc>, actor: &Actor) -> Result<u64>;

@@ -129,6 +129,12 @@ pub struct ClaimedDelivery {
     pub due_at: DateTime<Utc>,
     /// What the channel saved during an earlier attempt (see `Checkpoint`).
     pub saved_state: Option<String>,
+    /// This claim's number in the delivery's claim sequence: the token every write of this
+    /// attempt is fenced by (settling, checkpoints). A later claim has a larger one.
+    pub claim: i64,
+    /// When the attempt whose outcome is unknown started, for an unsettled delivery: a look-up
+    /// on the platform proves nothing before that attempt can no longer complete.
+    pub uncertain_since: Option<DateTime<Utc>>,
 }
 
 /// How an attempt ended, as the dispatcher decided from the channel's answer.
@@ -136,7 +142,8 @@ pub struct ClaimedDelivery {
 pub enum Outcome {
     Published(prakat_adapters::Receipt),
     /// Try again at `at`. `count_attempt` is false for waits the platform asked for (rate
-    /// limits, quota), which are not the delivery's fault. `unsettled` marks an ambiguous outcome.
+    /// limits, quota), which are not the delivery's fault, and for claims handed back unused.
+    /// `unsettled` marks an ambiguous outcome: this attempt may have reached the platform.
     Retry {
         at: DateTime<Utc>,
         error: String,
@@ -159,6 +166,9 @@ pub enum Outcome {
 #[derive(Debug, Clone)]
 pub struct Settlement {
     pub delivery_id: i64,
+    /// The claim this outcome belongs to ([`ClaimedDelivery::claim`]). An outcome of a claim
+    /// that was superseded is kept in the audit trail, never written over the newer claim.
+    pub claim: i64,
     pub outcome: Outcome,
 }
 

@@ -164,6 +164,10 @@ impl Reconcile for Youtube {
     ) -> Result<Option<Receipt>, PublishError> {
         reconcile::find(&self.api, payload, fingerprint).await
     }
+
+    fn resumes_without_lookup(&self, saved_state: Option<&str>) -> bool {
+        upload::has_session(saved_state)
+    }
 }
 
 #[async_trait]

@@ -39,6 +39,12 @@ struct Saved {
     sha256: String,
 }
 
+/// Whether `saved_state` holds an upload session: resuming it cannot create a second video
+/// (Google answers with the finished video when it had completed), so no look-up is needed.
+pub(super) fn has_session(saved_state: Option<&str>) -> bool {
+    saved_state.is_some_and(|s| serde_json::from_str::<Saved>(s).is_ok())
+}
+
 /// Where a saved session stands.
 enum SessionState {
     /// Google has the first `n` bytes.

@@ -7,13 +7,13 @@
 
 mod rows;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use prakat_adapters::{Department, MediaRef};
+use prakat_adapters::{Department, MediaRef, Payload};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
 
@@ -24,6 +24,30 @@ use rows::*;
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Where media files are, for paths handed out; stored paths are relative to it, so moving
+    /// or restoring the data directory keeps queued deliveries valid.
+    media_root: Option<PathBuf>,
+}
+
+/// How hard a commit is pushed to the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `synchronous=FULL`: a claim, a checkpoint or an outcome that was committed survives a
+    /// power cut. The default: a claim written before a network call must not be lost.
+    #[default]
+    Full,
+    /// `synchronous=NORMAL`: the last commits may be lost on a power cut (never on a crash of
+    /// the process). Only for measuring what `Full` costs (`prakat bench dispatch`).
+    Normal,
+}
+
+impl Durability {
+    fn synchronous(self) -> SqliteSynchronous {
+        match self {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Normal => SqliteSynchronous::Normal,
+        }
+    }
 }
 
 pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
@@ -38,25 +62,63 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
+/// A media file's place inside the media store, the same wherever the store is.
+fn media_relative(m: &MediaRef) -> PathBuf {
+    Path::new(&m.sha256[..m.sha256.len().min(2)]).join(m.stored_name())
+}
+
+/// A payload as stored: media named by their place in the media store, not by absolute path.
+fn stored_payload(p: &Payload) -> String {
+    let mut p = p.clone();
+    for m in &mut p.media {
+        m.path = media_relative(m);
+    }
+    json(&p)
+}
+
 impl SqliteStore {
     /// Open (creating if needed) the database file and apply migrations.
     pub async fn open(path: &Path) -> Result<Self> {
         let opts = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true);
-        Self::connect(opts).await
+        Self::connect(opts, Durability::Full).await
     }
 
     /// Open from a `sqlite:` URL.
     pub async fn open_url(url: &str) -> Result<Self> {
-        let opts = SqliteConnectOptions::from_str(url)?.create_if_missing(true);
-        Self::connect(opts).await
+        Self::open_url_with(url, Durability::Full).await
     }
 
-    async fn connect(opts: SqliteConnectOptions) -> Result<Self> {
+    /// Open from a `sqlite:` URL with the given durability.
+    pub async fn open_url_with(url: &str, durability: Durability) -> Result<Self> {
+        let opts = SqliteConnectOptions::from_str(url)?.create_if_missing(true);
+        Self::connect(opts, durability).await
+    }
+
+    /// Hand out media paths under `root` (the media store's directory).
+    pub fn with_media_root(mut self, root: PathBuf) -> Self {
+        self.media_root = Some(root);
+        self
+    }
+
+    /// A stored media path made usable: under the media root when one is set.
+    pub(crate) fn resolve_media(&self, m: &mut MediaRef) {
+        if let Some(root) = &self.media_root {
+            m.path = root.join(media_relative(m));
+        }
+    }
+
+    pub(crate) fn resolve_payload(&self, p: &mut Payload) {
+        for m in &mut p.media {
+            self.resolve_media(m);
+        }
+    }
+
+    async fn connect(opts: SqliteConnectOptions, durability: Durability) -> Result<Self> {
         let opts = opts
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(durability.synchronous())
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
@@ -64,7 +126,10 @@ impl SqliteStore {
             .connect_with(opts)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            media_root: None,
+        })
     }
 
     async fn write_tx(&self) -> Result<Transaction<'static, Sqlite>> {
@@ -94,6 +159,52 @@ async fn audit(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The outcome of a claim that was superseded (its lease ran out while it still ran, and another
+/// claim took the delivery). It is never written over the newer claim's state, and never dropped:
+/// the audit trail keeps it with its remote id. A post it made exists, so a delivery that no
+/// claim holds and that is not yet marked published (queued again, parked, cancelled) is marked
+/// published with it, and is not sent again. A delivery another claim holds is that claim's to
+/// settle; the late receipt stays in the trail.
+async fn record_late_outcome(
+    tx: &mut Transaction<'_, Sqlite>,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    s: &Settlement,
+    action: &str,
+    mut detail: serde_json::Value,
+) -> Result<()> {
+    detail["claim"] = s.claim.into();
+    detail["outcome"] = action.into();
+    let id = s.delivery_id.to_string();
+    if let Outcome::Published(r) = &s.outcome {
+        let done = sqlx::query(
+            "UPDATE deliveries SET state = 'published', remote_id = ?, remote_url = ?, request_id = ?,
+             published_at = ?, last_error = NULL, last_error_class = NULL, lease_owner = NULL,
+             lease_expires_at = NULL, uncertain_since = NULL, updated_at = ?
+             WHERE id = ? AND state IN ('queued', 'needs_attention', 'failed', 'cancelled')",
+        )
+        .bind(r.remote_id.clone())
+        .bind(r.url.clone())
+        .bind(r.request_id.clone())
+        .bind(ms(now))
+        .bind(ms(now))
+        .bind(s.delivery_id)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            detail["late"] = true.into();
+            return audit(tx, now, actor, "published", "delivery", &id, detail).await;
+        }
+    }
+    tracing::warn!(
+        delivery_id = s.delivery_id,
+        claim = s.claim,
+        outcome = action,
+        "an outcome arrived after its claim was superseded; kept in the audit trail"
+    );
+    audit(tx, now, actor, "late_outcome", "delivery", &id, detail).await
 }
 
 async fn load_media(conn: &mut sqlx::SqliteConnection, hashes: &[String]) -> Result<Vec<MediaRef>> {
@@ -223,7 +334,7 @@ async fn insert_announcement(
         .bind(ms(d.due_at))
         .bind(ms(d.due_at))
         .bind(&d.idempotency_key)
-        .bind(json(&d.payload))
+        .bind(stored_payload(&d.payload))
         .bind(ms(now))
         .bind(ms(now))
         .fetch_one(&mut **tx)
@@ -334,7 +445,7 @@ impl Store for SqliteStore {
         .bind(&m.mime)
         .bind(media_kind_str(m.kind))
         .bind(m.size as i64)
-        .bind(m.path.to_string_lossy().as_ref())
+        .bind(media_relative(m).to_string_lossy().as_ref())
         .bind(&m.original_name)
         .bind(ms(Utc::now()))
         .execute(&self.pool)
@@ -358,7 +469,9 @@ impl Store for SqliteStore {
 
     async fn announcement(&self, id: i64) -> Result<AnnouncementRecord> {
         let mut conn = self.pool.acquire().await?;
-        load_announcement(&mut conn, id).await
+        let mut a = load_announcement(&mut conn, id).await?;
+        a.media.iter_mut().for_each(|m| self.resolve_media(m));
+        Ok(a)
     }
 
     async fn create_rule(&self, rule: &NewRule, actor: &Actor) -> Result<RuleRecord> {
@@ -407,7 +520,9 @@ impl Store for SqliteStore {
         let mut conn = self.pool.acquire().await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            out.push(r.into_record(&mut conn).await?);
+            let mut rule = r.into_record(&mut conn).await?;
+            rule.media.iter_mut().for_each(|m| self.resolve_media(m));
+            out.push(rule);
         }
         Ok(out)
     }
@@ -423,7 +538,9 @@ impl Store for SqliteStore {
         let mut conn = self.pool.acquire().await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            out.push(r.into_record(&mut conn).await?);
+            let mut rule = r.into_record(&mut conn).await?;
+            rule.media.iter_mut().for_each(|m| self.resolve_media(m));
+            out.push(rule);
         }
         Ok(out)
     }
@@ -534,7 +651,13 @@ impl Store for SqliteStore {
         });
         qb.build().execute(&mut *tx).await?;
         tx.commit().await?;
-        rows.into_iter().map(ClaimRow::into_claimed).collect()
+        rows.into_iter()
+            .map(|r| {
+                let mut c = r.into_claimed()?;
+                self.resolve_payload(&mut c.payload);
+                Ok(c)
+            })
+            .collect()
     }
 
     async fn settle(
@@ -554,8 +677,8 @@ impl Store for SqliteStore {
                     sqlx::query(
                         "UPDATE deliveries SET state = 'published', remote_id = ?, remote_url = ?, request_id = ?,
                          published_at = ?, last_error = NULL, last_error_class = NULL, lease_owner = NULL,
-                         lease_expires_at = NULL, updated_at = ?
-                         WHERE id = ? AND state = 'in_flight' AND lease_owner = ?",
+                         lease_expires_at = NULL, uncertain_since = NULL, updated_at = ?
+                         WHERE id = ? AND state = 'in_flight' AND claim_seq = ?",
                     )
                     .bind(r.remote_id.clone())
                     .bind(r.url.clone())
@@ -565,17 +688,22 @@ impl Store for SqliteStore {
                 ),
                 Outcome::Retry { at, error, class, count_attempt, unsettled } => (
                     "retry",
-                    serde_json::json!({"error": error, "class": class, "next_attempt_at": at}),
+                    serde_json::json!({"error": error, "class": class, "next_attempt_at": at, "unsettled": unsettled}),
+                    // An attempt that may have reached the platform becomes the uncertain one;
+                    // a claim handed back unused leaves the earlier uncertainty as it was.
                     sqlx::query(
                         "UPDATE deliveries SET state = 'queued', next_attempt_at = ?, last_error = ?, last_error_class = ?,
-                         attempts = attempts - ?, unsettled = MAX(unsettled, ?), lease_owner = NULL, lease_expires_at = NULL,
-                         updated_at = ? WHERE id = ? AND state = 'in_flight' AND lease_owner = ?",
+                         attempts = attempts - ?, unsettled = MAX(unsettled, ?),
+                         uncertain_since = CASE WHEN ? THEN claimed_at ELSE uncertain_since END,
+                         lease_owner = NULL, lease_expires_at = NULL,
+                         updated_at = ? WHERE id = ? AND state = 'in_flight' AND claim_seq = ?",
                     )
                     .bind(ms(*at))
                     .bind(error.clone())
                     .bind(class.clone())
                     .bind(i64::from(!*count_attempt))
                     .bind(i64::from(*unsettled))
+                    .bind(*unsettled)
                     .bind(ms(now)),
                 ),
                 Outcome::NeedsAttention { error, class } | Outcome::Failed { error, class } => {
@@ -585,7 +713,7 @@ impl Store for SqliteStore {
                         serde_json::json!({"error": error, "class": class}),
                         sqlx::query(
                             "UPDATE deliveries SET state = ?, last_error = ?, last_error_class = ?, lease_owner = NULL,
-                             lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight' AND lease_owner = ?",
+                             lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight' AND claim_seq = ?",
                         )
                         .bind(state)
                         .bind(error.clone())
@@ -594,7 +722,11 @@ impl Store for SqliteStore {
                     )
                 }
             };
-            let done = q.bind(s.delivery_id).bind(owner).execute(&mut *tx).await?;
+            let done = q
+                .bind(s.delivery_id)
+                .bind(s.claim)
+                .execute(&mut *tx)
+                .await?;
             if done.rows_affected() == 1 {
                 settled += 1;
                 audit(
@@ -607,19 +739,21 @@ impl Store for SqliteStore {
                     detail,
                 )
                 .await?;
+            } else {
+                record_late_outcome(&mut tx, now, &actor, s, action, detail).await?;
             }
         }
         tx.commit().await?;
         Ok(settled)
     }
 
-    async fn save_publish_state(&self, delivery_id: i64, owner: &str, state: &str) -> Result<bool> {
+    async fn save_publish_state(&self, delivery_id: i64, claim: i64, state: &str) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE deliveries SET publish_state = ? WHERE id = ? AND state = 'in_flight' AND lease_owner = ?",
+            "UPDATE deliveries SET publish_state = ? WHERE id = ? AND state = 'in_flight' AND claim_seq = ?",
         )
         .bind(state)
         .bind(delivery_id)
-        .bind(owner)
+        .bind(claim)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -665,7 +799,13 @@ impl Store for SqliteStore {
             .bind(f.limit.map(|l| l as i64).unwrap_or(-1))
             .fetch_all(&self.pool)
             .await?;
-        rows.into_iter().map(DeliveryDbRow::into_row).collect()
+        rows.into_iter()
+            .map(|r| {
+                let mut d = r.into_row()?;
+                self.resolve_payload(&mut d.payload);
+                Ok(d)
+            })
+            .collect()
     }
 
     async fn delivery(&self, id: i64) -> Result<DeliveryRow> {
@@ -677,8 +817,11 @@ impl Store for SqliteStore {
             .bind(1i64)
             .fetch_optional(&self.pool)
             .await?;
-        row.ok_or_else(|| StoreError::NotFound(format!("delivery {id}")))?
-            .into_row()
+        let mut d = row
+            .ok_or_else(|| StoreError::NotFound(format!("delivery {id}")))?
+            .into_row()?;
+        self.resolve_payload(&mut d.payload);
+        Ok(d)
     }
 
     async fn cancel_delivery(
@@ -761,8 +904,8 @@ impl SqliteStore {
             .fetch_optional(&mut *tx)
             .await?;
         let state = state.ok_or_else(|| StoreError::NotFound(format!("delivery {id}")))?;
-        if !from.contains(&state.as_str()) {
-            return Err(StoreError::Conflict(format!(
+        let conflict = |state: &str| {
+            StoreError::Conflict(format!(
                 "delivery {id} is {state}; only a delivery that is {} can be {}",
                 from.join(", "),
                 if to == "queued" {
@@ -770,21 +913,30 @@ impl SqliteStore {
                 } else {
                     "cancelled"
                 }
-            )));
+            ))
+        };
+        if !from.contains(&state.as_str()) {
+            return Err(conflict(&state));
         }
-        sqlx::query(
+        // Guarded by the state just read, in the statement itself: with several writers the
+        // state read a moment ago may no longer be the state now.
+        let done = sqlx::query(
             // A person's retry starts a fresh set of attempts; `unsettled` stays as it was, so
             // a delivery that may have reached the platform is still checked before a re-send.
             "UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ?,
-             attempts = CASE WHEN ? = 'queued' THEN 0 ELSE attempts END WHERE id = ?",
+             attempts = CASE WHEN ? = 'queued' THEN 0 ELSE attempts END WHERE id = ? AND state = ?",
         )
         .bind(to)
         .bind(ms(now))
         .bind(ms(now))
         .bind(to)
         .bind(id)
+        .bind(&state)
         .execute(&mut *tx)
         .await?;
+        if done.rows_affected() != 1 {
+            return Err(conflict("changing state"));
+        }
         audit(
             &mut tx,
             now,

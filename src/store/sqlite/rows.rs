@@ -148,6 +148,8 @@ pub(super) struct ClaimRow {
     pub(super) unsettled: i64,
     due_at: i64,
     publish_state: Option<String>,
+    claim_seq: i64,
+    uncertain_since: Option<i64>,
 }
 
 impl ClaimRow {
@@ -162,6 +164,8 @@ impl ClaimRow {
             unsettled: self.unsettled != 0,
             due_at: from_ms(self.due_at),
             saved_state: self.publish_state,
+            claim: self.claim_seq,
+            uncertain_since: self.uncertain_since.map(from_ms),
         })
     }
 }
