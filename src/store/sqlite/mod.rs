@@ -601,11 +601,18 @@ impl Store for SqliteStore {
     ) -> Result<()> {
         let now = Utc::now();
         let mut tx = self.write_tx().await?;
-        sqlx::query("UPDATE recurring_rules SET next_fire_at = ? WHERE id = ?")
-            .bind(ms(next_fire_at))
-            .bind(rule_id)
-            .execute(&mut *tx)
-            .await?;
+        // Guarded like a firing: only a rule still at (or before) this occurrence moves on.
+        let moved = sqlx::query(
+            "UPDATE recurring_rules SET next_fire_at = ? WHERE id = ? AND next_fire_at <= ?",
+        )
+        .bind(ms(next_fire_at))
+        .bind(rule_id)
+        .bind(ms(occurrence))
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            return Ok(());
+        }
         audit(&mut tx, now, &Actor::daemon(&format!("rule:{rule_id}")), "skipped", "rule", &rule_id.to_string(),
               serde_json::json!({"occurrence": occurrence, "next_fire_at": next_fire_at, "reason": reason})).await?;
         tx.commit().await?;
