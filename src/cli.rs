@@ -32,7 +32,13 @@ pub struct Cli {
     pub lang: Option<Lang>,
     /// Log lines on stderr: `text` (colours only on a terminal) or `json` (one object per line,
     /// for log collectors).
-    #[arg(long, global = true, value_enum, env = "PRAKAT_LOG_FORMAT", default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "PRAKAT_LOG_FORMAT",
+        default_value = "text"
+    )]
     pub log_format: crate::logging::LogFormat,
     #[command(subcommand)]
     pub command: Command,
@@ -511,7 +517,9 @@ async fn nudge(settings: &Settings) {
     if let Ok(client) = client {
         match admin_auth(client.post(&url), settings).send().await {
             Ok(r) if r.status().is_success() => tracing::debug!(%url, "daemon woken"),
-            Ok(r) => tracing::warn!(%url, status = %r.status(), "the daemon refused the wake-up (check server.admin_token)"),
+            Ok(r) => {
+                tracing::warn!(%url, status = %r.status(), "the daemon refused the wake-up (check server.admin_token)")
+            }
             Err(e) => tracing::debug!(%url, error = %e, "no daemon to wake"),
         }
     }
@@ -632,10 +640,7 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
 /// `/internal/progress`), until it is published (exit 0) or stops for a person (exit 1).
 async fn watch(app: &App, id: i64) -> CliResult {
     use indicatif::{ProgressBar, ProgressStyle};
-    let url = format!(
-        "{}/internal/progress",
-        app.settings.server.admin_base_url()
-    );
+    let url = format!("{}/internal/progress", app.settings.server.admin_base_url());
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(2))
         .build()

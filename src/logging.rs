@@ -16,8 +16,8 @@ pub enum LogFormat {
 
 /// Install the global subscriber. `default_filter` applies when `PRAKAT_LOG` is unset or invalid.
 pub fn init(format: LogFormat, default_filter: &str) {
-    let filter = EnvFilter::try_from_env("PRAKAT_LOG")
-        .unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let filter =
+        EnvFilter::try_from_env("PRAKAT_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -32,10 +32,7 @@ impl Daemon {
         let dir = tempfile::tempdir().unwrap();
         let public = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let admin = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let (p, a) = (
-            public.local_addr().unwrap(),
-            admin.local_addr().unwrap(),
-        );
+        let (p, a) = (public.local_addr().unwrap(), admin.local_addr().unwrap());
         let config = dir.path().join("prakat.toml");
         std::fs::write(
             &config,
@@ -172,12 +169,25 @@ async fn with_a_token_the_admin_listener_answers_only_to_it() {
         let none = c.request(m.clone(), &url).send().await.unwrap();
         assert_eq!(none.status(), StatusCode::UNAUTHORIZED, "{path} without");
         assert_eq!(none.headers()["www-authenticate"], "Bearer");
-        for wrong in ["wrong", "admin-token-012345678", "admin-token-01234567890", ""] {
+        for wrong in [
+            "wrong",
+            "admin-token-012345678",
+            "admin-token-01234567890",
+            "",
+        ] {
             let req = c.request(m.clone(), &url).bearer_auth(wrong);
-            assert_eq!(status(req).await, StatusCode::UNAUTHORIZED, "{path} {wrong:?}");
+            assert_eq!(
+                status(req).await,
+                StatusCode::UNAUTHORIZED,
+                "{path} {wrong:?}"
+            );
         }
         let basic = c.request(m.clone(), &url).basic_auth("admin", Some(TOKEN));
-        assert_eq!(status(basic).await, StatusCode::UNAUTHORIZED, "{path} basic");
+        assert_eq!(
+            status(basic).await,
+            StatusCode::UNAUTHORIZED,
+            "{path} basic"
+        );
         let ok = c.request(m, &url).bearer_auth(TOKEN);
         assert!(status(ok).await.is_success(), "{path} with the token");
     }
@@ -219,10 +229,7 @@ async fn the_cli_wakes_the_daemon_on_the_admin_listener_with_the_token() {
         if !rows.is_empty() && rows.iter().all(|r| r.state == DeliveryState::Published) {
             break;
         }
-        assert!(
-            Instant::now() < until,
-            "the daemon was not woken: {rows:?}"
-        );
+        assert!(Instant::now() < until, "the daemon was not woken: {rows:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     d.stop().await;

@@ -48,8 +48,7 @@ fn serve_log(args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
         .unwrap();
     assert!(child.wait().unwrap().success());
     reader.join().unwrap();
-    let log = log.lock().unwrap().clone();
-    log
+    log.lock().unwrap().clone()
 }
 
 #[test]
@@ -79,8 +78,14 @@ fn assert_json_lines(log: &[u8]) {
         .find(|l| l["message"] == "prakat is serving")
         .expect("the start line");
     assert_eq!(serving["level"], "INFO");
-    assert!(serving["addr"].as_str().unwrap().starts_with("127.0.0.1:"), "{serving}");
-    assert!(serving["admin"].as_str().unwrap().starts_with("127.0.0.1:"), "{serving}");
+    assert!(
+        serving["addr"].as_str().unwrap().starts_with("127.0.0.1:"),
+        "{serving}"
+    );
+    assert!(
+        serving["admin"].as_str().unwrap().starts_with("127.0.0.1:"),
+        "{serving}"
+    );
 }
 
 #[test]

@@ -25,7 +25,13 @@ pub fn write_config(dir: &Path, port: u16, extra: &str) -> PathBuf {
     let path = dir.join("prakat.toml");
     let text = format!(
         "[server]\nlisten = \"127.0.0.1:{port}\"\nadmin_listen = \"127.0.0.1:{}\"\n\n[storage]\ndata_dir = \"{}\"\n\n{extra}\n",
-        free_port(),
+        loop {
+            // Not the public port: the daemon refuses the same address twice.
+            let admin = free_port();
+            if admin != port {
+                break admin;
+            }
+        },
         dir.join("data").display()
     );
     std::fs::write(&path, text).unwrap();
