@@ -64,8 +64,9 @@ impl DbFile {
         };
         if identity(&meta) != (self.dev, self.ino) {
             return Err(format!(
-                "the database file {path} was replaced while the daemon runs, which still writes to the old one: \
-                 stop prakat, make sure the file in place is the one to keep (else restore it from a backup), then start it again"
+                "the database file {path} was replaced while the daemon runs (or deleted, and SQLite made a new \
+                 empty one), and the daemon still writes to the old file: stop prakat, keep the file in place only \
+                 if it is the right one, else restore it from a backup, then start prakat again"
             ));
         }
         let mut header = Vec::with_capacity(SQLITE_HEADER.len());
