@@ -30,13 +30,24 @@ pub struct Cli {
     /// Language of messages: en or th (default: the settings' ui.lang).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<Lang>,
+    /// Log lines on stderr: `text` (colours only on a terminal) or `json` (one object per line,
+    /// for log collectors).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "PRAKAT_LOG_FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: crate::logging::LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run the daemon: publish due announcements, serve the website, /healthz and /metrics.
+    /// Run the daemon: publish due announcements; serve the website, media and /healthz (public
+    /// listener), /metrics and /internal/* (admin listener).
     Serve,
     /// Queue an announcement for one or more channels.
     Post(PostArgs),
@@ -499,15 +510,26 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
 /// Tell a running daemon that work was added, so it need not wait for its next look. A daemon
 /// that is not running will find the work when it starts: failure here is not an error.
 async fn nudge(settings: &Settings) {
-    let url = format!("http://{}/internal/wake", settings.server.listen);
+    let url = format!("{}/internal/wake", settings.server.admin_base_url());
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_millis(800))
         .build();
     if let Ok(client) = client {
-        match client.post(&url).send().await {
-            Ok(_) => tracing::debug!(%url, "daemon woken"),
+        match admin_auth(client.post(&url), settings).send().await {
+            Ok(r) if r.status().is_success() => tracing::debug!(%url, "daemon woken"),
+            Ok(r) => {
+                tracing::warn!(%url, status = %r.status(), "the daemon refused the wake-up (check server.admin_token)")
+            }
             Err(e) => tracing::debug!(%url, error = %e, "no daemon to wake"),
         }
+    }
+}
+
+/// A request to the daemon's admin listener, with `server.admin_token` when set.
+fn admin_auth(req: reqwest::RequestBuilder, settings: &Settings) -> reqwest::RequestBuilder {
+    match &settings.server.admin_token {
+        Some(token) => req.bearer_auth(token.expose()),
+        None => req,
     }
 }
 
@@ -618,7 +640,7 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
 /// `/internal/progress`), until it is published (exit 0) or stops for a person (exit 1).
 async fn watch(app: &App, id: i64) -> CliResult {
     use indicatif::{ProgressBar, ProgressStyle};
-    let url = format!("http://{}/internal/progress", app.settings.server.listen);
+    let url = format!("{}/internal/progress", app.settings.server.admin_base_url());
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(2))
         .build()
@@ -667,7 +689,7 @@ async fn watch(app: &App, id: i64) -> CliResult {
             DeliveryState::InFlight => {
                 bar.set_message(format!("publishing to {}", d.channel));
                 let transfers = match &client {
-                    Some(c) => match c.get(&url).send().await {
+                    Some(c) => match admin_auth(c.get(&url), &app.settings).send().await {
                         Ok(r) => r
                             .json::<std::collections::BTreeMap<i64, crate::dispatch::Transfer>>()
                             .await

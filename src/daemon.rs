@@ -1,34 +1,35 @@
 //! `prakat serve`: the daemon as a library function, so tests start it on port 0 and stop it
 //! with a signal of their own. It takes the data directory's lock (one SQLite daemon per data
-//! directory), releases the leases a killed predecessor left, serves HTTP and dispatches until
-//! `shutdown` turns true, then drains.
+//! directory), releases the leases a killed predecessor left, serves HTTP (public and admin
+//! listeners, see [`crate::server`]) and dispatches until `shutdown` turns true, then drains.
 
 use std::sync::Arc;
 
 use fs4::fs_std::FileExt;
-use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
 use crate::app::App;
 use crate::clock::{Clock, SystemClock};
 use crate::dispatch::{Engine, EngineParts};
 use crate::metrics::Metrics;
-use crate::server::{HttpState, router};
+use crate::server::HttpState;
+pub use crate::server::Listeners;
 use crate::settings::Settings;
 use crate::store::{Actor, Store};
 
-/// Run the daemon until `shutdown` is set.
+/// Run the daemon until `shutdown` is set, serving HTTP on `listeners` (bind them with
+/// [`Listeners::bind`], or on port 0 in tests).
 pub async fn run(
     settings: Settings,
-    listener: TcpListener,
+    listeners: Listeners,
     shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    run_with_clock(settings, listener, shutdown, SystemClock::shared()).await
+    run_with_clock(settings, listeners, shutdown, SystemClock::shared()).await
 }
 
 pub async fn run_with_clock(
     settings: Settings,
-    listener: TcpListener,
+    listeners: Listeners,
     shutdown: watch::Receiver<bool>,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<()> {
@@ -63,27 +64,20 @@ pub async fn run_with_clock(
     let metrics = Arc::new(Metrics::new());
     let wake = Arc::new(Notify::new());
     let progress = Arc::new(crate::dispatch::ProgressBoard::default());
-    let http = router(
+    let db_file = crate::server::health::DbFile::identify(&app.settings.database_url())?;
+    let server = crate::server::spawn(
+        listeners,
         Arc::new(HttpState {
             store: app.store.clone(),
             metrics: metrics.clone(),
             wake: wake.clone(),
             channels: app.registry.names(),
             progress: progress.clone(),
+            db_file,
         }),
-        app.settings.site_dir(),
-        app.settings.media_dir(),
-    );
-    let addr = listener.local_addr()?;
-    tracing::info!(%addr, site = %format!("http://{addr}/site/"), data_dir = %app.settings.storage.data_dir.display(), "prakat is serving");
-    let mut http_shutdown = shutdown.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, http)
-            .with_graceful_shutdown(async move {
-                let _ = http_shutdown.wait_for(|s| *s).await;
-            })
-            .await
-    });
+        &app.settings,
+        shutdown.clone(),
+    )?;
 
     let watcher = tokio::spawn(crate::watch::run(
         app.registry.clone(),

@@ -8,14 +8,7 @@ use prakat::settings::Settings;
 
 fn main() {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PRAKAT_LOG").unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new(default_filter(&cli.command))
-            }),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    prakat::logging::init(cli.log_format, default_filter(&cli.command));
 
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
@@ -58,16 +51,17 @@ fn default_filter(cmd: &Command) -> &'static str {
 }
 
 async fn serve(settings: Settings) -> Result<(), CliError> {
-    let addr = settings.server.listen;
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-        CliError::new(
-            1,
-            format!("cannot listen on {addr}: {e} (set server.listen or PRAKAT__SERVER__LISTEN)"),
-            format!("เปิดพอร์ต {addr} ไม่ได้: {e} (ตั้งค่า server.listen)"),
-        )
-    })?;
+    let listeners = prakat::daemon::Listeners::bind(&settings.server)
+        .await
+        .map_err(|e| {
+            CliError::new(
+                1,
+                e.to_string(),
+                format!("เปิดพอร์ต {} ไม่ได้: {} (ตั้งค่า {})", e.addr, e.source, e.key),
+            )
+        })?;
     let shutdown = prakat::daemon::shutdown_on_signals();
-    prakat::daemon::run(settings, listener, shutdown)
+    prakat::daemon::run(settings, listeners, shutdown)
         .await
         .map_err(CliError::from)?;
     Ok(())

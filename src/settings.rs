@@ -1,7 +1,8 @@
 //! Settings: built-in defaults, then a TOML file (`--config` or `PRAKAT_CONFIG`), then
 //! `PRAKAT__SECTION__KEY` environment variables. Unknown keys and bad values are errors that name
 //! the file (or variable), the key and the line. With no file at all, everything has a working
-//! default: SQLite and the static website under `./prakat-data`, HTTP on 127.0.0.1:8080.
+//! default: SQLite and the static website under `./prakat-data`, public HTTP on 127.0.0.1:8080,
+//! admin HTTP (`/metrics`, `/internal/*`) on 127.0.0.1:8081.
 //!
 //! Secrets (tokens, passwords; the platform channels add them) are [`prakat_adapters::Secret`]
 //! values, read inline, from the environment or from a file, and never printed: see
@@ -54,11 +55,33 @@ impl Default for Http {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Server {
-    /// Where the daemon listens (site, media, health, metrics).
+    /// The public listener: the website (`/site/`), media (`/media/`, which LINE and Facebook
+    /// fetch) and `/healthz`, nothing else. Safe to expose.
     pub listen: SocketAddr,
+    /// The admin listener: `/metrics` and `/internal/*` (the CLI's wake-up and upload progress).
+    /// Loopback by default; the CLI reaches the daemon here.
+    pub admin_listen: SocketAddr,
+    /// When set, every request to the admin listener needs `Authorization: Bearer <token>`
+    /// (the CLI sends it). Set it before putting `admin_listen` on anything but loopback.
+    pub admin_token: Option<prakat_adapters::Secret>,
     /// The address the public reaches the daemon at: page links and media URLs use it.
     /// Defaults to `http://<listen>`.
     pub public_base_url: Option<String>,
+}
+
+impl Server {
+    /// Where a client on this machine reaches the admin listener (`http://127.0.0.1:8081`): an
+    /// unspecified listen address (`0.0.0.0`, `::`) is reached on loopback.
+    pub fn admin_base_url(&self) -> String {
+        let mut addr = self.admin_listen;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        format!("http://{addr}")
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -207,6 +230,8 @@ impl Default for Server {
     fn default() -> Self {
         Server {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            admin_listen: SocketAddr::from(([127, 0, 0, 1], 8081)),
+            admin_token: None,
             public_base_url: None,
         }
     }
@@ -386,6 +411,12 @@ impl Settings {
                 "dispatch.lease ({}) must be longer than dispatch.publish_timeout ({}), or a slow publish could be claimed twice",
                 humantime::format_duration(d.lease),
                 humantime::format_duration(d.publish_timeout)
+            )));
+        }
+        if self.server.listen == self.server.admin_listen && self.server.listen.port() != 0 {
+            return Err(SettingsError::Invalid(format!(
+                "server.admin_listen ({}) must differ from server.listen: the admin listener is kept apart from the public one",
+                self.server.admin_listen
             )));
         }
         if let Some(url) = &self.server.public_base_url

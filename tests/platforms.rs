@@ -59,10 +59,13 @@ async fn a_line_broadcast_goes_out_through_the_daemon_and_its_request_id_is_kept
     let settings = common::settings(&config);
     let app = App::open(settings.clone()).await.unwrap();
     let (tx, rx) = watch::channel(false);
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-        .await
-        .unwrap();
-    let daemon = tokio::spawn(prakat::daemon::run(settings, listener, rx));
+    let listeners = prakat::daemon::Listeners {
+        public: tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap(),
+        admin: tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+    };
+    let daemon = tokio::spawn(prakat::daemon::run(settings, listeners, rx));
 
     let queued = common::queue_many(&app, 1, &["line", "website"], chrono::Utc::now()).await;
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -89,7 +89,7 @@ async fn kill_9_mid_upload_resumes_the_same_session_and_makes_one_video() {
     .await;
     // Meanwhile the daemon shows how far the upload got (two chunks answered).
     let progress: serde_json::Value =
-        reqwest::get(format!("http://127.0.0.1:{port}/internal/progress"))
+        reqwest::get(format!("{}/internal/progress", common::admin_url(&config)))
             .await
             .unwrap()
             .json()

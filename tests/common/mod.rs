@@ -19,11 +19,19 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// Write `prakat.toml` into `dir` with the data directory under it, plus `extra` TOML.
+/// Write `prakat.toml` into `dir` with the data directory under it, plus `extra` TOML. The
+/// public listener is on `port`, the admin listener on another free port ([`admin_url`]).
 pub fn write_config(dir: &Path, port: u16, extra: &str) -> PathBuf {
     let path = dir.join("prakat.toml");
     let text = format!(
-        "[server]\nlisten = \"127.0.0.1:{port}\"\n\n[storage]\ndata_dir = \"{}\"\n\n{extra}\n",
+        "[server]\nlisten = \"127.0.0.1:{port}\"\nadmin_listen = \"127.0.0.1:{}\"\n\n[storage]\ndata_dir = \"{}\"\n\n{extra}\n",
+        loop {
+            // Not the public port: the daemon refuses the same address twice.
+            let admin = free_port();
+            if admin != port {
+                break admin;
+            }
+        },
         dir.join("data").display()
     );
     std::fs::write(&path, text).unwrap();
@@ -32,6 +40,11 @@ pub fn write_config(dir: &Path, port: u16, extra: &str) -> PathBuf {
 
 pub fn settings(config: &Path) -> Settings {
     Settings::load_from(Some(config), Vec::new()).unwrap()
+}
+
+/// `http://127.0.0.1:<port>` of the admin listener a config names.
+pub fn admin_url(config: &Path) -> String {
+    settings(config).server.admin_base_url()
 }
 
 /// Queue `n` announcements for `channels`, due at `due`, through the library (as the CLI does).
