@@ -121,9 +121,15 @@ impl SqliteStore {
             .synchronous(durability.synchronous())
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
+        // The file is created once, here; the pool's later connections never create it, so a
+        // database deleted under a running daemon is an error, not a fresh empty one.
+        {
+            use sqlx::{ConnectOptions, Connection};
+            opts.clone().create_if_missing(true).connect().await?.close().await?;
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(opts)
+            .connect_with(opts.create_if_missing(false))
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(SqliteStore {
