@@ -17,6 +17,7 @@ pub mod cli;
 pub mod clock;
 pub mod compose;
 pub mod daemon;
+pub mod lock;
 pub mod dispatch;
 pub mod media;
 pub mod metrics;

@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use prakat_adapters::thai::Digits;
+mod channels;
+
+pub use channels::{ChannelSettings, Channels, OutboxChannel, WebsiteChannel};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -132,39 +134,6 @@ pub struct Post {
     pub default_channels: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct Channels {
-    pub website: WebsiteChannel,
-    pub outbox: OutboxChannel,
-    // Platform channels: a section's presence enables the channel.
-    pub facebook: Option<prakat_adapters::facebook::FacebookSettings>,
-    pub line: Option<prakat_adapters::line::LineSettings>,
-    pub youtube: Option<prakat_adapters::youtube::YoutubeSettings>,
-    pub tiktok: Option<prakat_adapters::tiktok::TiktokSettings>,
-    pub wordpress: Option<prakat_adapters::wordpress::WordpressSettings>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct WebsiteChannel {
-    pub enabled: bool,
-    /// Digits in dates on the website: `thai` (default, as in formal documents) or `arabic`.
-    pub digits: Digits,
-    /// How many newest announcements the home page and feeds show.
-    pub feed_items: usize,
-    pub concurrency: Option<usize>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OutboxChannel {
-    pub enabled: bool,
-    /// Defaults to `<data_dir>/outbox`.
-    pub dir: Option<PathBuf>,
-    pub concurrency: Option<usize>,
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Ui {
@@ -258,27 +227,6 @@ impl Default for Post {
     }
 }
 
-impl Default for WebsiteChannel {
-    fn default() -> Self {
-        WebsiteChannel {
-            enabled: true,
-            digits: Digits::Thai,
-            feed_items: 50,
-            concurrency: None,
-        }
-    }
-}
-
-impl Default for OutboxChannel {
-    fn default() -> Self {
-        OutboxChannel {
-            enabled: true,
-            dir: None,
-            concurrency: None,
-        }
-    }
-}
-
 impl Default for Ui {
     fn default() -> Self {
         Ui { lang: Lang::En }
@@ -304,9 +252,14 @@ pub enum SettingsError {
 const ENV_PREFIX: &str = "PRAKAT__";
 
 impl Settings {
-    /// Load from an optional file and the process environment.
+    /// Load from an optional file and the process environment; a deprecated form in the file
+    /// is said once, as a warning.
     pub fn load(file: Option<&Path>) -> Result<Settings, SettingsError> {
-        Self::load_from(file, std::env::vars())
+        let settings = Self::load_from(file, std::env::vars())?;
+        if let Some(line) = settings.channels.deprecation() {
+            tracing::warn!("{line}");
+        }
+        Ok(settings)
     }
 
     /// Load from an optional file and the given environment (tests pass their own).
@@ -320,17 +273,14 @@ impl Settings {
                     path: path.to_owned(),
                     source,
                 })?;
+                let in_file = |e: toml::de::Error| SettingsError::File {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                };
+                let table: toml::Table = toml::from_str(&text).map_err(in_file)?;
                 // Deserialize from the text itself so errors carry the line and column.
                 let settings: Settings =
-                    toml::from_str(&text).map_err(|e| SettingsError::File {
-                        path: path.to_owned(),
-                        message: e.to_string(),
-                    })?;
-                let table: toml::Table =
-                    toml::from_str(&text).map_err(|e| SettingsError::File {
-                        path: path.to_owned(),
-                        message: e.to_string(),
-                    })?;
+                    channels::with_types(&table, || toml::from_str(&text)).map_err(in_file)?;
                 (settings, table)
             }
             None => (Settings::default(), toml::Table::new()),
@@ -351,8 +301,7 @@ impl Settings {
             overridden.push(var);
         }
         if !overridden.is_empty() {
-            settings = table
-                .try_into()
+            settings = channels::with_types(&table.clone(), || table.try_into())
                 .map_err(|e: toml::de::Error| SettingsError::Env {
                     var: overridden.join(", "),
                     message: e.message().to_owned(),
@@ -388,6 +337,7 @@ impl Settings {
                 "server.public_base_url must start with http:// or https://, not {url:?}"
             )));
         }
+        self.channels.validate().map_err(SettingsError::Invalid)?;
         for c in &self.post.default_channels {
             if !self.channel_enabled(c) {
                 return Err(SettingsError::Invalid(format!(
@@ -398,18 +348,9 @@ impl Settings {
         Ok(())
     }
 
+    /// Whether a channel of this name is configured and on.
     pub fn channel_enabled(&self, name: &str) -> bool {
-        let c = &self.channels;
-        match name {
-            "website" => c.website.enabled,
-            "outbox" => c.outbox.enabled,
-            "facebook" => c.facebook.is_some(),
-            "line" => c.line.is_some(),
-            "youtube" => c.youtube.is_some(),
-            "tiktok" => c.tiktok.is_some(),
-            "wordpress" => c.wordpress.is_some(),
-            _ => false,
-        }
+        self.channels.get(name).is_some_and(ChannelSettings::enabled)
     }
 
     /// Where a channel keeps its own files (rotating tokens).
@@ -443,12 +384,19 @@ impl Settings {
         self.storage.data_dir.join("media")
     }
 
+    /// The folder of the outbox named `outbox`.
     pub fn outbox_dir(&self) -> PathBuf {
-        self.channels
-            .outbox
-            .dir
-            .clone()
-            .unwrap_or_else(|| self.storage.data_dir.join("outbox"))
+        self.outbox_dir_of("outbox")
+    }
+
+    /// The folder of an outbox channel: its `dir`, else `<data_dir>/outbox` for the one named
+    /// `outbox` and `<data_dir>/channels/<name>/outbox` for others.
+    pub fn outbox_dir_of(&self, name: &str) -> PathBuf {
+        match self.channels.get(name) {
+            Some(ChannelSettings::Outbox(OutboxChannel { dir: Some(d), .. })) => d.clone(),
+            _ if name == "outbox" => self.storage.data_dir.join("outbox"),
+            _ => self.channel_dir(name).join("outbox"),
+        }
     }
 
     /// The settings as TOML with every secret replaced by `[redacted]`, for `prakat config show`.
