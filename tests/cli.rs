@@ -685,12 +685,33 @@ async fn a_second_daemon_on_the_same_database_refuses_to_start() {
         assert!(std::time::Instant::now() < deadline, "first daemon did not start");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert!(lock.exists());
 
-    let o = tokio::task::spawn_blocking(move || prakat(&second, &["serve"]))
-        .await
-        .unwrap();
-    assert!(!o.status.success(), "the second daemon ran");
+    // The second daemon must stop by itself; one still running after 15 s is stopped here.
+    let o = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_prakat"))
+            .arg("--config")
+            .arg(&second)
+            .arg("serve")
+            .env_remove("PRAKAT_CONFIG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        o.status.code().is_some_and(|c| c != 0),
+        "the second daemon ran: {}",
+        stderr(&o)
+    );
+    assert!(lock.exists());
     assert!(
         stderr(&o).contains("shared.db") && stderr(&o).contains("stop it first"),
         "{}",

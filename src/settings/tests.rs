@@ -155,15 +155,17 @@ fn a_platform_section_enables_its_channel_and_keeps_its_token_secret() {
 fn two_pages_of_one_platform_are_two_named_sections() {
     let s = load(
         "[channels.page_traffic]\ntype = \"facebook\"\npage_id = \"1\"\npage_access_token = \"a\"\n\n[channels.page_station]\npage_id = \"2\"\ntype = \"facebook\"\npage_access_token = \"b\"\nconcurrency = 2\n",
-        &[("PRAKAT__CHANNELS__PAGE_TRAFFIC__PAGE_ID", "1111")],
+        &[("PRAKAT__CHANNELS__PAGE_TRAFFIC__GRAPH_VERSION", "v24.0")],
     )
     .unwrap();
     let page = |name: &str| match s.channels.get(name) {
         Some(ChannelSettings::Facebook(f)) => f.clone(),
         other => panic!("{name}: {other:?}"),
     };
-    assert_eq!(page("page_traffic").page_id, "1111");
+    assert_eq!(page("page_traffic").page_id, "1");
+    assert_eq!(page("page_traffic").graph_version, "v24.0");
     assert_eq!(page("page_station").page_id, "2");
+    assert_eq!(page("page_station").graph_version, "v25.0");
     assert_eq!(
         s.channels.get("page_station").unwrap().concurrency(),
         Some(2)
@@ -233,7 +235,7 @@ fn a_section_of_no_known_type_is_named_with_its_line() {
 #[test]
 fn built_ins_can_be_turned_off_and_more_outboxes_added() {
     let s = load(
-        "[channels.outbox]\nenabled = false\n\n[channels.handover]\ntype = \"outbox\"\n",
+        "[post]\ndefault_channels = [\"handover\"]\n\n[channels.outbox]\nenabled = false\n\n[channels.handover]\ntype = \"outbox\"\n",
         &[("PRAKAT__CHANNELS__WEBSITE__ENABLED", "false")],
     )
     .unwrap();
