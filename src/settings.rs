@@ -4,8 +4,10 @@
 //! default: SQLite and the static website under `./prakat-data`, HTTP on 127.0.0.1:8080.
 //!
 //! Secrets (tokens, passwords; the platform channels add them) are [`prakat_adapters::Secret`]
-//! values, read inline, from the environment or from a file, and never printed: see
-//! [`Settings::redacted`].
+//! values, inline, from the environment or from a file — the last two read when first used, so
+//! a command that needs no token works without it — and never printed: see
+//! [`Settings::redacted`]. The channels, `[channels.<name>]` with a `type`, are in
+//! [`channels`].
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -13,7 +15,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-mod channels;
+pub mod channels;
 
 pub use channels::{ChannelSettings, Channels, OutboxChannel, WebsiteChannel};
 
@@ -301,11 +303,12 @@ impl Settings {
             overridden.push(var);
         }
         if !overridden.is_empty() {
-            settings = channels::with_types(&table.clone(), || table.try_into())
-                .map_err(|e: toml::de::Error| SettingsError::Env {
+            settings = channels::with_types(&table.clone(), || table.try_into()).map_err(
+                |e: toml::de::Error| SettingsError::Env {
                     var: overridden.join(", "),
                     message: e.message().to_owned(),
-                })?;
+                },
+            )?;
         }
         settings.validate()?;
         Ok(settings)
@@ -350,7 +353,9 @@ impl Settings {
 
     /// Whether a channel of this name is configured and on.
     pub fn channel_enabled(&self, name: &str) -> bool {
-        self.channels.get(name).is_some_and(ChannelSettings::enabled)
+        self.channels
+            .get(name)
+            .is_some_and(ChannelSettings::enabled)
     }
 
     /// Where a channel keeps its own files (rotating tokens).

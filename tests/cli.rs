@@ -611,7 +611,10 @@ fn commands_that_need_no_token_work_while_a_platform_token_is_missing() {
         .map(|r| r["channel"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(channels.len(), 2);
-    assert!(channels.contains(&"page_traffic".to_owned()), "{channels:?}");
+    assert!(
+        channels.contains(&"page_traffic".to_owned()),
+        "{channels:?}"
+    );
     for args in [&["department", "list"][..], &["config", "show"]] {
         let o = prakat(&config, args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -682,7 +685,10 @@ async fn a_second_daemon_on_the_same_database_refuses_to_start() {
     let lock = dir.path().join("shared.db.lock");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while !dir.path().join("a/data/site/index.html").exists() {
-        assert!(std::time::Instant::now() < deadline, "first daemon did not start");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "first daemon did not start"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use prakat::app::App;
-use prakat::store::{Actor, AnnouncementRecord, DeliveryFilter, DeliveryState, NewAnnouncement, Store};
+use prakat::store::{
+    Actor, AnnouncementRecord, DeliveryFilter, DeliveryState, NewAnnouncement, Store,
+};
 use prakat_adapters::website::MonthKey;
 
 const QUEUED: usize = 1_000;
@@ -72,8 +74,14 @@ fn one_round(config: &Path, round: usize) -> (Vec<i64>, Vec<String>) {
                     prakat(
                         config,
                         &[
-                            "post", "--now", "--channels", "website", "--department", "traffic",
-                            "--text", &text,
+                            "post",
+                            "--now",
+                            "--channels",
+                            "website",
+                            "--department",
+                            "traffic",
+                            "--text",
+                            &text,
                         ],
                     )
                 })
@@ -197,8 +205,7 @@ async fn commands_while_the_daemon_publishes_never_disturb_the_website() {
         let bad = trail
             .iter()
             .any(|e| e.action.contains("fail") || e.action.contains("retry"));
-        if d.state != DeliveryState::Published || d.attempts != 1 || d.last_error.is_some() || bad
-        {
+        if d.state != DeliveryState::Published || d.attempts != 1 || d.last_error.is_some() || bad {
             failed_attempts.push(format!(
                 "delivery {}: {} after {} attempts, last error {:?}, trail {:?}",
                 d.id,
@@ -253,7 +260,11 @@ async fn commands_while_the_daemon_publishes_never_disturb_the_website() {
             missing.push(format!("{id} not on the home page"));
         }
     }
-    assert!(missing.is_empty(), "{} missing: {missing:#?}", missing.len());
+    assert!(
+        missing.is_empty(),
+        "{} missing: {missing:#?}",
+        missing.len()
+    );
     eprintln!(
         "{QUEUED} queued + {} posted during {rounds_during_publishing} rounds of commands: all published at the first attempt",
         posted.len()

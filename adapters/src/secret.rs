@@ -193,8 +193,8 @@ mod tests {
         let err = h.token.resolve().unwrap_err();
         assert!(err.contains("/nonexistent/t"), "{err}");
         assert_eq!(h.token.expose(), "");
-        let h = toml::from_str::<Holder>("token = { env = \"PRAKAT_TEST_SURELY_UNSET_VAR\" }")
-            .unwrap();
+        let h =
+            toml::from_str::<Holder>("token = { env = \"PRAKAT_TEST_SURELY_UNSET_VAR\" }").unwrap();
         let err = resolve_secrets(&h).unwrap_err();
         assert!(
             err.contains("token") && err.contains("PRAKAT_TEST_SURELY_UNSET_VAR"),

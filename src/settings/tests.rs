@@ -175,7 +175,10 @@ fn two_pages_of_one_platform_are_two_named_sections() {
     assert_eq!(s.channels.deprecation(), None);
     // Shown with their type, and read back the same.
     let shown = s.redacted();
-    assert!(shown.contains("[channels.page_station]\ntype = \"facebook\""), "{shown}");
+    assert!(
+        shown.contains("[channels.page_station]\ntype = \"facebook\""),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -211,9 +214,12 @@ fn the_old_form_is_read_with_one_deprecation_line() {
 
 #[test]
 fn a_section_of_no_known_type_is_named_with_its_line() {
-    let err = load("[channels.page]\npage_id = \"1\"\ntype = \"facebok\"\n", &[])
-        .unwrap_err()
-        .to_string();
+    let err = load(
+        "[channels.page]\npage_id = \"1\"\ntype = \"facebok\"\n",
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("facebok") && err.contains("line 3"), "{err}");
     let err = load("[channels.page]\npage_id = \"1\"\n", &[])
         .unwrap_err()
@@ -254,7 +260,9 @@ fn built_ins_can_be_turned_off_and_more_outboxes_added() {
 fn the_example_platform_sections_are_valid() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/prakat.example.toml");
     let text = std::fs::read_to_string(path).unwrap();
-    let start = text.find("# [channels.").expect("commented platform sections");
+    let start = text
+        .find("# [channels.")
+        .expect("commented platform sections");
     let uncommented: String = text[start..]
         .lines()
         .map(|l| l.strip_prefix("# ").unwrap_or(l))
@@ -270,8 +278,10 @@ fn the_example_platform_sections_are_valid() {
     let mut sorted = types.clone();
     sorted.sort();
     sorted.dedup();
-    assert_eq!(sorted, ["facebook", "line", "tiktok", "wordpress", "youtube"]);
-    let registry =
-        crate::channels::Registry::build(&s, crate::channels::Purpose::Compose).unwrap();
+    assert_eq!(
+        sorted,
+        ["facebook", "line", "tiktok", "wordpress", "youtube"]
+    );
+    let registry = crate::channels::Registry::build(&s, crate::channels::Purpose::Compose).unwrap();
     assert_eq!(registry.names().len(), types.len() + 2);
 }

@@ -210,7 +210,10 @@ impl Channel for Website {
                     .map_err(|e| {
                         PublishError::Transient(format!("website health check stopped: {e}"))
                     })??;
-                format!("website: writing to {}, {pages} pages", self.root().display())
+                format!(
+                    "website: writing to {}, {pages} pages",
+                    self.root().display()
+                )
             }
             Mode::Composing(settings) => {
                 let root = settings.root.clone();

@@ -55,7 +55,10 @@ async fn composing_prepares_like_the_opened_site_and_writes_nothing() {
     let health = composing.healthcheck().await.unwrap();
     assert!(health.summary.contains("4 pages"), "{health}");
     let payload = composing.prepare(&drafts[0]).unwrap();
-    let refused = composing.publish(&payload, &ctx("key-x")).await.unwrap_err();
+    let refused = composing
+        .publish(&payload, &ctx("key-x"))
+        .await
+        .unwrap_err();
     assert!(matches!(refused, PublishError::Rejected(_)), "{refused}");
     assert!(composing.rebuild_all().await.is_err());
 
