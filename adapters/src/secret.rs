@@ -143,8 +143,13 @@ impl Serialize for Secret {
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        let source = Source::deserialize(d).map_err(|_| {
-            D::Error::custom("a secret is a string, { env = \"VAR\" } or { file = \"/path\" }")
+        let source = Source::deserialize(d).map_err(|e| {
+            // A missing key is said as such; any other shape gets the three accepted forms.
+            if e.to_string().starts_with("missing field") {
+                e
+            } else {
+                D::Error::custom("a secret is a string, { env = \"VAR\" } or { file = \"/path\" }")
+            }
         })?;
         if let Source::Inline(v) = &source {
             // Known now: refuse an empty one where it is written.
@@ -206,6 +211,12 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("empty"), "{err}");
+        let err = toml::from_str::<Holder>("").unwrap_err().to_string();
+        assert!(err.contains("missing field `token`"), "{err}");
+        let err = toml::from_str::<Holder>("token = 3")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("{ env = \"VAR\" }"), "{err}");
     }
 
     #[test]
