@@ -1,12 +1,15 @@
 //! The pieces every command shares, opened from the settings: the store (migrated, departments
-//! seeded), the enabled channels, the composer and the media store.
+//! seeded), the enabled channels, the composer and the media store. The daemon opens it with
+//! its channels built for publishing ([`App::open`]); a command opens it for composing or
+//! checking ([`App::open_for`]), which writes none of the daemon's files and reads no secret it
+//! does not use.
 
 use std::sync::Arc;
 
 use prakat_adapters::Department;
 use serde::Deserialize;
 
-use crate::channels::{Registry, website_base_url};
+use crate::channels::{Purpose, Registry, website_base_url};
 use crate::compose::{Composer, StationInfo};
 use crate::media::MediaStore;
 use crate::settings::Settings;
@@ -33,7 +36,13 @@ pub fn default_departments() -> Vec<Department> {
 }
 
 impl App {
-    pub async fn open(mut settings: Settings) -> anyhow::Result<App> {
+    /// Open with the channels built for publishing: the daemon (and tests that run an engine).
+    pub async fn open(settings: Settings) -> anyhow::Result<App> {
+        Self::open_for(settings, Purpose::Publish).await
+    }
+
+    /// Open with the channels built for `purpose`.
+    pub async fn open_for(mut settings: Settings, purpose: Purpose) -> anyhow::Result<App> {
         std::fs::create_dir_all(&settings.storage.data_dir).map_err(|e| {
             anyhow::anyhow!(
                 "cannot create the data directory {}: {e}",
@@ -64,7 +73,7 @@ impl App {
                 }
             }
         }
-        let registry = Arc::new(Registry::from_settings(&settings)?);
+        let registry = Arc::new(Registry::build(&settings, purpose)?);
         let composer = Arc::new(Composer::new(
             settings.templates.dir.clone(),
             StationInfo {
@@ -73,9 +82,8 @@ impl App {
             },
             settings
                 .channels
-                .website
-                .enabled
-                .then(|| website_base_url(&settings)),
+                .website()
+                .map(|_| website_base_url(&settings)),
         ));
         let media = MediaStore::new(settings.media_dir(), settings.media.clone());
         Ok(App {

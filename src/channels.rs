@@ -1,5 +1,12 @@
 //! The channel registry: the enabled channels by name, built from the settings. The only place
-//! where channels are `dyn`: the engine looks them up here by the name stored on each delivery.
+//! where channels are `dyn`: the engine looks them up here by the name stored on each delivery;
+//! the kind (templates, limits) comes from each channel's `type`.
+//!
+//! Built for one [`Purpose`]. Only the daemon builds for [`Purpose::Publish`]: it opens the
+//! website (which rebuilds its indexes), creates the channels' directories and reads every
+//! secret. Commands build for [`Purpose::Compose`] (prepare, limits, kind: no file written, no
+//! secret read) or [`Purpose::Check`] (the same, with every secret read for the health checks),
+//! so they never write the files the daemon writes.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,7 +15,19 @@ use prakat_adapters::outbox::Outbox;
 use prakat_adapters::website::{Website, WebsiteSettings};
 use prakat_adapters::{Channel, ChannelEnv};
 
-use crate::settings::Settings;
+use crate::settings::{ChannelSettings, Settings, WebsiteChannel};
+
+/// What the channels are built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The daemon: the one writer of the website, the outbox and the channels' files.
+    Publish,
+    /// A command that composes (`post`) or only reads (`queue`, `department`): nothing is
+    /// written and no secret is read.
+    Compose,
+    /// `channels check`: as `Compose`, but every secret is read and the health checks run.
+    Check,
+}
 
 /// One enabled channel and how many publishes it may run at once.
 #[derive(Clone)]
@@ -62,65 +81,94 @@ impl Registry {
         self.channels.keys().cloned().collect()
     }
 
-    /// Build every enabled channel. Opening the website rebuilds its indexes from its entries.
-    pub fn from_settings(s: &Settings) -> anyhow::Result<Registry> {
-        let mut r = Registry::new();
-        let c = &s.channels;
-        if c.website.enabled {
-            let site = open_website(s)?;
-            r.insert(
-                "website",
-                Arc::new(site),
-                c.website.concurrency.unwrap_or(s.dispatch.concurrency),
-            );
-        }
+    /// The daemon's channels: opens the website, creates the channels' directories, reads
+    /// every secret.
+    pub fn for_publishing(s: &Settings) -> anyhow::Result<Registry> {
+        Self::build(s, Purpose::Publish)
+    }
+
+    /// A command's channels for composing: no file written, no secret read.
+    pub fn for_composing(s: &Settings) -> anyhow::Result<Registry> {
+        Self::build(s, Purpose::Compose)
+    }
+
+    /// Build every enabled channel for `purpose`.
+    pub fn build(s: &Settings, purpose: Purpose) -> anyhow::Result<Registry> {
         let http = prakat_adapters::http::client(prakat_adapters::http::HttpTimeouts {
             connect: s.http.connect_timeout,
             request: s.http.request_timeout,
         });
-        let env = |name: &str| -> anyhow::Result<ChannelEnv> {
-            let dir = s.channel_dir(name);
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
-            Ok(ChannelEnv {
+        let mut r = Registry::new();
+        for (name, section) in s.channels.enabled() {
+            if purpose != Purpose::Compose {
+                section
+                    .resolve_secrets()
+                    .map_err(|e| anyhow::anyhow!("channels.{name}: {e}"))?;
+            }
+            let data_dir = s.channel_dir(name);
+            if purpose == Purpose::Publish
+                && !matches!(
+                    section,
+                    ChannelSettings::Website(_) | ChannelSettings::Outbox(_)
+                )
+            {
+                std::fs::create_dir_all(&data_dir)
+                    .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", data_dir.display()))?;
+            }
+            let env = ChannelEnv {
                 http: http.clone(),
-                data_dir: dir,
+                data_dir,
                 public_base_url: s.public_base_url(),
-            })
-        };
-        // One line per platform: build it from its section, with its own files directory.
-        macro_rules! platform {
-            ($field:ident, $ty:ty) => {
-                if let Some(cfg) = &c.$field {
-                    let name = stringify!($field);
-                    let ch = <$ty>::new(cfg.clone(), &env(name)?)
-                        .map_err(|e| anyhow::anyhow!("channels.{name}: {e}"))?;
-                    r.insert(
-                        name,
-                        Arc::new(ch),
-                        cfg.concurrency.unwrap_or(s.dispatch.concurrency),
-                    );
-                }
             };
-        }
-        platform!(facebook, prakat_adapters::facebook::Facebook);
-        platform!(line, prakat_adapters::line::Line);
-        platform!(youtube, prakat_adapters::youtube::Youtube);
-        platform!(tiktok, prakat_adapters::tiktok::Tiktok);
-        platform!(wordpress, prakat_adapters::wordpress::Wordpress);
-        if c.outbox.enabled {
+            let platform = |built: Result<Arc<dyn Channel>, String>| {
+                built.map_err(|e| anyhow::anyhow!("channels.{name}: {e}"))
+            };
+            // One arm per type.
+            let channel: Arc<dyn Channel> = match section {
+                ChannelSettings::Website(w) => Arc::new(match purpose {
+                    Purpose::Publish => open_website(s, w)?,
+                    Purpose::Compose | Purpose::Check => {
+                        Website::for_composing(website_settings(s, w))
+                    }
+                }),
+                ChannelSettings::Outbox(_) => {
+                    let dir = s.outbox_dir_of(name);
+                    Arc::new(match purpose {
+                        Purpose::Publish => Outbox::new(dir),
+                        Purpose::Compose | Purpose::Check => Outbox::for_composing(dir),
+                    })
+                }
+                ChannelSettings::Facebook(c) => platform(
+                    prakat_adapters::facebook::Facebook::new(c.clone(), &env)
+                        .map(|c| Arc::new(c) as _),
+                )?,
+                ChannelSettings::Line(c) => platform(
+                    prakat_adapters::line::Line::new(c.clone(), &env).map(|c| Arc::new(c) as _),
+                )?,
+                ChannelSettings::Youtube(c) => platform(
+                    prakat_adapters::youtube::Youtube::new(c.clone(), &env)
+                        .map(|c| Arc::new(c) as _),
+                )?,
+                ChannelSettings::Tiktok(c) => platform(
+                    prakat_adapters::tiktok::Tiktok::new(c.clone(), &env).map(|c| Arc::new(c) as _),
+                )?,
+                ChannelSettings::Wordpress(c) => platform(
+                    prakat_adapters::wordpress::Wordpress::new(c.clone(), &env)
+                        .map(|c| Arc::new(c) as _),
+                )?,
+            };
             r.insert(
-                "outbox",
-                Arc::new(Outbox::new(s.outbox_dir())),
-                c.outbox.concurrency.unwrap_or(s.dispatch.concurrency),
+                name,
+                channel,
+                section.concurrency().unwrap_or(s.dispatch.concurrency),
             );
         }
         Ok(r)
     }
 }
 
-/// Open the built-in website as the settings describe it (this rebuilds its indexes and feeds).
-pub fn open_website(s: &Settings) -> anyhow::Result<Website> {
+/// The website's settings as the daemon's settings describe it.
+fn website_settings(s: &Settings, w: &WebsiteChannel) -> WebsiteSettings {
     let mut ws = WebsiteSettings::new(
         s.site_dir(),
         website_base_url(s),
@@ -128,9 +176,15 @@ pub fn open_website(s: &Settings) -> anyhow::Result<Website> {
         &s.station.name_en,
     );
     ws.templates_dir = s.templates.dir.as_ref().map(|d| d.join("website"));
-    ws.feed_items = s.channels.website.feed_items;
-    ws.digits = s.channels.website.digits;
-    Website::open(ws)
+    ws.feed_items = w.feed_items;
+    ws.digits = w.digits;
+    ws
+}
+
+/// Open the built-in website for writing (this rebuilds its indexes and feeds). Only the
+/// daemon, and `site rebuild` behind the daemon's lock, do this.
+pub fn open_website(s: &Settings, w: &WebsiteChannel) -> anyhow::Result<Website> {
+    Website::open(website_settings(s, w))
         .map_err(|e| anyhow::anyhow!("cannot open the website in {}: {e}", s.site_dir().display()))
 }
 

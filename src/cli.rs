@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use prakat_adapters::thai::{self, Digits};
 
 use crate::app::App;
+use crate::channels::Purpose;
 use crate::schedule::Recurrence;
 use crate::settings::{Lang, Settings};
 use crate::store::{
@@ -287,7 +288,7 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
     if text.trim().is_empty() {
         return Err(CliError::input("the text is empty", "ข้อความว่างเปล่า"));
     }
-    let app = App::open(settings).await?;
+    let app = App::open_for(settings, Purpose::Compose).await?;
     let now = Utc::now();
     if app.store.department(&a.department).await?.is_none() {
         let known: Vec<String> = app
@@ -534,7 +535,7 @@ fn admin_auth(req: reqwest::RequestBuilder, settings: &Settings) -> reqwest::Req
 }
 
 pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
-    let app = App::open(settings).await?;
+    let app = App::open_for(settings, Purpose::Compose).await?;
     let actor = Actor::person(
         "cli",
         &std::env::var("USER").unwrap_or_else(|_| "cli".into()),
@@ -719,7 +720,7 @@ fn parse_state(s: &str) -> Result<DeliveryState, CliError> {
 }
 
 pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {
-    let app = App::open(settings).await?;
+    let app = App::open_for(settings, Purpose::Compose).await?;
     match cmd {
         DepartmentCmd::List => {
             for d in app.store.departments().await? {
@@ -762,27 +763,26 @@ pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {
 }
 
 pub async fn site_rebuild(settings: Settings) -> CliResult {
-    use fs4::fs_std::FileExt;
-    let lock_path = settings.storage.data_dir.join("prakat.lock");
-    std::fs::create_dir_all(&settings.storage.data_dir)
-        .map_err(|e| CliError::from(anyhow::Error::from(e)))?;
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| CliError::from(anyhow::Error::from(e)))?;
-    if !lock
-        .try_lock_exclusive()
+    // The one command that writes the site: only while no daemon holds the lock.
+    let _lock = match crate::lock::DaemonLock::acquire(&settings)
         .map_err(|e| CliError::from(anyhow::Error::from(e)))?
     {
-        return Err(CliError::new(
-            5,
-            "the daemon is running and writes the same files: stop it, rebuild, then start it again",
-            "prakat serve กำลังทำงานและเขียนไฟล์ชุดเดียวกัน: หยุดก่อน สร้างใหม่ แล้วจึงเริ่มอีกครั้ง",
+        Some(lock) => lock,
+        None => {
+            return Err(CliError::new(
+                5,
+                "the daemon is running and writes the same files: stop it, rebuild, then start it again",
+                "prakat serve กำลังทำงานและเขียนไฟล์ชุดเดียวกัน: หยุดก่อน สร้างใหม่ แล้วจึงเริ่มอีกครั้ง",
+            ));
+        }
+    };
+    let Some(website) = settings.channels.website() else {
+        return Err(CliError::input(
+            "the website is turned off (channels.website.enabled = false)",
+            "ปิดการใช้งานเว็บไซต์อยู่ (channels.website.enabled = false)",
         ));
-    }
-    let site = crate::channels::open_website(&settings)?;
+    };
+    let site = crate::channels::open_website(&settings, website)?;
     let pages = site
         .rebuild_all()
         .await
@@ -795,7 +795,7 @@ pub async fn site_rebuild(settings: Settings) -> CliResult {
 }
 
 pub async fn channels_check(settings: Settings) -> CliResult {
-    let app = App::open(settings).await?;
+    let app = App::open_for(settings, Purpose::Check).await?;
     let mut bad = 0;
     for (name, e) in app.registry.entries() {
         match e.channel.healthcheck().await {

@@ -1,11 +1,11 @@
 //! `prakat serve`: the daemon as a library function, so tests start it on port 0 and stop it
-//! with a signal of their own. It takes the data directory's lock (one SQLite daemon per data
-//! directory), releases the leases a killed predecessor left, serves HTTP (public and admin
-//! listeners, see [`crate::server`]) and dispatches until `shutdown` turns true, then drains.
+//! with a signal of their own. It takes the data directory's and the database's locks (one
+//! daemon per data directory and per SQLite database), releases the leases a killed
+//! predecessor left, serves HTTP (public and admin listeners, see [`crate::server`]) and
+//! dispatches until `shutdown` turns true, then drains.
 
 use std::sync::Arc;
 
-use fs4::fs_std::FileExt;
 use tokio::sync::{Notify, watch};
 
 use crate::app::App;
@@ -33,20 +33,8 @@ pub async fn run_with_clock(
     shutdown: watch::Receiver<bool>,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&settings.storage.data_dir)?;
-    let lock_path = settings.storage.data_dir.join("prakat.lock");
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)?;
-    if !lock.try_lock_exclusive()? {
-        anyhow::bail!(
-            "another prakat daemon is already using {} (lock {}): stop it first",
-            settings.storage.data_dir.display(),
-            lock_path.display()
-        );
-    }
+    // The data directory's lock and the database's: one daemon per site and per database.
+    let lock = crate::lock::DaemonLock::acquire_or_explain(&settings)?;
     let app = App::open(settings).await?;
     let owner = format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple());
     // We hold the lock: whoever held these leases is dead.

@@ -18,6 +18,7 @@ pub mod clock;
 pub mod compose;
 pub mod daemon;
 pub mod dispatch;
+pub mod lock;
 pub mod logging;
 pub mod media;
 pub mod metrics;

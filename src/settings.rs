@@ -5,8 +5,10 @@
 //! admin HTTP (`/metrics`, `/internal/*`) on 127.0.0.1:8081.
 //!
 //! Secrets (tokens, passwords; the platform channels add them) are [`prakat_adapters::Secret`]
-//! values, read inline, from the environment or from a file, and never printed: see
-//! [`Settings::redacted`].
+//! values, inline, from the environment or from a file — the last two read when first used, so
+//! a command that needs no token works without it — and never printed: see
+//! [`Settings::redacted`]. The channels, `[channels.<name>]` with a `type`, are in
+//! [`channels`].
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -14,7 +16,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use prakat_adapters::thai::Digits;
+pub mod channels;
+
+pub use channels::{ChannelSettings, Channels, OutboxChannel, WebsiteChannel};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -161,39 +165,6 @@ pub struct Post {
     pub default_channels: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct Channels {
-    pub website: WebsiteChannel,
-    pub outbox: OutboxChannel,
-    // Platform channels: a section's presence enables the channel.
-    pub facebook: Option<prakat_adapters::facebook::FacebookSettings>,
-    pub line: Option<prakat_adapters::line::LineSettings>,
-    pub youtube: Option<prakat_adapters::youtube::YoutubeSettings>,
-    pub tiktok: Option<prakat_adapters::tiktok::TiktokSettings>,
-    pub wordpress: Option<prakat_adapters::wordpress::WordpressSettings>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct WebsiteChannel {
-    pub enabled: bool,
-    /// Digits in dates on the website: `thai` (default, as in formal documents) or `arabic`.
-    pub digits: Digits,
-    /// How many newest announcements the home page and feeds show.
-    pub feed_items: usize,
-    pub concurrency: Option<usize>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OutboxChannel {
-    pub enabled: bool,
-    /// Defaults to `<data_dir>/outbox`.
-    pub dir: Option<PathBuf>,
-    pub concurrency: Option<usize>,
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Ui {
@@ -290,27 +261,6 @@ impl Default for Post {
     }
 }
 
-impl Default for WebsiteChannel {
-    fn default() -> Self {
-        WebsiteChannel {
-            enabled: true,
-            digits: Digits::Thai,
-            feed_items: 50,
-            concurrency: None,
-        }
-    }
-}
-
-impl Default for OutboxChannel {
-    fn default() -> Self {
-        OutboxChannel {
-            enabled: true,
-            dir: None,
-            concurrency: None,
-        }
-    }
-}
-
 impl Default for Ui {
     fn default() -> Self {
         Ui { lang: Lang::En }
@@ -336,9 +286,14 @@ pub enum SettingsError {
 const ENV_PREFIX: &str = "PRAKAT__";
 
 impl Settings {
-    /// Load from an optional file and the process environment.
+    /// Load from an optional file and the process environment; a deprecated form in the file
+    /// is said once, as a warning.
     pub fn load(file: Option<&Path>) -> Result<Settings, SettingsError> {
-        Self::load_from(file, std::env::vars())
+        let settings = Self::load_from(file, std::env::vars())?;
+        if let Some(line) = settings.channels.deprecation() {
+            tracing::warn!("{line}");
+        }
+        Ok(settings)
     }
 
     /// Load from an optional file and the given environment (tests pass their own).
@@ -352,17 +307,14 @@ impl Settings {
                     path: path.to_owned(),
                     source,
                 })?;
+                let in_file = |e: toml::de::Error| SettingsError::File {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                };
+                let table: toml::Table = toml::from_str(&text).map_err(in_file)?;
                 // Deserialize from the text itself so errors carry the line and column.
                 let settings: Settings =
-                    toml::from_str(&text).map_err(|e| SettingsError::File {
-                        path: path.to_owned(),
-                        message: e.to_string(),
-                    })?;
-                let table: toml::Table =
-                    toml::from_str(&text).map_err(|e| SettingsError::File {
-                        path: path.to_owned(),
-                        message: e.to_string(),
-                    })?;
+                    channels::with_types(&table, || toml::from_str(&text)).map_err(in_file)?;
                 (settings, table)
             }
             None => (Settings::default(), toml::Table::new()),
@@ -383,12 +335,12 @@ impl Settings {
             overridden.push(var);
         }
         if !overridden.is_empty() {
-            settings = table
-                .try_into()
-                .map_err(|e: toml::de::Error| SettingsError::Env {
+            settings = channels::with_types(&table.clone(), || table.try_into()).map_err(
+                |e: toml::de::Error| SettingsError::Env {
                     var: overridden.join(", "),
                     message: e.message().to_owned(),
-                })?;
+                },
+            )?;
         }
         settings.validate()?;
         Ok(settings)
@@ -426,6 +378,7 @@ impl Settings {
                 "server.public_base_url must start with http:// or https://, not {url:?}"
             )));
         }
+        self.channels.validate().map_err(SettingsError::Invalid)?;
         for c in &self.post.default_channels {
             if !self.channel_enabled(c) {
                 return Err(SettingsError::Invalid(format!(
@@ -436,18 +389,11 @@ impl Settings {
         Ok(())
     }
 
+    /// Whether a channel of this name is configured and on.
     pub fn channel_enabled(&self, name: &str) -> bool {
-        let c = &self.channels;
-        match name {
-            "website" => c.website.enabled,
-            "outbox" => c.outbox.enabled,
-            "facebook" => c.facebook.is_some(),
-            "line" => c.line.is_some(),
-            "youtube" => c.youtube.is_some(),
-            "tiktok" => c.tiktok.is_some(),
-            "wordpress" => c.wordpress.is_some(),
-            _ => false,
-        }
+        self.channels
+            .get(name)
+            .is_some_and(ChannelSettings::enabled)
     }
 
     /// Where a channel keeps its own files (rotating tokens).
@@ -481,12 +427,19 @@ impl Settings {
         self.storage.data_dir.join("media")
     }
 
+    /// The folder of the outbox named `outbox`.
     pub fn outbox_dir(&self) -> PathBuf {
-        self.channels
-            .outbox
-            .dir
-            .clone()
-            .unwrap_or_else(|| self.storage.data_dir.join("outbox"))
+        self.outbox_dir_of("outbox")
+    }
+
+    /// The folder of an outbox channel: its `dir`, else `<data_dir>/outbox` for the one named
+    /// `outbox` and `<data_dir>/channels/<name>/outbox` for others.
+    pub fn outbox_dir_of(&self, name: &str) -> PathBuf {
+        match self.channels.get(name) {
+            Some(ChannelSettings::Outbox(OutboxChannel { dir: Some(d), .. })) => d.clone(),
+            _ if name == "outbox" => self.storage.data_dir.join("outbox"),
+            _ => self.channel_dir(name).join("outbox"),
+        }
     }
 
     /// The settings as TOML with every secret replaced by `[redacted]`, for `prakat config show`.

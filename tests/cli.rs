@@ -584,3 +584,153 @@ fn a_text_only_announcement_is_skipped_for_youtube_with_the_reason_recorded() {
     );
     assert_eq!(queued(&config).len(), 1);
 }
+
+#[test]
+fn commands_that_need_no_token_work_while_a_platform_token_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::write_config(
+        dir.path(),
+        common::free_port(),
+        "[channels.page_traffic]\ntype = \"facebook\"\npage_id = \"1\"\npage_access_token = { env = \"PRAKAT_TEST_CLI_UNSET_FB_TOKEN\" }\n",
+    );
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "traffic",
+            "--text",
+            "ปิดถนนชั่วคราว",
+            "--channels",
+            "website,page_traffic",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let channels: Vec<String> = queued(&config)
+        .iter()
+        .map(|r| r["channel"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(channels.len(), 2);
+    assert!(
+        channels.contains(&"page_traffic".to_owned()),
+        "{channels:?}"
+    );
+    for args in [&["department", "list"][..], &["config", "show"]] {
+        let o = prakat(&config, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+    // Composing wrote nothing the daemon owns.
+    assert!(!dir.path().join("data/site").exists());
+    assert!(!dir.path().join("data/channels/page_traffic").exists());
+
+    // The check needs the token, and says which.
+    let o = prakat(&config, &["channels", "check"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("channels.page_traffic")
+            && stderr(&o).contains("PRAKAT_TEST_CLI_UNSET_FB_TOKEN"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn old_channel_sections_still_work_with_one_warning_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::write_config(
+        dir.path(),
+        common::free_port(),
+        "[channels.youtube]\nclient_id = \"cid\"\nclient_secret = \"s\"\nrefresh_token = \"rt\"\n\n[channels.line]\nchannel_access_token = \"t\"\n",
+    );
+    let o = prakat(&config, &["department", "list"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let warnings: Vec<&str> = std::str::from_utf8(&o.stderr)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("deprecated"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", stderr(&o));
+    assert!(
+        warnings[0].contains("type = \"youtube\"") && warnings[0].contains("type = \"line\""),
+        "{}",
+        warnings[0]
+    );
+}
+
+/// Two daemons with different data directories on one database: the second refuses to start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_daemon_on_the_same_database_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    let config_for = |sub: &str| {
+        let d = dir.path().join(sub);
+        std::fs::create_dir_all(&d).unwrap();
+        // `write_config` writes [storage] data_dir; add the shared database to that section.
+        let path = common::write_config(&d, common::free_port(), "");
+        let text = std::fs::read_to_string(&path).unwrap().replace(
+            "[storage]\n",
+            &format!("[storage]\ndatabase_url = \"sqlite://{}\"\n", db.display()),
+        );
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let (first, second) = (config_for("a"), config_for("b"));
+    let listeners = prakat::daemon::Listeners {
+        public: tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+        admin: tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+    };
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(prakat::daemon::run(
+        common::settings(&first),
+        listeners,
+        shutdown,
+    ));
+    let lock = dir.path().join("shared.db.lock");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !dir.path().join("a/data/site/index.html").exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "first daemon did not start"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    // The second daemon must stop by itself; one still running after 15 s is stopped here.
+    let o = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_prakat"))
+            .arg("--config")
+            .arg(&second)
+            .arg("serve")
+            .env_remove("PRAKAT_CONFIG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        o.status.code().is_some_and(|c| c != 0),
+        "the second daemon ran: {}",
+        stderr(&o)
+    );
+    assert!(lock.exists());
+    assert!(
+        stderr(&o).contains("shared.db") && stderr(&o).contains("stop it first"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !dir.path().join("b/data/site").exists(),
+        "the second daemon wrote before refusing"
+    );
+
+    stop.send(true).unwrap();
+    running.await.unwrap().unwrap();
+}

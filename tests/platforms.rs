@@ -107,48 +107,69 @@ async fn a_line_broadcast_goes_out_through_the_daemon_and_its_request_id_is_kept
 }
 
 #[tokio::test]
-async fn every_platform_section_builds_its_channel_and_a_bad_one_names_itself() {
+async fn every_platform_section_builds_its_channel_by_name_and_a_bad_one_names_itself() {
+    use prakat::channels::{Purpose, Registry};
     let dir = tempfile::tempdir().unwrap();
     let sections = r#"
-[channels.facebook]
+[channels.page_traffic]
+type = "facebook"
 page_id = "1234"
 page_access_token = "fb-token"
 
-[channels.line]
+[channels.page_station]
+type = "facebook"
+page_id = "5678"
+page_access_token = "fb-token-2"
+
+[channels.oa]
+type = "line"
 channel_access_token = "line-token"
 
 [channels.youtube]
+type = "youtube"
 client_id = "cid"
 client_secret = "secret"
 refresh_token = "rt"
 
 [channels.tiktok]
+type = "tiktok"
 client_key = "ck"
 client_secret = "secret"
 refresh_token = "rt"
 
 [channels.wordpress]
+type = "wordpress"
 base_url = "https://station.example"
 username = "prakat"
 application_password = "abcd efgh ijkl"
 "#;
     let config = common::write_config(dir.path(), common::free_port(), sections);
     let settings = common::settings(&config);
-    let registry = prakat::channels::Registry::from_settings(&settings).unwrap();
+    let registry = Registry::for_publishing(&settings).unwrap();
+    let kinds: Vec<(String, &str)> = registry
+        .entries()
+        .map(|(name, e)| (name.clone(), e.channel.kind()))
+        .collect();
+    let expected = [
+        ("oa", "line"),
+        ("outbox", "outbox"),
+        ("page_station", "facebook"),
+        ("page_traffic", "facebook"),
+        ("tiktok", "tiktok"),
+        ("website", "website"),
+        ("wordpress", "wordpress"),
+        ("youtube", "youtube"),
+    ];
     assert_eq!(
-        registry.names(),
-        [
-            "facebook",
-            "line",
-            "outbox",
-            "tiktok",
-            "website",
-            "wordpress",
-            "youtube"
-        ]
+        kinds,
+        expected
+            .iter()
+            .map(|(n, k)| (n.to_string(), *k))
+            .collect::<Vec<_>>()
     );
-    for (name, entry) in registry.entries() {
-        assert_eq!(entry.channel.kind(), name.as_str());
+    // Each platform channel has its own files directory, by name.
+    for name in ["page_traffic", "page_station", "oa", "youtube", "tiktok"] {
+        assert!(settings.channel_dir(name).is_dir(), "{name}");
     }
     let shown = settings.redacted();
     for secret in ["fb-token", "line-token", "abcd efgh", "\"rt\""] {
@@ -158,11 +179,43 @@ application_password = "abcd efgh ijkl"
     let config = common::write_config(
         dir.path(),
         common::free_port(),
-        "[channels.wordpress]\nbase_url = \"ftp://station.example\"\nusername = \"u\"\napplication_password = \"p\"\n",
+        "[channels.blog]\ntype = \"wordpress\"\nbase_url = \"ftp://station.example\"\nusername = \"u\"\napplication_password = \"p\"\n",
     );
-    let err = prakat::channels::Registry::from_settings(&common::settings(&config))
+    let err = Registry::build(&common::settings(&config), Purpose::Compose)
         .err()
         .unwrap()
         .to_string();
-    assert!(err.contains("channels.wordpress"), "{err}");
+    assert!(err.contains("channels.blog"), "{err}");
+}
+
+#[tokio::test]
+async fn composing_needs_no_token_and_publishing_names_the_missing_one() {
+    use prakat::channels::{Purpose, Registry};
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::write_config(
+        dir.path(),
+        common::free_port(),
+        "[channels.page_traffic]\ntype = \"facebook\"\npage_id = \"1\"\npage_access_token = { env = \"PRAKAT_TEST_UNSET_FB_TOKEN\" }\n",
+    );
+    let settings = common::settings(&config);
+    let composing = Registry::build(&settings, Purpose::Compose).unwrap();
+    assert_eq!(
+        composing.get("page_traffic").map(|c| c.kind()),
+        Some("facebook")
+    );
+    // Composing writes nothing: not the site, not the channel's directory.
+    assert!(!settings.site_dir().exists());
+    assert!(!settings.channel_dir("page_traffic").exists());
+    for purpose in [Purpose::Check, Purpose::Publish] {
+        let err = Registry::build(&settings, purpose)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("channels.page_traffic")
+                && err.contains("page_access_token")
+                && err.contains("PRAKAT_TEST_UNSET_FB_TOKEN"),
+            "{err}"
+        );
+    }
 }

@@ -8,6 +8,10 @@
 //! attempt, whether a previous attempt was unsettled, whether the call wrote the file), which
 //! shows what the dispatcher did. The line is appended after the file is in place: a crash
 //! between the two leaves the file (the effect) without its line (the diagnostics).
+//!
+//! Only the daemon writes the folder: [`Outbox::for_composing`] is the same channel for the
+//! command line, with the same `prepare` and limits, a health check that only reads, and a
+//! `publish` that refuses.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -23,6 +27,8 @@ use crate::{
 pub struct Outbox {
     dir: PathBuf,
     limits: Limits,
+    /// False for an outbox made for composing: it never writes.
+    writes: bool,
 }
 
 #[derive(Serialize)]
@@ -42,9 +48,11 @@ struct AttemptLine<'a> {
 }
 
 impl Outbox {
+    /// The outbox that publishes into `dir` (the daemon's).
     pub fn new(dir: PathBuf) -> Self {
         Outbox {
             dir,
+            writes: true,
             limits: Limits {
                 text_max: 100_000,
                 unit: LengthUnit::Chars,
@@ -55,6 +63,14 @@ impl Outbox {
                 requires_video: false,
                 links_allowed: true,
             },
+        }
+    }
+
+    /// The outbox for a process that only composes and checks: nothing is created or written.
+    pub fn for_composing(dir: PathBuf) -> Self {
+        Outbox {
+            writes: false,
+            ..Outbox::new(dir)
         }
     }
 
@@ -98,6 +114,39 @@ impl Outbox {
     }
 }
 
+impl Outbox {
+    /// The folder, if it exists yet, is a directory that is not read-only. Reads only.
+    fn check_without_writing(&self) -> Result<Health, PublishError> {
+        let summary = match std::fs::metadata(&self.dir) {
+            Ok(m) if m.is_dir() && !m.permissions().readonly() => {
+                format!("outbox: {}, written by the daemon", self.dir.display())
+            }
+            Ok(_) => {
+                return Err(PublishError::Transient(format!(
+                    "outbox {} is not a writable directory",
+                    self.dir.display()
+                )));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => format!(
+                "outbox: {} is not there yet; the daemon creates it when it first writes",
+                self.dir.display()
+            ),
+            Err(e) => {
+                return Err(PublishError::Transient(format!(
+                    "outbox {}: {e}",
+                    self.dir.display()
+                )));
+            }
+        };
+        Ok(Health {
+            summary,
+            token_expires_at: None,
+            missing_permissions: vec![],
+            quota: None,
+        })
+    }
+}
+
 #[async_trait]
 impl Channel for Outbox {
     fn kind(&self) -> &'static str {
@@ -130,6 +179,12 @@ impl Channel for Outbox {
         payload: &Payload,
         ctx: &PublishContext,
     ) -> Result<Receipt, PublishError> {
+        if !self.writes {
+            return Err(PublishError::Rejected(format!(
+                "this process only composes for the outbox {}; the daemon writes it",
+                self.dir.display()
+            )));
+        }
         let wrote = self.write(payload, ctx).map_err(|e| {
             PublishError::Transient(format!(
                 "cannot write to the outbox {}: {e}",
@@ -146,6 +201,9 @@ impl Channel for Outbox {
     }
 
     async fn healthcheck(&self) -> Result<Health, PublishError> {
+        if !self.writes {
+            return self.check_without_writing();
+        }
         std::fs::create_dir_all(&self.dir)
             .and_then(|_| tempfile::NamedTempFile::new_in(&self.dir).map(drop))
             .map_err(|e| {
@@ -164,5 +222,52 @@ impl Channel for Outbox {
 
     fn idempotency(&self) -> Idempotency {
         Idempotency::Native
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> Draft {
+        Draft {
+            announcement_id: 7,
+            department: crate::Department {
+                code: "traffic".into(),
+                name_th: "งานจราจร".into(),
+                name_en: "Traffic".into(),
+            },
+            title: "t".into(),
+            text: "ข้อความ".into(),
+            media: vec![],
+            link: None,
+            published_at: chrono::Utc::now(),
+            tags: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn an_outbox_for_composing_prepares_and_never_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("outbox");
+        let composing = Outbox::for_composing(folder.clone());
+        let payload = composing.prepare(&draft()).unwrap();
+        let health = composing.healthcheck().await.unwrap();
+        assert!(health.summary.contains("not there yet"), "{health}");
+        let err = composing
+            .publish(&payload, &PublishContext::first(1, "k"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, PublishError::Rejected(_)), "{err}");
+        assert!(!folder.exists());
+
+        let writing = Outbox::new(folder.clone());
+        writing
+            .publish(&payload, &PublishContext::first(1, "k"))
+            .await
+            .unwrap();
+        let files = std::fs::read_dir(&folder).unwrap().count();
+        composing.healthcheck().await.unwrap();
+        assert_eq!(std::fs::read_dir(&folder).unwrap().count(), files);
     }
 }

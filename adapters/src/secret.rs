@@ -7,24 +7,116 @@
 //! token = { env = "PRAKAT_LINE_TOKEN" }        # from the environment
 //! token = { file = "/run/secrets/line-token" } # from a file (trailing newline removed)
 //! ```
+//!
+//! A secret from the environment or a file is read when first used, not when the settings are
+//! loaded: a command that needs no token (listing the queue, composing a post) works while a
+//! platform's variable is unset. What needs them all checks them first with [`resolve_secrets`],
+//! which names the first one that cannot be read.
 
+use std::cell::Cell;
 use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A secret value, or where to read it from. Clones share the value once read.
 #[derive(Clone)]
-pub struct Secret(SecretString);
+pub struct Secret {
+    source: Source,
+    value: Arc<OnceLock<Result<SecretString, String>>>,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(untagged)]
+enum Source {
+    Inline(String),
+    Env { env: String },
+    File { file: PathBuf },
+}
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(SecretString::from(value.into()))
+        let cell = OnceLock::new();
+        let _ = cell.set(Ok(SecretString::from(value.into())));
+        Secret {
+            source: Source::Inline(String::new()),
+            value: Arc::new(cell),
+        }
     }
 
-    /// The value, for the one place that must send it (an HTTP header). Never log it.
-    pub fn expose(&self) -> &str {
-        self.0.expose_secret()
+    fn from_source(source: Source) -> Self {
+        Secret {
+            source,
+            value: Arc::new(OnceLock::new()),
+        }
     }
+
+    /// The value, read from its variable or file the first time, or why it cannot be read.
+    pub fn resolve(&self) -> Result<&str, String> {
+        match self.value.get_or_init(|| read(&self.source)) {
+            Ok(v) => Ok(v.expose_secret()),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// The value, for the one place that must send it (an HTTP header). Never log it. A secret
+    /// that cannot be read gives an empty string, which a platform refuses: whatever publishes
+    /// checks its secrets with [`resolve_secrets`] before it starts.
+    pub fn expose(&self) -> &str {
+        self.resolve().unwrap_or("")
+    }
+}
+
+fn read(source: &Source) -> Result<SecretString, String> {
+    let value = match source {
+        Source::Inline(v) => v.clone(),
+        Source::Env { env } => {
+            std::env::var(env).map_err(|_| format!("environment variable {env} is not set"))?
+        }
+        Source::File { file } => std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read secret file {}: {e}", file.display()))?
+            .trim_end_matches(['\n', '\r'])
+            .to_owned(),
+    };
+    if value.is_empty() {
+        return Err(match source {
+            Source::Env { env } => format!("environment variable {env} is empty"),
+            Source::File { file } => format!("secret file {} is empty", file.display()),
+            Source::Inline(_) => "the secret is empty".into(),
+        });
+    }
+    Ok(SecretString::from(value))
+}
+
+thread_local! {
+    /// Set while [`resolve_secrets`] walks a value: serializing a secret then reads it.
+    static RESOLVING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Read every secret in `value` (a channel's settings), or say which one cannot be read, by
+/// its key path: `page_access_token: environment variable PRAKAT_FB_TOKEN is not set`.
+pub fn resolve_secrets<T: Serialize>(value: &T) -> Result<(), String> {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            RESOLVING.with(|r| r.set(false));
+        }
+    }
+    RESOLVING.with(|r| r.set(true));
+    let _reset = Reset;
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::new(&mut out);
+    serde_path_to_error::serialize(value, &mut ser).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        if path.is_empty() || path == "." {
+            inner
+        } else {
+            format!("{path}: {inner}")
+        }
+    })
 }
 
 impl fmt::Debug for Secret {
@@ -41,38 +133,32 @@ impl fmt::Display for Secret {
 
 impl Serialize for Secret {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if RESOLVING.with(Cell::get) {
+            self.resolve().map_err(serde::ser::Error::custom)?;
+        }
         s.serialize_str("[redacted]")
     }
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Source {
-    Inline(String),
-    Env { env: String },
-    File { file: std::path::PathBuf },
 }
 
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        let value = match Source::deserialize(d).map_err(|_| {
-            D::Error::custom("a secret is a string, { env = \"VAR\" } or { file = \"/path\" }")
-        })? {
-            Source::Inline(v) => v,
-            Source::Env { env } => std::env::var(&env)
-                .map_err(|_| D::Error::custom(format!("environment variable {env} is not set")))?,
-            Source::File { file } => std::fs::read_to_string(&file)
-                .map_err(|e| {
-                    D::Error::custom(format!("cannot read secret file {}: {e}", file.display()))
-                })?
-                .trim_end_matches(['\n', '\r'])
-                .to_owned(),
-        };
-        if value.is_empty() {
-            return Err(D::Error::custom("the secret is empty"));
+        let source = Source::deserialize(d).map_err(|e| {
+            // A missing key is said as such; any other shape gets the three accepted forms.
+            if e.to_string().starts_with("missing field") {
+                e
+            } else {
+                D::Error::custom("a secret is a string, { env = \"VAR\" } or { file = \"/path\" }")
+            }
+        })?;
+        if let Source::Inline(v) = &source {
+            // Known now: refuse an empty one where it is written.
+            if v.is_empty() {
+                return Err(D::Error::custom("the secret is empty"));
+            }
+            return Ok(Secret::new(v.clone()));
         }
-        Ok(Secret::new(value))
+        Ok(Secret::from_source(source))
     }
 }
 
@@ -107,17 +193,42 @@ mod tests {
         let h: Holder =
             toml::from_str(&format!("token = {{ file = \"{}\" }}", path.display())).unwrap();
         assert_eq!(h.token.expose(), "from-file");
-        let err = toml::from_str::<Holder>("token = { file = \"/nonexistent/t\" }")
-            .unwrap_err()
-            .to_string();
+        // Read when used: loading succeeds, resolving names the file or the variable.
+        let h = toml::from_str::<Holder>("token = { file = \"/nonexistent/t\" }").unwrap();
+        let err = h.token.resolve().unwrap_err();
         assert!(err.contains("/nonexistent/t"), "{err}");
-        let err = toml::from_str::<Holder>("token = { env = \"PRAKAT_TEST_SURELY_UNSET_VAR\" }")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("PRAKAT_TEST_SURELY_UNSET_VAR"), "{err}");
+        assert_eq!(h.token.expose(), "");
+        let h =
+            toml::from_str::<Holder>("token = { env = \"PRAKAT_TEST_SURELY_UNSET_VAR\" }").unwrap();
+        let err = resolve_secrets(&h).unwrap_err();
+        assert!(
+            err.contains("token") && err.contains("PRAKAT_TEST_SURELY_UNSET_VAR"),
+            "{err}"
+        );
+        // Shown as ever after the check.
+        assert!(toml::to_string(&h).unwrap().contains("[redacted]"));
         let err = toml::from_str::<Holder>("token = \"\"")
             .unwrap_err()
             .to_string();
         assert!(err.contains("empty"), "{err}");
+        let err = toml::from_str::<Holder>("").unwrap_err().to_string();
+        assert!(err.contains("missing field `token`"), "{err}");
+        let err = toml::from_str::<Holder>("token = 3")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("{ env = \"VAR\" }"), "{err}");
+    }
+
+    #[test]
+    fn resolve_secrets_reads_every_secret_and_clones_share_the_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token");
+        std::fs::write(&path, "first\n").unwrap();
+        let h: Holder =
+            toml::from_str(&format!("token = {{ file = \"{}\" }}", path.display())).unwrap();
+        let copy = h.token.clone();
+        resolve_secrets(&h).unwrap();
+        std::fs::write(&path, "second\n").unwrap();
+        assert_eq!(copy.expose(), "first");
     }
 }

@@ -17,7 +17,9 @@ fn no_file_gives_the_embedded_default() {
     assert_eq!(s.storage.data_dir, PathBuf::from("./prakat-data"));
     assert_eq!(s.database_url(), "sqlite://./prakat-data/prakat.db");
     assert_eq!(s.public_base_url(), "http://127.0.0.1:8080");
-    assert!(s.channels.website.enabled);
+    assert!(s.channels.website().is_some());
+    assert!(s.channel_enabled("website") && s.channel_enabled("outbox"));
+    assert_eq!(s.channels.deprecation(), None);
 }
 
 #[test]
@@ -110,29 +112,176 @@ fn the_example_file_lists_valid_settings_equal_to_the_defaults() {
 
 #[test]
 fn a_platform_section_enables_its_channel_and_keeps_its_token_secret() {
+    // A token from an unset variable is read when used, not when the settings load: commands
+    // that need no token work.
     let s = load(
-        "[channels.line]\nchannel_access_token = { env = \"PRAKAT_TEST_LINE_TOKEN_SET\" }\n",
+        "[channels.oa]\ntype = \"line\"\nchannel_access_token = { env = \"PRAKAT_TEST_LINE_TOKEN_SET\" }\n",
         &[],
-    );
-    // The variable is not set in this process: the error names it.
-    let err = s.unwrap_err().to_string();
+    )
+    .unwrap();
+    let err = s.channels.get("oa").unwrap().resolve_secrets().unwrap_err();
     assert!(
-        err.contains("PRAKAT_TEST_LINE_TOKEN_SET") && err.contains("line 2"),
+        err.contains("PRAKAT_TEST_LINE_TOKEN_SET") && err.contains("channel_access_token"),
         "{err}"
     );
 
     let s = load(
-        "[channels.line]\nchannel_access_token = \"tok-123\"\nmode = \"broadcast\"\n",
+        "[channels.oa]\ntype = \"line\"\nchannel_access_token = \"tok-123\"\nmode = \"broadcast\"\n",
         &[],
     )
     .unwrap();
-    assert!(s.channel_enabled("line"));
+    assert!(s.channel_enabled("oa"));
     assert!(!s.redacted().contains("tok-123"), "{}", s.redacted());
     let err = load(
-        "[channels.line]\nchannel_access_token = \"t\"\nmodes = \"push\"\n",
+        "[channels.oa]\ntype = \"line\"\nchannel_access_token = \"t\"\nmodes = \"push\"\n",
         &[],
     )
     .unwrap_err()
     .to_string();
-    assert!(err.contains("modes") && err.contains("line 3"), "{err}");
+    assert!(
+        err.contains("prakat.toml") && err.contains("modes") && err.contains("line 4"),
+        "{err}"
+    );
+    let err = load(
+        "[channels.oa]\nchannel_access_token = \"t\"\ntype = \"line\"\nmode = \"sometimes\"\n",
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("sometimes") && err.contains("line 4"), "{err}");
+}
+
+#[test]
+fn two_pages_of_one_platform_are_two_named_sections() {
+    let s = load(
+        "[channels.page_traffic]\ntype = \"facebook\"\npage_id = \"1\"\npage_access_token = \"a\"\n\n[channels.page_station]\npage_id = \"2\"\ntype = \"facebook\"\npage_access_token = \"b\"\nconcurrency = 2\n",
+        &[("PRAKAT__CHANNELS__PAGE_TRAFFIC__GRAPH_VERSION", "v24.0")],
+    )
+    .unwrap();
+    let page = |name: &str| match s.channels.get(name) {
+        Some(ChannelSettings::Facebook(f)) => f.clone(),
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(page("page_traffic").page_id, "1");
+    assert_eq!(page("page_traffic").graph_version, "v24.0");
+    assert_eq!(page("page_station").page_id, "2");
+    assert_eq!(page("page_station").graph_version, "v25.0");
+    assert_eq!(
+        s.channels.get("page_station").unwrap().concurrency(),
+        Some(2)
+    );
+    let names: Vec<&str> = s.channels.enabled().map(|(n, _)| n).collect();
+    assert_eq!(names, ["outbox", "page_station", "page_traffic", "website"]);
+    assert_eq!(s.channels.deprecation(), None);
+    // Shown with their type, and read back the same.
+    let shown = s.redacted();
+    assert!(
+        shown.contains("[channels.page_station]\ntype = \"facebook\""),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_old_form_is_read_with_one_deprecation_line() {
+    let s = load(
+        "[channels.facebook]\npage_id = \"1\"\npage_access_token = \"a\"\n\n[channels.line]\nchannel_access_token = \"t\"\n\n[channels.website]\nfeed_items = 20\n",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.channels.get("facebook").unwrap().type_name(), "facebook");
+    assert_eq!(s.channels.get("line").unwrap().type_name(), "line");
+    assert_eq!(s.channels.website().unwrap().feed_items, 20);
+    let line = s.channels.deprecation().unwrap();
+    assert!(
+        line.contains("[channels.facebook] needs type = \"facebook\"")
+            && line.contains("[channels.line] needs type = \"line\"")
+            && !line.contains("website")
+            && !line.contains('\n'),
+        "{line}"
+    );
+    // Environment overrides of an old-form section keep working.
+    let s = load(
+        "[channels.line]\nchannel_access_token = \"t\"\n",
+        &[("PRAKAT__CHANNELS__LINE__MODE", "push")],
+    )
+    .unwrap();
+    let shown = s.redacted();
+    assert!(
+        shown.contains("[channels.line]\ntype = \"line\"") && shown.contains("mode = \"push\""),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_section_of_no_known_type_is_named_with_its_line() {
+    let err = load(
+        "[channels.page]\npage_id = \"1\"\ntype = \"facebok\"\n",
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("facebok") && err.contains("line 3"), "{err}");
+    let err = load("[channels.page]\npage_id = \"1\"\n", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("prakat.toml") && err.contains("page") && err.contains("type"),
+        "{err}"
+    );
+    let err = load("[channels.Page-1]\ntype = \"outbox\"\n", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("Page-1") && err.contains("line 1"), "{err}");
+    let err = load("[channels.site2]\ntype = \"website\"\n", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("channels.site2"), "{err}");
+}
+
+#[test]
+fn built_ins_can_be_turned_off_and_more_outboxes_added() {
+    let s = load(
+        "[post]\ndefault_channels = [\"handover\"]\n\n[channels.outbox]\nenabled = false\n\n[channels.handover]\ntype = \"outbox\"\n",
+        &[("PRAKAT__CHANNELS__WEBSITE__ENABLED", "false")],
+    )
+    .unwrap();
+    assert!(s.channels.website().is_none());
+    let names: Vec<&str> = s.channels.enabled().map(|(n, _)| n).collect();
+    assert_eq!(names, ["handover"]);
+    assert_eq!(
+        s.outbox_dir_of("handover"),
+        PathBuf::from("./prakat-data/channels/handover/outbox")
+    );
+    assert_eq!(s.outbox_dir(), PathBuf::from("./prakat-data/outbox"));
+}
+
+/// The example file's platform sections, uncommented: every one is valid and builds its channel.
+#[test]
+fn the_example_platform_sections_are_valid() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/prakat.example.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let start = text
+        .find("# [channels.")
+        .expect("commented platform sections");
+    let uncommented: String = text[start..]
+        .lines()
+        .map(|l| l.strip_prefix("# ").unwrap_or(l))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let s = load(&uncommented, &[]).unwrap();
+    let types: Vec<&str> = s
+        .channels
+        .enabled()
+        .map(|(_, c)| c.type_name())
+        .filter(|t| !["website", "outbox"].contains(t))
+        .collect();
+    let mut sorted = types.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(
+        sorted,
+        ["facebook", "line", "tiktok", "wordpress", "youtube"]
+    );
+    let registry = crate::channels::Registry::build(&s, crate::channels::Purpose::Compose).unwrap();
+    assert_eq!(registry.names().len(), types.len() + 2);
 }

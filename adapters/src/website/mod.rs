@@ -10,7 +10,9 @@
 //! JSON Feed 1.1). Pages come from the templates in `config/templates/website/` (embedded; a
 //! templates directory may override them), with dates in Thai Buddhist Era style from
 //! [`crate::thai`]. `Website::open` rebuilds every index from the records, which repairs
-//! whatever a killed process left.
+//! whatever a killed process left; only the process that publishes (the daemon) opens the site.
+//! [`Website::for_composing`] is the same channel for everyone else (the command line): the
+//! same `prepare`, limits and page URLs, and it never writes a file.
 //!
 //! What must never happen here: user text reaching a page unescaped (HTML is made only by
 //! auto-escaping templates; JSON-LD is escaped for the script element); a half-written file
@@ -53,14 +55,24 @@ use crate::{
 /// The website channel. Cheap to clone; clones share one site and one lock.
 #[derive(Clone)]
 pub struct Website {
-    site: Arc<site::Site>,
+    mode: Mode,
     limits: Arc<Limits>,
+}
+
+/// Whether this process writes the site or only composes for it.
+#[derive(Clone)]
+enum Mode {
+    /// Opened: the one writer of the site directory.
+    Publishing(Arc<site::Site>),
+    /// Prepare, limits and URLs only: no file is read for writing, none is written.
+    Composing(Arc<WebsiteSettings>),
 }
 
 impl std::fmt::Debug for Website {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Website")
-            .field("root", &self.site.root())
+            .field("root", &self.root())
+            .field("publishing", &self.is_publishing())
             .finish_non_exhaustive()
     }
 }
@@ -73,14 +85,30 @@ impl Website {
     pub fn open(settings: WebsiteSettings) -> Result<Website, WebsiteError> {
         let site = site::Site::open(settings)?;
         Ok(Website {
-            site: Arc::new(site),
+            mode: Mode::Publishing(Arc::new(site)),
             limits: Arc::new(prepare::limits()),
         })
     }
 
+    /// The website for a process that only composes and checks (the command line, while the
+    /// daemon may be writing the site): the same `prepare`, limits and page URLs as an opened
+    /// site, without opening it. It creates, sweeps and rewrites nothing; `publish` and
+    /// `rebuild_all` refuse, and the health check only reads.
+    pub fn for_composing(settings: WebsiteSettings) -> Website {
+        Website {
+            mode: Mode::Composing(Arc::new(settings)),
+            limits: Arc::new(prepare::limits()),
+        }
+    }
+
+    /// Whether this is the opened site (the one writer) rather than one for composing.
+    pub fn is_publishing(&self) -> bool {
+        matches!(self.mode, Mode::Publishing(_))
+    }
+
     /// The canonical page URL of an announcement, which other channels link to.
     pub fn page_url(&self, announcement_id: i64) -> String {
-        Self::page_url_for(&self.site.settings().base_url, announcement_id)
+        Self::page_url_for(&self.settings().base_url, announcement_id)
     }
 
     /// The canonical page URL of an announcement under `base_url`, without an open site
@@ -91,18 +119,32 @@ impl Website {
 
     /// The site directory.
     pub fn root(&self) -> &Path {
-        self.site.root()
+        &self.settings().root
     }
 
-    /// The settings the site was opened with.
+    /// The settings the site was opened (or made for composing) with.
     pub fn settings(&self) -> &WebsiteSettings {
-        self.site.settings()
+        match &self.mode {
+            Mode::Publishing(site) => site.settings(),
+            Mode::Composing(settings) => settings,
+        }
+    }
+
+    /// The opened site, or why this one may not write.
+    fn site(&self, what: &str) -> Result<Arc<site::Site>, WebsiteError> {
+        match &self.mode {
+            Mode::Publishing(site) => Ok(Arc::clone(site)),
+            Mode::Composing(_) => Err(WebsiteError::Refused(format!(
+                "website: cannot {what}: this process only composes for the site in {}; the daemon writes it",
+                self.root().display()
+            ))),
+        }
     }
 
     /// Re-render every page (after the templates changed), then every index and feed.
     /// Returns the number of article pages.
     pub async fn rebuild_all(&self) -> Result<usize, WebsiteError> {
-        let site = Arc::clone(&self.site);
+        let site = self.site("rebuild")?;
         let root = self.root().to_owned();
         tokio::task::spawn_blocking(move || site.rebuild_all())
             .await
@@ -129,7 +171,7 @@ impl Channel for Website {
         payload: &Payload,
         ctx: &PublishContext,
     ) -> Result<Receipt, PublishError> {
-        let site = Arc::clone(&self.site);
+        let site = self.site("publish")?;
         let (payload_owned, key) = (payload.clone(), ctx.idempotency_key.clone());
         let span = tracing::info_span!(
             "website_publish",
@@ -160,15 +202,30 @@ impl Channel for Website {
     }
 
     async fn healthcheck(&self) -> Result<Health, PublishError> {
-        let site = Arc::clone(&self.site);
-        let pages = tokio::task::spawn_blocking(move || site.check())
-            .await
-            .map_err(|e| PublishError::Transient(format!("website health check stopped: {e}")))??;
+        let summary = match &self.mode {
+            Mode::Publishing(site) => {
+                let site = Arc::clone(site);
+                let pages = tokio::task::spawn_blocking(move || site.check())
+                    .await
+                    .map_err(|e| {
+                        PublishError::Transient(format!("website health check stopped: {e}"))
+                    })??;
+                format!(
+                    "website: writing to {}, {pages} pages",
+                    self.root().display()
+                )
+            }
+            Mode::Composing(settings) => {
+                let root = settings.root.clone();
+                tokio::task::spawn_blocking(move || site::check_without_writing(&root))
+                    .await
+                    .map_err(|e| {
+                        PublishError::Transient(format!("website health check stopped: {e}"))
+                    })??
+            }
+        };
         Ok(Health {
-            summary: format!(
-                "website: writing to {}, {pages} pages",
-                self.site.root().display()
-            ),
+            summary,
             token_expires_at: None,
             missing_permissions: Vec::new(),
             quota: None,

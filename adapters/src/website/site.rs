@@ -111,10 +111,6 @@ impl Site {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     pub fn settings(&self) -> &WebsiteSettings {
         self.renderer.settings()
     }
@@ -312,4 +308,46 @@ impl Site {
         fs::remove_file(&probe).map_err(|e| WebsiteError::io("remove", &probe, e))?;
         Ok(self.lock().len())
     }
+}
+
+/// The health check of a process that does not write the site: the root, if it exists yet, is
+/// a directory that is not read-only; the pages are counted from the records. Reads only.
+pub fn check_without_writing(root: &Path) -> Result<String, WebsiteError> {
+    let meta = match fs::metadata(root) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(format!(
+                "website: {} is not there yet; the daemon creates it when it starts",
+                root.display()
+            ));
+        }
+        Err(e) => return Err(WebsiteError::io("read", root, e)),
+    };
+    if !meta.is_dir() || meta.permissions().readonly() {
+        return Err(WebsiteError::io(
+            "write to",
+            root,
+            std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "not a writable directory",
+            ),
+        ));
+    }
+    let entries = root.join(paths::ENTRIES_DIR);
+    let pages = match fs::read_dir(&entries) {
+        Ok(read) => read
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_str()
+                    .is_some_and(|n| !n.starts_with('.') && n.ends_with(".json"))
+            })
+            .count(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+        Err(e) => return Err(WebsiteError::io("read", &entries, e)),
+    };
+    Ok(format!(
+        "website: {} ({pages} pages), written by the daemon",
+        root.display()
+    ))
 }

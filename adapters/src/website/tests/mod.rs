@@ -2,6 +2,7 @@
 //! departments and three months, then read the files back as a browser, a feed reader and an
 //! assessor would.
 
+mod composing;
 mod sample;
 mod story;
 
