@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod channel;
+pub mod durable;
 mod error;
 #[cfg(feature = "facebook")]
 pub mod facebook;

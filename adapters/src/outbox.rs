@@ -24,6 +24,7 @@ use crate::{
     Receipt, Rejection,
 };
 
+#[derive(Clone)]
 pub struct Outbox {
     dir: PathBuf,
     limits: Limits,
@@ -93,7 +94,10 @@ impl Outbox {
         )?;
         tmp.as_file().sync_all()?;
         let wrote = match tmp.persist_noclobber(&dest) {
-            Ok(_) => true,
+            Ok(_) => {
+                crate::durable::sync_parent_dir(&dest)?;
+                true
+            }
             Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => false,
             Err(e) => return Err(e.error),
         };
@@ -185,7 +189,12 @@ impl Channel for Outbox {
                 self.dir.display()
             )));
         }
-        let wrote = self.write(payload, ctx).map_err(|e| {
+        // File work runs off the async runtime.
+        let (this, owned, attempt) = (self.clone(), payload.clone(), ctx.clone());
+        let wrote = tokio::task::spawn_blocking(move || this.write(&owned, &attempt))
+            .await
+            .map_err(|e| PublishError::Transient(format!("outbox write task stopped: {e}")))?
+            .map_err(|e| {
             PublishError::Transient(format!(
                 "cannot write to the outbox {}: {e}",
                 self.dir.display()

@@ -66,15 +66,8 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], sync: Sync) -> Result<(), 
 /// Make a rename in `path`'s directory durable. Unix only: elsewhere a directory cannot be
 /// opened for syncing, and the rename is as durable as the platform makes it.
 fn sync_dir(path: &Path) -> Result<(), WebsiteError> {
-    #[cfg(unix)]
-    if let Some(dir) = path.parent() {
-        fs::File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| WebsiteError::io("flush to disk", dir, e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
+    crate::durable::sync_parent_dir(path)
+        .map_err(|e| WebsiteError::io("flush to disk", path.parent().unwrap_or(path), e))
 }
 
 /// Write `bytes` to `path` atomically unless the file already holds exactly them.
