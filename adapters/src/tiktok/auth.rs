@@ -53,7 +53,6 @@ struct TokenAnswer {
     #[serde(default)]
     error: Option<Value>,
     error_description: Option<String>,
-    log_id: Option<String>,
 }
 
 /// What the health check reports about the tokens.
@@ -160,7 +159,7 @@ impl Auth {
 
     async fn refresh(&self, refresh_token: &Secret) -> Result<TokenAnswer, PublishError> {
         let what = "TikTok token refresh";
-        let res = self
+        let req = self
             .http
             .post(&self.token_url)
             .header("Cache-Control", "no-cache")
@@ -169,23 +168,10 @@ impl Auth {
                 ("client_secret", self.client_secret.expose()),
                 ("grant_type", "refresh_token"),
                 ("refresh_token", refresh_token.expose()),
-            ])
-            .send()
-            .await
-            .map_err(|e| http::transport_error(what, &e, http::Effect::Repeatable))?;
-        let status = res.status();
-        let text = res
-            .text()
-            .await
-            .map_err(|e| http::transport_error(what, &e, http::Effect::Repeatable))?;
-        let answer: Option<TokenAnswer> = serde_json::from_str(&text).ok();
-        http::log_exchange(
-            "tiktok",
-            "POST",
-            &self.token_url,
-            Some(status.as_u16()),
-            answer.as_ref().and_then(|a| a.log_id.as_deref()),
-        );
+            ]);
+        let reply = http::exchange("tiktok", what, req, http::Effect::Repeatable).await?;
+        let (status, text) = (reply.status, &reply.body);
+        let answer: Option<TokenAnswer> = serde_json::from_str(text).ok();
         let (code, description) = match answer.as_ref().and_then(|a| a.error.as_ref()) {
             Some(Value::String(c)) => (
                 c.clone(),
@@ -203,24 +189,25 @@ impl Auth {
         let ok_code = code.is_empty() || code == "ok";
         match answer {
             Some(a) if status.is_success() && ok_code && a.access_token.is_some() => Ok(a),
-            _ if status.as_u16() == 429 || code == "rate_limit_exceeded" => {
-                Err(PublishError::RetryAfter(
-                    self.rate_limit_wait,
-                    format!("{what}: rate limited: {}", http::truncate(&text, 300)),
-                ))
-            }
-            _ if status.is_server_error() => Err(http::server_error(
+            _ if code == "rate_limit_exceeded" => Err(PublishError::RetryAfter(
+                http::retry_after(&reply.headers, chrono::Utc::now())
+                    .unwrap_or(self.rate_limit_wait),
+                http::scrub(&format!("{what}: rate limited: {}", http::truncate(text, 300))),
+            )),
+            _ if status.as_u16() == 429 || http::may_have_applied(status) => Err(http::fallback(
                 what,
-                status,
-                &text,
+                &reply,
                 http::Effect::Repeatable,
+                self.rate_limit_wait,
             )),
             _ => Err(PublishError::Auth(format!(
                 "{what}: HTTP {} {}: {} — authorise prakat on TikTok again and put the new \
                  refresh token in the settings",
                 status.as_u16(),
                 if code.is_empty() { "-" } else { &code },
-                description.unwrap_or_else(|| http::truncate(&text, 300).to_owned()),
+                http::scrub(
+                    &description.unwrap_or_else(|| http::truncate(text, 300).to_owned())
+                ),
             ))),
         }
     }

@@ -11,7 +11,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Deserialize;
 
-use super::errors::retry_after;
+use super::errors::DEFAULT_RETRY_AFTER;
 use super::limits::KIND;
 use crate::http::{self, Effect};
 use crate::tokens::{TokenFile, Tokens};
@@ -200,40 +200,34 @@ impl OAuth {
             ("client_secret", self.client_secret.expose()),
             ("refresh_token", refresh_token.expose()),
         ];
-        let res = self
-            .http
-            .post(&self.token_url)
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| {
-                Refused::Other(http::transport_error(
-                    "refreshing the YouTube access token",
-                    &e,
-                    Effect::Repeatable,
-                ))
-            })?;
-        let status = res.status();
-        http::log_exchange(KIND, "POST", &self.token_url, Some(status.as_u16()), None);
-        let headers = res.headers().clone();
-        let body = res.text().await.unwrap_or_default();
+        let req = self.http.post(&self.token_url).form(&form);
+        let answer = http::exchange(
+            KIND,
+            "refreshing the YouTube access token",
+            req,
+            Effect::Repeatable,
+        )
+        .await
+        .map_err(Refused::Other)?;
+        let (status, headers, body) = (answer.status, &answer.headers, &answer.body);
         if status.is_success() {
-            return serde_json::from_str::<TokenAnswer>(&body).map_err(|e| {
+            return serde_json::from_str::<TokenAnswer>(body).map_err(|e| {
                 Refused::Other(PublishError::Transient(format!(
                     "the token endpoint answered without an access token: {e}"
                 )))
             });
         }
-        let err: TokenError = serde_json::from_str(&body).unwrap_or_default();
+        let err: TokenError = serde_json::from_str(body).unwrap_or_default();
         let said = format!(
             "HTTP {status}: {} {}",
             err.error,
             if err.error_description.is_empty() {
-                http::truncate(&body, 500)
+                http::truncate(body, 500)
             } else {
                 &err.error_description
             }
         );
+        let said = http::scrub(&said);
         Err(match err.error.as_str() {
             "invalid_grant" => Refused::InvalidGrant(said),
             "invalid_client" | "unauthorized_client" => {
@@ -241,16 +235,15 @@ impl OAuth {
                     "Google refused the OAuth client (youtube.client_id / client_secret): {said}"
                 )))
             }
-            _ if status.as_u16() == 429 => Refused::Other(PublishError::RetryAfter(
-                retry_after(&headers),
-                format!("refreshing the YouTube access token: {said}"),
-            )),
-            _ if status.is_server_error() => Refused::Other(http::server_error(
-                "refreshing the YouTube access token",
-                status,
-                &body,
-                Effect::Repeatable,
-            )),
+            _ if status.as_u16() == 429 || http::may_have_applied(status) => {
+                Refused::Other(http::status_error(
+                    status,
+                    headers,
+                    Effect::Repeatable,
+                    DEFAULT_RETRY_AFTER,
+                    format!("refreshing the YouTube access token: {said}"),
+                ))
+            }
             _ => Refused::Other(PublishError::Auth(format!(
                 "refreshing the YouTube access token: {said}"
             ))),
