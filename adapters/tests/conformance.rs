@@ -15,25 +15,30 @@ mod platforms;
 
 // The platforms' own fakes, shared with their test targets (only part of each is used here).
 #[allow(dead_code)]
+#[path = "facebook"]
 mod facebook {
     pub mod fake;
     pub mod graph;
 }
 #[allow(dead_code)]
+#[path = "line"]
 mod line {
     pub mod fake;
     pub mod schema;
 }
 #[allow(dead_code)]
+#[path = "youtube"]
 mod youtube {
     pub mod fake;
 }
 #[allow(dead_code)]
+#[path = "tiktok"]
 mod tiktok {
     pub mod fake;
     pub mod fake_posting;
 }
 #[allow(dead_code)]
+#[path = "wordpress"]
 mod wordpress {
     pub mod fake;
 }

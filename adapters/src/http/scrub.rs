@@ -20,11 +20,11 @@ const QUERY_KEYS: &[&str] = &[
 
 /// JSON string fields whose value is a credential (or a URL carrying one).
 const JSON_KEYS: &[&str] = &[
-    "\"access_token\":",
-    "\"refresh_token\":",
-    "\"client_secret\":",
-    "\"upload_url\":",
-    "\"id_token\":",
+    "\"access_token\"",
+    "\"refresh_token\"",
+    "\"client_secret\"",
+    "\"upload_url\"",
+    "\"id_token\"",
 ];
 
 /// Words after which the next word is a credential (case-insensitive).
@@ -36,11 +36,14 @@ const AUTH_HEADERS: &[&str] = &["authorization: ", "authorization="];
 /// `s` with every secret this module knows masked as `[redacted]`.
 pub fn scrub(s: &str) -> String {
     let mut out = s.to_owned();
-    for key in QUERY_KEYS {
-        out = mask_after(&out, key, |c| matches!(c, '&' | ' ' | '"' | ')' | '\'' | '#'));
-    }
+    // JSON first: a masked value may hold a URL whose query the next pass would cut.
     for key in JSON_KEYS {
         out = mask_json_string(&out, key);
+    }
+    for key in QUERY_KEYS {
+        out = mask_after(&out, key, |c| {
+            matches!(c, '&' | ' ' | '"' | ')' | '\'' | '#')
+        });
     }
     for word in AUTH_WORDS {
         out = mask_after(&out, word, |c| {
@@ -80,10 +83,7 @@ fn mask_after(s: &str, key: &str, end: impl Fn(char) -> bool) -> String {
     let mut from = 0;
     while let Some(pos) = lower[from..].find(key) {
         let start = from + pos + key.len();
-        let stop = s[start..]
-            .find(&end)
-            .map(|e| start + e)
-            .unwrap_or(s.len());
+        let stop = s[start..].find(&end).map(|e| start + e).unwrap_or(s.len());
         out.push_str(&s[from..start]);
         if stop > start && &s[start..stop] != MASK {
             out.push_str(MASK);
@@ -96,15 +96,20 @@ fn mask_after(s: &str, key: &str, end: impl Fn(char) -> bool) -> String {
     out
 }
 
-/// Replace the string value of a JSON field `"name":` (spaces allowed before the value).
+/// Replace the string value of a JSON field `"name"` (spaces allowed around the colon).
 fn mask_json_string(s: &str, key: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut from = 0;
     while let Some(pos) = s[from..].find(key) {
         let after = from + pos + key.len();
         let rest = &s[after..];
-        let spaces = rest.len() - rest.trim_start().len();
-        let open = after + spaces;
+        let trimmed = rest.trim_start();
+        let Some(value) = trimmed.strip_prefix(':') else {
+            out.push_str(&s[from..after]);
+            from = after;
+            continue;
+        };
+        let open = s.len() - value.trim_start().len();
         out.push_str(&s[from..open]);
         if !s[open..].starts_with('"') {
             from = open;
@@ -146,7 +151,9 @@ mod tests {
         );
         assert_eq!(scrub("a?refresh_token=abc"), "a?refresh_token=[redacted]");
         assert_eq!(
-            scrub("error sending request for url (https://up.example/upload/youtube/v3/videos?uploadType=resumable&upload_id=AEnB2Uo)"),
+            scrub(
+                "error sending request for url (https://up.example/upload/youtube/v3/videos?uploadType=resumable&upload_id=AEnB2Uo)"
+            ),
             "error sending request for url (https://up.example/upload/youtube/v3/videos?uploadType=resumable&upload_id=[redacted])"
         );
     }

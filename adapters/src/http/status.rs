@@ -27,7 +27,12 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
 /// Classify a non-success answer by its status alone. `what` names the call; the body is kept
 /// (shortened, scrubbed) in the message. `default_wait` is the wait for a 429 without
 /// `Retry-After`.
-pub fn fallback(what: &str, answer: &Answer, effect: Effect, default_wait: Duration) -> PublishError {
+pub fn fallback(
+    what: &str,
+    answer: &Answer,
+    effect: Effect,
+    default_wait: Duration,
+) -> PublishError {
     let msg = format!(
         "{what}: HTTP {}: {}",
         answer.status,
@@ -126,9 +131,6 @@ mod tests {
         );
         assert_eq!(retry_after(&h("soon"), now), None);
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
-        assert_eq!(
-            retry_after(&h("99999999"), now),
-            Some(MAX_RETRY_AFTER)
-        );
+        assert_eq!(retry_after(&h("99999999"), now), Some(MAX_RETRY_AFTER));
     }
 }

@@ -56,8 +56,7 @@ impl Api {
     ) -> Result<T, PublishError> {
         let url = format!("{}{path_and_query}", self.base);
         let req = self.http.get(&url).bearer_auth(self.token.expose());
-        let answer =
-            http::exchange(KIND, &format!("line {what}"), req, Effect::Repeatable).await?;
+        let answer = http::exchange(KIND, &format!("line {what}"), req, Effect::Repeatable).await?;
         let (status, text) = (answer.status, &answer.body);
         if !status.is_success() {
             return Err(classify(what, &answer, now));
@@ -88,8 +87,7 @@ impl Api {
             .header(RETRY_KEY, retry_key.to_string())
             .json(body);
         // The retry key makes a repeat harmless: every failure is a plain temporary one.
-        let answer =
-            http::exchange(KIND, &format!("line {what}"), req, Effect::Repeatable).await?;
+        let answer = http::exchange(KIND, &format!("line {what}"), req, Effect::Repeatable).await?;
         let accepted = answer.header(ACCEPTED_REQUEST_ID).map(str::to_owned);
         let request_id = answer.header(REQUEST_ID).map(str::to_owned);
         let (status, text) = (answer.status, &answer.body);

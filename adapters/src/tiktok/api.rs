@@ -139,12 +139,9 @@ impl Api {
                 effect,
                 self.rate_limit_wait,
             )),
-            _ if !status.is_success() => Err(http::fallback(
-                &what,
-                &answer,
-                effect,
-                self.rate_limit_wait,
-            )),
+            _ if !status.is_success() => {
+                Err(http::fallback(&what, &answer, effect, self.rate_limit_wait))
+            }
             _ => Err(effect.unsettled(http::scrub(&format!(
                 "{what}: HTTP {status} with an answer that could not be read: {}",
                 http::truncate(text, 500)

@@ -192,7 +192,10 @@ impl Auth {
             _ if code == "rate_limit_exceeded" => Err(PublishError::RetryAfter(
                 http::retry_after(&reply.headers, chrono::Utc::now())
                     .unwrap_or(self.rate_limit_wait),
-                http::scrub(&format!("{what}: rate limited: {}", http::truncate(text, 300))),
+                http::scrub(&format!(
+                    "{what}: rate limited: {}",
+                    http::truncate(text, 300)
+                )),
             )),
             _ if status.as_u16() == 429 || http::may_have_applied(status) => Err(http::fallback(
                 what,
@@ -205,9 +208,7 @@ impl Auth {
                  refresh token in the settings",
                 status.as_u16(),
                 if code.is_empty() { "-" } else { &code },
-                http::scrub(
-                    &description.unwrap_or_else(|| http::truncate(text, 300).to_owned())
-                ),
+                http::scrub(&description.unwrap_or_else(|| http::truncate(text, 300).to_owned())),
             ))),
         }
     }

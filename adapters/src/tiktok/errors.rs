@@ -58,10 +58,12 @@ pub fn classify(
         "access_token_invalid" | "scope_not_authorized" | "scope_permission_missed" => {
             Some(PublishError::Auth(msg.clone()))
         }
-        "unaudited_client_can_only_post_to_private_accounts" => Some(PublishError::Rejected(format!(
-            "{msg} — {UNAUDITED}, and only to a private account: make the TikTok account \
+        "unaudited_client_can_only_post_to_private_accounts" => {
+            Some(PublishError::Rejected(format!(
+                "{msg} — {UNAUDITED}, and only to a private account: make the TikTok account \
              private, or have the app audited by TikTok"
-        ))),
+            )))
+        }
         "reached_active_user_cap" => Some(PublishError::QuotaExhausted {
             until: chrono::Utc::now() + chrono::Duration::hours(24),
             message: msg.clone(),

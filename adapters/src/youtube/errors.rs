@@ -81,7 +81,10 @@ pub fn classify(
             message: message.clone(),
         })
     } else if has("rateLimitExceeded") || has("userRateLimitExceeded") {
-        Some(PublishError::RetryAfter(retry_after(headers), message.clone()))
+        Some(PublishError::RetryAfter(
+            retry_after(headers),
+            message.clone(),
+        ))
     } else if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
         // The status says more than any reason here (backendError, …).
         None

@@ -18,7 +18,11 @@ pub async fn check(platform: Platform, fault: Fault) {
     let run = drive(&*s.channel, &s.payload, KEY, &s.net).await;
     s.net.quiet().await;
     let label = format!("{platform:?} {fault:?}: {run:?}");
-    assert_eq!(s.net.applied(), vec![fault.clone()], "the fault hit the create: {label}");
+    assert_eq!(
+        s.net.applied(),
+        vec![fault.clone()],
+        "the fault hit the create: {label}"
+    );
     match fault {
         Fault::Unauthorized => {
             assert!(
@@ -35,7 +39,9 @@ pub async fn check(platform: Platform, fault: Fault) {
             assert_eq!(run.failures, vec!["retry_after"], "{label}");
             let wait = run.waits[0];
             match retry_after {
-                Some(secs) => assert_eq!(wait, Duration::from_secs(secs.parse().unwrap()), "{label}"),
+                Some(secs) => {
+                    assert_eq!(wait, Duration::from_secs(secs.parse().unwrap()), "{label}")
+                }
                 None => assert!(wait >= Duration::from_secs(1), "a sane default: {label}"),
             }
             assert_eq!(s.posts(), 1, "exactly one post: {label}");

@@ -52,7 +52,10 @@ async fn a_draft_left_by_an_earlier_attempt_is_published_and_the_copy_deleted() 
         .filter(|s| s.method == Method::DELETE)
         .collect();
     assert_eq!(deletes.len(), 1);
-    assert_eq!(deletes[0].query["force"], "true", "deleted for good, not trashed");
+    assert_eq!(
+        deletes[0].query["force"], "true",
+        "deleted for good, not trashed"
+    );
 }
 
 #[tokio::test]
@@ -92,7 +95,10 @@ async fn an_unsettled_attempt_publishes_the_draft_it_finds_instead_of_creating()
     assert_eq!(found, None);
     let lookup = fake.seen().into_iter().last().unwrap();
     assert_eq!(lookup.query["status"], "any");
-    assert_eq!(lookup.query["context"], "edit", "drafts are only listed signed in");
+    assert_eq!(
+        lookup.query["context"], "edit",
+        "drafts are only listed signed in"
+    );
 
     // ...and the re-send flagged unsettled publishes it.
     let mut ctx = PublishContext::first(7, KEY);

@@ -393,8 +393,7 @@ async fn handle(
                 .posts
                 .iter()
                 .filter(|p| {
-                    p["slug"] == slug.as_str()
-                        && statuses.iter().any(|s| p["status"] == s.as_str())
+                    p["slug"] == slug.as_str() && statuses.iter().any(|s| p["status"] == s.as_str())
                 })
                 .cloned()
                 .collect();
@@ -402,7 +401,11 @@ async fn handle(
         }
         (m, r) if r.starts_with("/wp/v2/posts/") => {
             let Ok(id) = r["/wp/v2/posts/".len()..].parse::<u64>() else {
-                return err(404, "rest_no_route", "No route was found matching the URL and request method.");
+                return err(
+                    404,
+                    "rest_no_route",
+                    "No route was found matching the URL and request method.",
+                );
             };
             let mut i = inner.lock().unwrap();
             let Some(at) = i.posts.iter().position(|p| p["id"] == id) else {
@@ -434,7 +437,11 @@ async fn handle(
                     axum::Json(i.posts[at].clone()).into_response()
                 }
                 Method::GET => axum::Json(i.posts[at].clone()).into_response(),
-                _ => err(404, "rest_no_route", "No route was found matching the URL and request method."),
+                _ => err(
+                    404,
+                    "rest_no_route",
+                    "No route was found matching the URL and request method.",
+                ),
             }
         }
         _ => err(

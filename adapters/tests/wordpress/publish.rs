@@ -36,7 +36,10 @@ async fn publishes_a_thai_announcement_with_a_photo_in_query_style() {
             (Method::POST, "/wp/v2/categories"),
             (Method::POST, "/wp/v2/media"),
             (Method::POST, "/wp/v2/posts"),
-            (Method::POST, format!("/wp/v2/posts/{}", receipt.remote_id.as_deref().unwrap()).as_str()),
+            (
+                Method::POST,
+                format!("/wp/v2/posts/{}", receipt.remote_id.as_deref().unwrap()).as_str()
+            ),
         ]
     );
     for s in &seen {
