@@ -105,11 +105,49 @@ impl Wordpress {
                 "WordPress changed the slug (a post in the trash holds it)"
             );
         }
+        let draft_had_our_slug = created.slug == slug;
         let post = if self.is_done(&created) {
             created
         } else {
             self.set_status(created.id).await?
         };
+        if draft_had_our_slug && post.slug != slug {
+            return self.after_publish_clash(slug, post).await;
+        }
+        Ok(receipt(post, false))
+    }
+
+    /// Publishing gave our post another slug: a post holding ours appeared meanwhile (or the
+    /// site keeps a draft's slug as given, as WordPress before the REST API's unique draft
+    /// slugs did). A published holder is the original and ours the copy; a draft holder is an
+    /// earlier attempt's leftover, deleted so ours can take the slug.
+    async fn after_publish_clash(&self, slug: &str, ours: Post) -> Result<Receipt, PublishError> {
+        let holders = self.holding(slug).await?;
+        if let Some(original) = holders.iter().find(|p| p.id != ours.id && self.is_done(p)) {
+            tracing::warn!(wanted = %slug, copy = ours.id, original = original.id,
+                "WordPress already had this delivery's post: the copy is deleted");
+            self.delete(ours.id).await?;
+            let original = holders
+                .into_iter()
+                .find(|p| p.id != ours.id && self.is_done(p));
+            return Ok(receipt(original.expect("found above"), true));
+        }
+        for leftover in holders.iter().filter(|p| p.id != ours.id) {
+            tracing::warn!(wanted = %slug, leftover = leftover.id,
+                "an earlier attempt's draft held this delivery's slug: it is deleted");
+            self.delete(leftover.id).await?;
+        }
+        let req = self
+            .api
+            .request(
+                reqwest::Method::POST,
+                self.api.url(&format!("wp/v2/posts/{}", ours.id), &[]),
+            )
+            .json(&json!({ "slug": slug }));
+        let post: Post = self
+            .api
+            .send("give the post its slug", req, Effect::Repeatable)
+            .await?;
         Ok(receipt(post, false))
     }
 

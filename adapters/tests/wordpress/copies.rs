@@ -109,3 +109,24 @@ async fn an_unsettled_attempt_publishes_the_draft_it_finds_instead_of_creating()
     assert_eq!(fake.count(Method::POST, "/wp/v2/posts"), 0, "no create");
     assert_eq!(fake.with(|i| i.posts[0]["status"].clone()), "publish");
 }
+
+#[tokio::test]
+async fn where_drafts_keep_their_slug_the_clash_at_publish_removes_the_leftover_draft() {
+    let fake = Fake::start().await;
+    fake.with(|i| i.drafts_keep_slug = true);
+    let wp = channel(&fake, UrlStyle::Query);
+    let payload = wp.prepare(&draft(vec![])).unwrap();
+    let leftover = earlier(&fake, "draft");
+
+    let receipt = wp
+        .publish(&payload, &PublishContext::first(7, KEY))
+        .await
+        .unwrap();
+
+    let posts = fake.with(|i| i.posts.clone());
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    assert_ne!(posts[0]["id"], leftover, "the leftover draft is gone");
+    assert_eq!(receipt.remote_id, Some(posts[0]["id"].to_string()));
+    assert_eq!(posts[0]["status"], "publish");
+    assert_eq!(posts[0]["slug"], SLUG, "ours took the delivery's slug");
+}

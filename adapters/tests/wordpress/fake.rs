@@ -68,6 +68,9 @@ pub struct Inner {
     pub capabilities: Vec<&'static str>,
     /// Without pretty permalinks `/wp-json/` is just the home page.
     pub pretty_permalinks: bool,
+    /// Keep a draft's explicit slug as given (`wp_unique_post_slug` skips drafts), as sites
+    /// did before the REST API made draft slugs unique; uniqueness then comes at publish.
+    pub drafts_keep_slug: bool,
 }
 
 #[derive(Clone)]
@@ -358,7 +361,12 @@ async fn handle(
                 // As WP_REST_Posts_Controller::create_item: an explicit slug is made unique
                 // as for `publish`, whatever the status.
                 let asked = v["slug"].as_str().unwrap_or("").to_owned();
-                let slug = unique_slug(&i.posts, &asked, id);
+                let draft = v["status"].as_str().unwrap_or("draft") == "draft";
+                let slug = if i.drafts_keep_slug && draft {
+                    asked
+                } else {
+                    unique_slug(&i.posts, &asked, id)
+                };
                 let post = json!({
                     "id": id,
                     "slug": slug,
