@@ -41,4 +41,5 @@ mod tiktok {
 #[path = "wordpress"]
 mod wordpress {
     pub mod fake;
+    pub mod fake_posts;
 }

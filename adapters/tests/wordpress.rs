@@ -8,6 +8,8 @@ mod copies;
 mod failures;
 #[path = "wordpress/fake.rs"]
 mod fake;
+#[path = "wordpress/fake_posts.rs"]
+mod fake_posts;
 #[path = "wordpress/publish.rs"]
 mod publish;
 #[path = "wordpress/real.rs"]
