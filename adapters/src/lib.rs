@@ -20,6 +20,7 @@ pub mod facebook;
 pub mod http;
 #[cfg(feature = "line")]
 pub mod line;
+pub mod oauth;
 pub mod outbox;
 mod secret;
 pub mod thai;

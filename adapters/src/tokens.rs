@@ -1,6 +1,8 @@
 //! Rotating OAuth tokens (TikTok, YouTube): kept in a file of the channel's own
-//! (`<data_dir>/tokens/<channel>.json`, mode 0600), replaced atomically, so a refresh token
-//! that the platform rotated is never lost — save the new one before using it.
+//! (`<data_dir>/tokens/<channel>.json`, mode 0600), replaced atomically (the directory fsynced
+//! after the rename), so a refresh token that the platform rotated is never lost — save the new
+//! one before using it. `<channel>.lock` beside it is the advisory lock processes refresh under
+//! (see [`crate::oauth`]).
 
 use std::path::{Path, PathBuf};
 
@@ -75,7 +77,24 @@ impl TokenFile {
                 .set_permissions(std::fs::Permissions::from_mode(0o600))?;
         }
         tmp.persist(&self.path).map_err(|e| e.error)?;
+        // The rename is durable only once the directory is.
+        #[cfg(unix)]
+        std::fs::File::open(dir)?.sync_all()?;
         Ok(())
+    }
+
+    /// Take the exclusive advisory lock of this token file (blocking until other processes
+    /// release it); it is released when the returned file is dropped.
+    pub fn lock(&self) -> std::io::Result<std::fs::File> {
+        let dir = self.path.parent().expect("token files live in a directory");
+        std::fs::create_dir_all(dir)?;
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.path.with_extension("lock"))?;
+        f.lock()?;
+        Ok(f)
     }
 }
 
@@ -110,5 +129,19 @@ mod tests {
             !format!("{t:?}").contains("act.1"),
             "Debug never shows a token"
         );
+    }
+
+    #[test]
+    fn the_lock_is_exclusive_until_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = TokenFile::new(dir.path(), "youtube");
+        let held = f.lock().unwrap();
+        let other = std::fs::OpenOptions::new()
+            .write(true)
+            .open(dir.path().join("tokens/youtube.lock"))
+            .unwrap();
+        assert!(other.try_lock().is_err(), "a second holder must wait");
+        drop(held);
+        assert!(other.try_lock().is_ok());
     }
 }

@@ -2,10 +2,14 @@
 //! URL styles, plus one ignored test against a real WordPress on loopback
 //! (scripts/wordpress-e2e.sh sets it up and runs it).
 
+#[path = "wordpress/copies.rs"]
+mod copies;
 #[path = "wordpress/failures.rs"]
 mod failures;
 #[path = "wordpress/fake.rs"]
 mod fake;
+#[path = "wordpress/fake_posts.rs"]
+mod fake_posts;
 #[path = "wordpress/publish.rs"]
 mod publish;
 #[path = "wordpress/real.rs"]

@@ -136,57 +136,38 @@ impl Graph {
         self.send(what, req, effect).await
     }
 
-    /// Send one request and classify the answer.
+    /// Send one request through the kit's [`http::exchange`] and classify the answer.
     pub async fn send(
         &self,
         what: &str,
         req: RequestBuilder,
         effect: Effect,
     ) -> Result<Reply, Failure> {
-        let req = req.build().map_err(|e| Failure {
-            error: http::transport_error(what, &e, effect),
-            graph: None,
-        })?;
-        let method = req.method().to_string();
-        let url = req.url().to_string();
-        let resp = match self.http.execute(req).await {
-            Ok(r) => r,
-            Err(e) => {
-                http::log_exchange(super::KIND, &method, &url, None, None);
-                return Err(Failure {
-                    error: http::transport_error(what, &e, effect),
-                    graph: None,
-                });
-            }
-        };
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let trace = trace_id(&headers);
-        http::log_exchange(
-            super::KIND,
-            &method,
-            &url,
-            Some(status.as_u16()),
-            trace.as_deref(),
-        );
-        let body = resp.text().await.map_err(|e| Failure {
-            error: http::transport_error(what, &e, effect),
-            graph: None,
-        })?;
-        let graph = GraphError::parse(&body);
-        if status.is_success() && graph.is_none() {
+        let answer = http::exchange(super::KIND, what, req, effect)
+            .await
+            .map_err(|error| Failure { error, graph: None })?;
+        let trace = trace_id(&answer.headers);
+        let graph = GraphError::parse(&answer.body);
+        if answer.status.is_success() && graph.is_none() {
             return Ok(Reply {
-                headers,
-                body,
+                headers: answer.headers,
+                body: answer.body,
                 effect,
             });
         }
-        let status = if status.is_success() {
+        let status = if answer.status.is_success() {
             StatusCode::BAD_REQUEST
         } else {
-            status
+            answer.status
         };
-        let mut error = errors::classify(what, status, &headers, &body, effect, self.default_wait);
+        let mut error = errors::classify(
+            what,
+            status,
+            &answer.headers,
+            &answer.body,
+            effect,
+            self.default_wait,
+        );
         if let (Some(t), PublishError::Ambiguous(m) | PublishError::Transient(m)) =
             (&trace, &mut error)
             && graph.is_none()

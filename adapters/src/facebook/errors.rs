@@ -83,7 +83,8 @@ pub fn is_rate_limit(code: i64) -> bool {
     matches!(code, 4 | 17 | 32 | 341 | 613 | 80_000..=80_099)
 }
 
-/// Classify a non-success answer (or a 2xx whose body is an error).
+/// Classify a non-success answer (or a 2xx whose body is an error): Facebook's own codes first,
+/// then the kit's status fallbacks ([`http::status_error`]).
 pub fn classify(
     what: &str,
     status: StatusCode,
@@ -92,38 +93,39 @@ pub fn classify(
     effect: Effect,
     default_wait: Duration,
 ) -> PublishError {
+    // Facebook answers rate limits with its usage headers; a proxy in front may say Retry-After.
+    let wait = regain_wait(headers)
+        .or_else(|| http::retry_after(headers, chrono::Utc::now()))
+        .unwrap_or(default_wait);
     let Some(e) = GraphError::parse(body) else {
-        if status.is_server_error() {
-            return http::server_error(what, status, body, effect);
-        }
         let msg = format!("{what}: HTTP {status}: {}", http::truncate(body, 2000));
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            return PublishError::RetryAfter(regain_wait(headers).unwrap_or(default_wait), msg);
-        }
-        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
-            return PublishError::Auth(msg);
-        }
-        return PublishError::Rejected(msg);
+        return http::status_error(status, headers, effect, wait, msg);
     };
     let msg = format!("{what}: {}", e.describe());
-    match e.code {
-        c if is_rate_limit(c) => {
-            PublishError::RetryAfter(regain_wait(headers).unwrap_or(default_wait), msg)
-        }
-        1 | 2 => PublishError::Transient(msg),
-        10 | 102 | 190 | 200..=299 => PublishError::Auth(msg),
-        368 => PublishError::Rejected(format!(
+    let coded = match e.code {
+        c if is_rate_limit(c) => Some(PublishError::RetryAfter(wait, msg.clone())),
+        // Unknown / service errors: Facebook says to retry, but on a create the post may exist.
+        1 | 2 => Some(effect.unsettled(msg.clone())),
+        10 | 102 | 190 | 200..=299 => Some(PublishError::Auth(msg.clone())),
+        368 => Some(PublishError::Rejected(format!(
             "Facebook has temporarily blocked this Page from posting for a policy violation: \
              a person must check the Page's notifications and Page Quality before anything is \
              posted again. {msg}"
-        )),
-        506 => PublishError::Ambiguous(format!(
+        ))),
+        506 => Some(PublishError::Ambiguous(format!(
             "Facebook says this is a duplicate post: it may already be on the Page. {msg}"
-        )),
-        100 => PublishError::Rejected(msg),
-        _ if e.is_transient == Some(true) => PublishError::Transient(msg),
-        _ if status.is_server_error() => http::server_error(what, status, body, effect),
-        _ => PublishError::Rejected(msg),
+        ))),
+        100 => Some(PublishError::Rejected(msg.clone())),
+        _ if e.is_transient == Some(true) => Some(effect.unsettled(msg.clone())),
+        _ => None,
+    };
+    match coded {
+        Some(err) => http::scrub_error(err),
+        // An unknown code on a 2xx or 4xx: the content or request was refused.
+        None if status.is_client_error() && !matches!(status.as_u16(), 401 | 403 | 408 | 429) => {
+            PublishError::Rejected(http::scrub(&msg))
+        }
+        None => http::status_error(status, headers, effect, wait, msg),
     }
 }
 
@@ -229,5 +231,28 @@ mod tests {
             Duration::from_secs(300),
         );
         assert!(matches!(e, PublishError::RetryAfter(d, _) if d == Duration::from_secs(300)));
+    }
+
+    #[test]
+    fn unknown_and_transient_codes_are_ambiguous_on_a_create() {
+        let c = |body: &str, effect| {
+            classify(
+                "create the Page post",
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &HeaderMap::new(),
+                body,
+                effect,
+                Duration::from_secs(300),
+            )
+            .class()
+        };
+        for body in [
+            r#"{"error":{"message":"An unknown error occurred","code":1}}"#,
+            r#"{"error":{"message":"Service temporarily unavailable","code":2}}"#,
+            r#"{"error":{"message":"Please retry","code":9999,"is_transient":true}}"#,
+        ] {
+            assert_eq!(c(body, Effect::Creates), "ambiguous", "{body}");
+            assert_eq!(c(body, Effect::Repeatable), "transient", "{body}");
+        }
     }
 }

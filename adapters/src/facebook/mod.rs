@@ -21,8 +21,8 @@
 //! - reconcile matches the message text, so a post without text (photos only) cannot be found
 //!   again: after an ambiguous outcome it would be posted again;
 //! - the 10-photo and 63,206-character limits come from publishing tools, not an official page;
-//! - Graph codes 1 and 2 are `Transient` even on a create, as the error-handling guide says to
-//!   retry them;
+//! - Graph codes 1 and 2 (and `is_transient`) are `Transient` on a read but `Ambiguous` on a
+//!   create: the error-handling guide says to retry them, but the post may exist already;
 //! - the Resumable Upload API documentation asks for a user token (`upload_access_token`); the
 //!   Page token is used when none is set.
 

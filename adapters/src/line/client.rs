@@ -55,28 +55,16 @@ impl Api {
         now: DateTime<Utc>,
     ) -> Result<T, PublishError> {
         let url = format!("{}{path_and_query}", self.base);
-        let res = self
-            .http
-            .get(&url)
-            .bearer_auth(self.token.expose())
-            .send()
-            .await
-            .map_err(|e| http::transport_error(&format!("line {what}"), &e, Effect::Repeatable))?;
-        let (status, request_id, text) = read(res, what).await?;
-        http::log_exchange(
-            KIND,
-            "GET",
-            &url,
-            Some(status.as_u16()),
-            request_id.as_deref(),
-        );
+        let req = self.http.get(&url).bearer_auth(self.token.expose());
+        let answer = http::exchange(KIND, &format!("line {what}"), req, Effect::Repeatable).await?;
+        let (status, text) = (answer.status, &answer.body);
         if !status.is_success() {
-            return Err(classify(what, status, &text, now));
+            return Err(classify(what, &answer, now));
         }
-        serde_json::from_str(&text).map_err(|e| {
+        serde_json::from_str(text).map_err(|e| {
             PublishError::Transient(format!(
                 "line {what}: unexpected answer ({e}): {}",
-                http::truncate(&text, 500)
+                http::truncate(text, 500)
             ))
         })
     }
@@ -92,24 +80,17 @@ impl Api {
         now: DateTime<Utc>,
     ) -> Result<Sent, PublishError> {
         let url = format!("{}{path}", self.base);
-        let res = self
+        let req = self
             .http
             .request(Method::POST, &url)
             .bearer_auth(self.token.expose())
             .header(RETRY_KEY, retry_key.to_string())
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| http::transport_error(&format!("line {what}"), &e, Effect::Repeatable))?;
-        let accepted = header(&res, ACCEPTED_REQUEST_ID);
-        let (status, request_id, text) = read(res, what).await?;
-        http::log_exchange(
-            KIND,
-            "POST",
-            &url,
-            Some(status.as_u16()),
-            request_id.as_deref(),
-        );
+            .json(body);
+        // The retry key makes a repeat harmless: every failure is a plain temporary one.
+        let answer = http::exchange(KIND, &format!("line {what}"), req, Effect::Repeatable).await?;
+        let accepted = answer.header(ACCEPTED_REQUEST_ID).map(str::to_owned);
+        let request_id = answer.header(REQUEST_ID).map(str::to_owned);
+        let (status, text) = (answer.status, &answer.body);
         if status == StatusCode::CONFLICT {
             tracing::info!(%retry_key, accepted_request_id = accepted.as_deref(), "line: {what} was already accepted");
             return Ok(Sent::AlreadyAccepted {
@@ -117,33 +98,13 @@ impl Api {
             });
         }
         if !status.is_success() {
-            return Err(classify(what, status, &text, now));
+            return Err(classify(what, &answer, now));
         }
         let body = if text.trim().is_empty() {
             Value::Object(Default::default())
         } else {
-            serde_json::from_str(&text).unwrap_or(Value::Null)
+            serde_json::from_str(text).unwrap_or(Value::Null)
         };
         Ok(Sent::Accepted { request_id, body })
     }
-}
-
-fn header(res: &reqwest::Response, name: &str) -> Option<String> {
-    res.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-async fn read(
-    res: reqwest::Response,
-    what: &str,
-) -> Result<(StatusCode, Option<String>, String), PublishError> {
-    let status = res.status();
-    let request_id = header(&res, REQUEST_ID);
-    let text = res
-        .text()
-        .await
-        .map_err(|e| http::transport_error(&format!("line {what}"), &e, Effect::Repeatable))?;
-    Ok((status, request_id, text))
 }

@@ -9,12 +9,13 @@
 //! | 403 | `Auth`: the channel lacks the permission (plan or API not enabled) |
 //! | 409 | not an error: the caller turns it into a receipt (the retry key was accepted before) |
 //! | 429 "monthly limit" | `QuotaExhausted` until the first day of next month |
-//! | 429 otherwise | `RetryAfter` one minute (no Retry-After header is documented) |
+//! | 429 otherwise | `RetryAfter`: `Retry-After` if a proxy sends one, else one minute (LINE documents none) |
 //! | 5xx | `Transient`: the retry key makes a repeat safe |
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Bangkok;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
 use crate::PublishError;
@@ -54,36 +55,43 @@ impl ErrorBody {
     }
 }
 
-/// Classify a non-2xx, non-409 answer to `what` (e.g. "broadcast").
-pub(crate) fn classify(
+/// Classify a non-2xx, non-409 answer to `what` (e.g. "broadcast"): LINE's own meanings first,
+/// then the kit's status fallbacks ([`http::status_error`]).
+pub(crate) fn classify(what: &str, answer: &http::Answer, now: DateTime<Utc>) -> PublishError {
+    by_status(what, answer.status, &answer.headers, &answer.body, now)
+}
+
+fn by_status(
     what: &str,
     status: StatusCode,
+    headers: &HeaderMap,
     raw: &str,
     now: DateTime<Utc>,
 ) -> PublishError {
-    if status.is_server_error() {
-        return http::server_error(&format!("line {what}"), status, raw, Effect::Repeatable);
-    }
     let body: ErrorBody = serde_json::from_str(raw).unwrap_or_default();
     let whole = body.whole(raw);
     let msg = format!("line {what}: HTTP {}: {whole}", status.as_u16());
-    match status.as_u16() {
-        401 => PublishError::Auth(format!(
+    let own = match status.as_u16() {
+        401 => Some(PublishError::Auth(format!(
             "{msg} — the channel access token is invalid or expired: issue a new one in the LINE Developers console; โทเค็น LINE ใช้ไม่ได้หรือหมดอายุ ออกโทเค็นใหม่ใน LINE Developers Console"
-        )),
-        403 => PublishError::Auth(format!(
+        ))),
+        403 => Some(PublishError::Auth(format!(
             "{msg} — the channel is not allowed to use this API (plan or permission); บัญชี LINE OA ไม่มีสิทธิ์ใช้ API นี้ (ตรวจแพ็กเกจหรือสิทธิ์ของ channel)"
-        )),
+        ))),
         429 if body.message.to_lowercase().contains(MONTHLY_LIMIT_MESSAGE) => {
-            PublishError::QuotaExhausted {
+            Some(PublishError::QuotaExhausted {
                 until: next_month(now),
                 message: format!(
                     "{msg} — the LINE Official Account has used this month's messages; ข้อความ LINE ของเดือนนี้หมดแล้ว ส่งได้อีกครั้งต้นเดือนหน้า หรืออัปเกรดแพ็กเกจ"
                 ),
-            }
+            })
         }
-        429 => PublishError::RetryAfter(RATE_LIMIT_WAIT, msg),
-        _ => PublishError::Rejected(msg),
+        _ => None,
+    };
+    match own {
+        Some(e) => http::scrub_error(e),
+        // Every send carries its retry key: a 5xx is a plain temporary failure.
+        None => http::status_error(status, headers, Effect::Repeatable, RATE_LIMIT_WAIT, msg),
     }
 }
 
@@ -135,7 +143,15 @@ mod tests {
     #[test]
     fn statuses_map_to_variants() {
         let now = at("2026-11-24T07:00:00Z");
-        let c = |s: u16, b: &str| classify("broadcast", StatusCode::from_u16(s).unwrap(), b, now);
+        let c = |s: u16, b: &str| {
+            by_status(
+                "broadcast",
+                StatusCode::from_u16(s).unwrap(),
+                &HeaderMap::new(),
+                b,
+                now,
+            )
+        };
         assert!(
             matches!(c(401, r#"{"message":"Authentication failed"}"#), PublishError::Auth(m) if m.contains("Authentication failed"))
         );

@@ -1,6 +1,6 @@
 //! The JSON calls of the Content Posting and Display APIs: one function per endpoint, each
 //! returning the answer's `data` or a classified [`PublishError`]. Every call carries the user
-//! access token in `Authorization` and is logged (without it) through `http::log_exchange`.
+//! access token in `Authorization` and goes through the kit's `http::exchange` (logged without it).
 
 use std::time::Duration;
 
@@ -111,80 +111,41 @@ impl Api {
         effect: Effect,
     ) -> Result<Answer<T>, PublishError> {
         let url = format!("{}{path}", self.base_url.trim_end_matches('/'));
-        let res = self
+        let req = self
             .http
             .post(&url)
             .bearer_auth(token.expose())
             .header("Content-Type", "application/json; charset=UTF-8")
-            .body(body.to_string())
-            .send()
-            .await;
-        let res = match res {
-            Ok(r) => r,
-            Err(e) => {
-                http::log_exchange("tiktok", "POST", &url, None, None);
-                return Err(http::transport_error(&format!("TikTok {what}"), &e, effect));
-            }
-        };
-        let status = res.status();
-        let text = match res.text().await {
-            Ok(t) => t,
-            Err(e) => {
-                http::log_exchange("tiktok", "POST", &url, Some(status.as_u16()), None);
-                return Err(http::transport_error(&format!("TikTok {what}"), &e, effect));
-            }
-        };
-        let parsed: Result<Envelope<T>, _> = serde_json::from_str(&text);
+            .body(body.to_string());
+        let what = format!("TikTok {what}");
+        let answer = http::exchange("tiktok", &what, req, effect).await?;
+        let (status, text) = (answer.status, &answer.body);
+        let parsed: Result<Envelope<T>, _> = serde_json::from_str(text);
         let log_id = parsed
             .as_ref()
             .ok()
             .map(|e| e.error.log_id.clone())
             .filter(|l| !l.is_empty());
-        http::log_exchange(
-            "tiktok",
-            "POST",
-            &url,
-            Some(status.as_u16()),
-            log_id.as_deref(),
-        );
         match parsed {
             Ok(Envelope {
                 data: Some(data),
                 error,
             }) if status.is_success() && error.is_ok() => Ok(Answer { data, log_id }),
             Ok(env) if !env.error.is_ok() || !status.is_success() => Err(classify(
-                what,
+                &what,
                 status,
+                &answer.headers,
                 &env.error,
                 effect,
                 self.rate_limit_wait,
             )),
-            _ if status.is_server_error() => Err(http::server_error(
-                &format!("TikTok {what}"),
-                status,
-                &text,
-                effect,
-            )),
-            _ if !status.is_success() => Err(classify(
-                what,
-                status,
-                &ApiError {
-                    message: http::truncate(&text, 500).to_owned(),
-                    ..ApiError::default()
-                },
-                effect,
-                self.rate_limit_wait,
-            )),
-            _ => {
-                let msg = format!(
-                    "TikTok {what}: HTTP {status} with an answer that could not be read: {}",
-                    http::truncate(&text, 500)
-                );
-                Err(match effect {
-                    Effect::Creates => PublishError::Ambiguous(msg),
-                    Effect::Repeatable => PublishError::Transient(msg),
-                })
+            _ if !status.is_success() => {
+                Err(http::fallback(&what, &answer, effect, self.rate_limit_wait))
             }
+            _ => Err(effect.unsettled(http::scrub(&format!(
+                "{what}: HTTP {status} with an answer that could not be read: {}",
+                http::truncate(text, 500)
+            )))),
         }
     }
 

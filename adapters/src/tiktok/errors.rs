@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
 use crate::PublishError;
@@ -30,16 +31,18 @@ impl ApiError {
 /// What an unaudited app is told, here and in the health check.
 pub const UNAUDITED: &str = "unaudited app: posts are visible to the account owner only";
 
-/// Classify a refused or failed call. `what` names the call ("video init").
+/// Classify a refused or failed call: TikTok's `error.code` first, then the kit's status
+/// fallbacks ([`http::status_error`]). `what` names the call ("TikTok video init").
 pub fn classify(
     what: &str,
     status: StatusCode,
+    headers: &HeaderMap,
     err: &ApiError,
     effect: Effect,
     rate_limit_wait: Duration,
 ) -> PublishError {
     let msg = format!(
-        "TikTok {what}: {} {}: {} (log_id {})",
+        "{what}: {} {}: {} (log_id {})",
         status.as_u16(),
         if err.code.is_empty() { "-" } else { &err.code },
         err.message,
@@ -49,46 +52,38 @@ pub fn classify(
             &err.log_id
         },
     );
-    let code = err.code.as_str();
-    match code {
-        "rate_limit_exceeded" => return PublishError::RetryAfter(rate_limit_wait, msg),
+    let wait = http::retry_after(headers, chrono::Utc::now()).unwrap_or(rate_limit_wait);
+    let own = match err.code.as_str() {
+        "rate_limit_exceeded" => Some(PublishError::RetryAfter(wait, msg.clone())),
         "access_token_invalid" | "scope_not_authorized" | "scope_permission_missed" => {
-            return PublishError::Auth(msg);
+            Some(PublishError::Auth(msg.clone()))
         }
         "unaudited_client_can_only_post_to_private_accounts" => {
-            return PublishError::Rejected(format!(
+            Some(PublishError::Rejected(format!(
                 "{msg} — {UNAUDITED}, and only to a private account: make the TikTok account \
-                 private, or have the app audited by TikTok"
-            ));
+             private, or have the app audited by TikTok"
+            )))
         }
-        "reached_active_user_cap" => {
-            return PublishError::QuotaExhausted {
-                until: chrono::Utc::now() + chrono::Duration::hours(24),
-                message: msg,
-            };
-        }
-        "internal_error" => {
-            return http::server_error(&format!("TikTok {what}"), status, &msg, effect);
-        }
+        "reached_active_user_cap" => Some(PublishError::QuotaExhausted {
+            until: chrono::Utc::now() + chrono::Duration::hours(24),
+            message: msg.clone(),
+        }),
+        // TikTok failed inside: on a create the post may exist.
+        "internal_error" => Some(effect.unsettled(msg.clone())),
         "privacy_level_option_mismatch"
         | "invalid_param"
         | "invalid_params"
         | "invalid_file_upload"
         | "url_ownership_unverified"
-        | "invalid_publish_id" => return PublishError::Rejected(msg),
-        c if c.starts_with("spam_risk") => return PublishError::Rejected(msg),
-        _ => {}
-    }
-    match status.as_u16() {
-        429 => PublishError::RetryAfter(rate_limit_wait, msg),
-        401 => PublishError::Auth(msg),
-        500..=599 => http::server_error(&format!("TikTok {what}"), status, &msg, effect),
-        400..=499 => PublishError::Rejected(msg),
+        | "invalid_publish_id" => Some(PublishError::Rejected(msg.clone())),
+        c if c.starts_with("spam_risk") => Some(PublishError::Rejected(msg.clone())),
+        _ => None,
+    };
+    match own {
+        Some(e) => http::scrub_error(e),
         // A 2xx with an unknown error code: the call may or may not have been applied.
-        _ => match effect {
-            Effect::Creates => PublishError::Ambiguous(msg),
-            Effect::Repeatable => PublishError::Transient(msg),
-        },
+        None if status.is_success() => effect.unsettled(http::scrub(&msg)),
+        None => http::status_error(status, headers, effect, rate_limit_wait, msg),
     }
 }
 
@@ -109,8 +104,9 @@ mod tests {
         let wait = Duration::from_secs(60);
         let c = |s: u16, code: &str, e| {
             classify(
-                "video init",
+                "TikTok video init",
                 StatusCode::from_u16(s).unwrap(),
+                &HeaderMap::new(),
                 &err(code),
                 e,
                 wait,

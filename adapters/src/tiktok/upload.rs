@@ -59,14 +59,6 @@ impl Attempt<'_> {
         mut up: Upload,
     ) -> Result<Receipt, PublishError> {
         let plan = up.plan();
-        // The upload URL's query is its credential (`upload_token`): never logged.
-        let shown = up
-            .upload_url
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let shown = shown.as_str();
         while up.next_chunk < plan.total_chunk_count {
             let i = up.next_chunk;
             let range = plan.range(i);
@@ -76,7 +68,7 @@ impl Attempt<'_> {
                 i + 1,
                 plan.total_chunk_count
             );
-            let res = self
+            let req = self
                 .ch
                 .env
                 .http
@@ -91,27 +83,26 @@ impl Attempt<'_> {
                         plan.video_size
                     ),
                 )
-                .body(bytes)
-                .send()
-                .await;
-            let res = res.map_err(|e| {
-                http::log_exchange("tiktok", "PUT", shown, None, None);
-                http::transport_error(&what, &e.without_url(), Effect::Repeatable)
-            })?;
-            let status = res.status();
-            http::log_exchange("tiktok", "PUT", shown, Some(status.as_u16()), None);
+                .body(bytes);
+            // A chunk PUT to a session is repeatable: the session takes it once.
+            let answer = http::exchange("tiktok", &what, req, Effect::Repeatable).await?;
+            let status = answer.status;
             if !status.is_success() {
-                let body = res.text().await.unwrap_or_default();
-                if status.is_server_error() {
-                    return Err(http::server_error(&what, status, &body, Effect::Repeatable));
+                if http::may_have_applied(status) || status.as_u16() == 429 {
+                    return Err(http::fallback(
+                        &what,
+                        &answer,
+                        Effect::Repeatable,
+                        self.ch.api.rate_limit_wait,
+                    ));
                 }
-                return Err(PublishError::Transient(format!(
+                return Err(PublishError::Transient(http::scrub(&format!(
                     "{what} was refused: HTTP {status}: {}; the next attempt asks TikTok how \
                      much of publish {} arrived and resumes, or starts a new upload if TikTok \
                      dropped it",
-                    http::truncate(&body, 500),
+                    http::truncate(&answer.body, 500),
                     up.publish_id
-                )));
+                ))));
             }
             up.next_chunk = i + 1;
             self.ctx.report_progress(range.end, plan.video_size);

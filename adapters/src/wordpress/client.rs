@@ -99,14 +99,10 @@ impl Api {
             return Err(errors::classify(what, status, &headers, &body, effect));
         }
         parse_json::<T>(&body).ok_or_else(|| {
-            let msg = format!(
+            effect.unsettled(http::scrub(&format!(
                 "{what}: HTTP {status} but the answer is not the expected JSON: {}",
                 http::truncate(body.trim(), 500)
-            );
-            match effect {
-                Effect::Repeatable => PublishError::Transient(msg),
-                Effect::Creates => PublishError::Ambiguous(msg),
-            }
+            )))
         })
     }
 
@@ -117,26 +113,8 @@ impl Api {
         req: RequestBuilder,
         effect: Effect,
     ) -> Result<(StatusCode, HeaderMap, String), PublishError> {
-        let req = req
-            .build()
-            .map_err(|e| http::transport_error(what, &e, effect))?;
-        let method = req.method().to_string();
-        let url = req.url().to_string();
-        let resp = match self.http.execute(req).await {
-            Ok(r) => r,
-            Err(e) => {
-                http::log_exchange(CHANNEL, &method, &url, None, None);
-                return Err(http::transport_error(what, &e, effect));
-            }
-        };
-        let status = resp.status();
-        http::log_exchange(CHANNEL, &method, &url, Some(status.as_u16()), None);
-        let headers = resp.headers().clone();
-        let body = resp
-            .text()
-            .await
-            .map_err(|e| http::transport_error(what, &e, effect))?;
-        Ok((status, headers, body))
+        let answer = http::exchange(CHANNEL, what, req, effect).await?;
+        Ok((answer.status, answer.headers, answer.body))
     }
 }
 

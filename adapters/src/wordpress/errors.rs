@@ -3,8 +3,6 @@
 //! `{"code":"rest_…","message":"…","data":{"status":N}}`; hosts and firewalls in front of it
 //! answer with HTML, so the status decides when the body says nothing.
 
-use std::time::Duration;
-
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
@@ -67,53 +65,30 @@ pub(crate) fn classify(
         ),
     };
     let code = wp.as_ref().map(|e| e.code.as_str()).unwrap_or("");
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        return match retry_after(headers) {
-            Some(wait) => PublishError::RetryAfter(wait, said),
-            None => PublishError::Transient(said),
-        };
-    }
-    if status.is_server_error() {
-        return match &wp {
-            // The JSON of a WordPress error with a 5xx status (a plugin or the database
-            // failing): the status is the better guide, but keep WordPress's words.
-            Some(_) => match effect {
-                Effect::Repeatable => PublishError::Transient(said),
-                Effect::Creates => PublishError::Ambiguous(said),
-            },
-            None => http::server_error(what, status, body, effect),
-        };
-    }
-    if AUTH_CODES.contains(&code)
-        || status == StatusCode::UNAUTHORIZED
-        || status == StatusCode::FORBIDDEN
-    {
-        return PublishError::Auth(said);
-    }
-    if status == StatusCode::NOT_FOUND && (code.is_empty() || code == "rest_no_route") {
-        return PublishError::Auth(format!(
+    let own = if status == StatusCode::TOO_MANY_REQUESTS || http::may_have_applied(status) {
+        // The status says more than any code (a plugin or the database failing).
+        None
+    } else if AUTH_CODES.contains(&code) {
+        Some(PublishError::Auth(said.clone()))
+    } else if status == StatusCode::NOT_FOUND && (code.is_empty() || code == "rest_no_route") {
+        Some(PublishError::Auth(format!(
             "{said} (is the REST API enabled, and are base_url and url_style right for this site?)"
-        ));
+        )))
+    } else {
+        None
+    };
+    match own {
+        Some(e) => http::scrub_error(e),
+        // 400 rest_invalid_param, 413 too large, 415, 412 hash mismatch, rest_upload_*: the site
+        // refuses this content as it is (the kit's "other 4xx").
+        None => http::status_error(status, headers, effect, http::DEFAULT_RETRY_AFTER, said),
     }
-    if status == StatusCode::REQUEST_TIMEOUT {
-        return match effect {
-            Effect::Repeatable => PublishError::Transient(said),
-            Effect::Creates => PublishError::Ambiguous(said),
-        };
-    }
-    // 400 rest_invalid_param, 413 too large, 415, 412 hash mismatch, rest_upload_*: the site
-    // refuses this content as it is.
-    PublishError::Rejected(said)
-}
-
-/// `Retry-After` in seconds (the HTTP-date form is rare from WordPress hosts and is ignored).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     fn c(status: u16, body: &str, effect: Effect) -> PublishError {
@@ -154,7 +129,7 @@ mod tests {
         ));
         assert!(matches!(
             c(429, "", Effect::Creates),
-            PublishError::Transient(_)
+            PublishError::RetryAfter(d, _) if d == http::DEFAULT_RETRY_AFTER
         ));
         assert!(
             matches!(c(404, r#"{"code":"rest_no_route","message":"No route","data":{"status":404}}"#, Effect::Repeatable), PublishError::Auth(m) if m.contains("url_style"))

@@ -10,13 +10,17 @@
 //! prefix>` ([`slug`]). Both URL styles are spoken: `{base}/wp-json/wp/v2/…` and `{base}/?rest_route=/wp/v2/…` (the
 //! default: it works without pretty permalinks).
 //!
-//! Idempotency: WordPress has none, so the channel reconciles. The slug is the fingerprint:
-//! after an unsettled attempt, `GET /wp/v2/posts?slug=<slug>&status=any` is asked before any new
-//! post is created. Uploaded media ids are saved with `ctx.save_state` after each upload, so a
-//! later attempt reuses them instead of uploading again. A media upload that fails with a 5xx or
-//! a timeout is retried as `Transient` and may leave an orphan file in the media library:
-//! accepted (see `media.rs`). If WordPress changes the slug (a post in the trash already holds it,
-//! so it appends `-2`), reconciliation cannot find the post: this is logged as a warning.
+//! Idempotency: WordPress has none, so the channel reconciles and its create detects copies
+//! (`posts.rs`). The slug is the fingerprint. A post is created as a draft with the slug, then
+//! given the configured status by a second, repeatable request; the REST API makes even a
+//! draft's slug unique, so a slug that comes back as `…-2` proves an earlier attempt's post
+//! exists: the copy is deleted and the original used (published if it is still a draft). After
+//! an unsettled attempt, `GET /wp/v2/posts?slug=<slug>&status=any&context=edit` is asked first
+//! and a draft found there is published instead of creating another. Reconcile counts only a
+//! post that has the configured status. Uploaded media ids are saved with `ctx.save_state` after
+//! each upload, so a later attempt reuses them instead of uploading again. A media upload that
+//! fails with a 5xx or a timeout is retried as `Transient` and may leave an orphan file in the
+//! media library: accepted (see `media.rs`).
 //!
 //! Not done: uploaded media are not attached to the post afterwards (`post` on the attachment),
 //! so the media library lists them as unattached; alt text is only in the post's `<img alt>`.
@@ -27,8 +31,8 @@
 //! Reach: WordPress core counts no views, so this channel has no `ReachSource`. A source reading
 //! Jetpack Stats (`/jetpack/v4/stats-app/…`) could be added later for sites that run it.
 //!
-//! What must never happen here: a second `POST /wp/v2/posts` for a delivery whose earlier
-//! attempt may have created one without looking by slug first; the PR officer's text sent as raw
+//! What must never happen here: a second published post for one delivery (a copy is detected
+//! by its changed slug and deleted); the PR officer's text sent as raw
 //! HTML; the application password in a log line or an error message; a retry inside `publish`.
 
 mod categories;
@@ -38,6 +42,7 @@ mod errors;
 mod health;
 mod media;
 mod payload;
+mod posts;
 mod settings;
 
 use async_trait::async_trait;
@@ -46,7 +51,6 @@ use serde::Deserialize;
 pub use payload::{ALLOWED_MIME, MEDIA_MAX, TEXT_MAX_CHARS, TITLE_MAX_CHARS, slug};
 pub use settings::{PostStatus, UrlStyle, WordpressSettings};
 
-use crate::http::Effect;
 use crate::{
     Channel, ChannelEnv, Draft, Health, Idempotency, Limits, MediaKind, Payload, PublishContext,
     PublishError, Receipt, Reconcile, Rejection,
@@ -113,25 +117,19 @@ impl Wordpress {
         }
     }
 
+    /// The post this delivery published, if one holding its slug has the configured status
+    /// (a draft an earlier attempt left is not published yet: `publish` finishes it).
     async fn find_by_slug(&self, slug: &str) -> Result<Option<Receipt>, PublishError> {
-        let url = self.api.url(
-            "wp/v2/posts",
-            &[("slug", slug), ("status", "any"), ("per_page", "1")],
-        );
-        let found: Vec<Post> = self
-            .api
-            .send(
-                "find post by slug",
-                self.api.request(reqwest::Method::GET, url),
-                Effect::Repeatable,
-            )
-            .await?;
-        Ok(found.into_iter().next().map(|p| Receipt {
-            remote_id: Some(p.id.to_string()),
-            url: Some(p.link),
-            request_id: None,
-            deduplicated: true,
-        }))
+        let posts = self.holding(slug).await?;
+        Ok(posts
+            .into_iter()
+            .find(|p| self.is_done(p))
+            .map(|p| Receipt {
+                remote_id: Some(p.id.to_string()),
+                url: Some(p.link),
+                request_id: None,
+                deduplicated: true,
+            }))
     }
 }
 
@@ -156,7 +154,7 @@ impl Channel for Wordpress {
     ) -> Result<Receipt, PublishError> {
         let slug = slug(payload.announcement_id, &ctx.idempotency_key);
         if ctx.after_unsettled_attempt
-            && let Some(found) = self.find_by_slug(&slug).await?
+            && let Some(found) = self.finish_existing(&slug).await?
         {
             return Ok(found);
         }
@@ -183,9 +181,7 @@ impl Channel for Wordpress {
         let mut body = serde_json::json!({
             "title": payload.title,
             "content": content::render(&payload.text, &payload.title, &embedded),
-            "status": self.settings.status.as_str(),
             "categories": [category],
-            "slug": slug,
         });
         if let Some(date) = date_gmt(payload.published_at, chrono::Utc::now()) {
             body["date_gmt"] = date.into();
@@ -193,33 +189,7 @@ impl Channel for Wordpress {
         if let Some(id) = featured {
             body["featured_media"] = id.into();
         }
-        let req = self
-            .api
-            .request(reqwest::Method::POST, self.api.url("wp/v2/posts", &[]))
-            .json(&body);
-        let post: Post = self.api.send("create post", req, Effect::Creates).await?;
-        if post.status != self.settings.status.as_str() {
-            tracing::warn!(
-                wanted = self.settings.status.as_str(),
-                got = %post.status,
-                post_id = post.id,
-                "WordPress gave the post another status"
-            );
-        }
-        if post.slug != slug {
-            tracing::warn!(
-                wanted = %slug,
-                got = %post.slug,
-                post_id = post.id,
-                "WordPress changed the slug: this post cannot be found again by reconciliation"
-            );
-        }
-        Ok(Receipt {
-            remote_id: Some(post.id.to_string()),
-            url: Some(post.link),
-            request_id: None,
-            deduplicated: false,
-        })
+        self.create_two_phase(&slug, body).await
     }
 
     async fn healthcheck(&self) -> Result<Health, PublishError> {

@@ -62,27 +62,19 @@ impl Api {
             "{}/youtube/v3/{method}",
             self.settings.base_url.trim_end_matches('/')
         );
-        let res = self
+        let req = self
             .http
             .get(&url)
             .query(query)
-            .bearer_auth(token.token.expose())
-            .send()
-            .await
-            .map_err(|e| http::transport_error(what, &e, Effect::Repeatable))?;
-        let status = res.status();
-        http::log_exchange(KIND, "GET", res.url().as_str(), Some(status.as_u16()), None);
-        let headers = res.headers().clone();
-        let body = res
-            .text()
-            .await
-            .map_err(|e| http::transport_error(what, &e, Effect::Repeatable))?;
+            .bearer_auth(token.token.expose());
+        let answer = http::exchange(KIND, what, req, Effect::Repeatable).await?;
+        let (status, body) = (answer.status, answer.body);
         if !status.is_success() {
             return Err(self
                 .failure(
                     what,
                     status,
-                    &headers,
+                    &answer.headers,
                     &body,
                     Effect::Repeatable,
                     Bucket::Units,
@@ -116,10 +108,4 @@ impl Api {
         }
         err
     }
-}
-
-/// A URL without its query string (an upload session's `upload_id` is a capability: not for
-/// logs).
-pub fn without_query(url: &str) -> &str {
-    url.split_once('?').map(|(u, _)| u).unwrap_or(url)
 }

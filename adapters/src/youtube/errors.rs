@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, Days, TimeZone, Utc};
 use chrono_tz::America::Los_Angeles;
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
 use crate::PublishError;
@@ -70,53 +70,48 @@ pub fn classify(
         _ => format!("{what}: HTTP {status}: {}", http::truncate(body, 2000)),
     };
 
-    if has("quotaExceeded") || has("dailyLimitExceeded") {
-        return PublishError::QuotaExhausted {
+    let own = if has("quotaExceeded") || has("dailyLimitExceeded") {
+        Some(PublishError::QuotaExhausted {
             until: next_pacific_midnight(now),
-            message,
-        };
-    }
-    if has("uploadLimitExceeded") {
-        return PublishError::QuotaExhausted {
+            message: message.clone(),
+        })
+    } else if has("uploadLimitExceeded") {
+        Some(PublishError::QuotaExhausted {
             until: now + UPLOAD_LIMIT_WAIT,
-            message,
-        };
-    }
-    if status == StatusCode::TOO_MANY_REQUESTS
-        || has("rateLimitExceeded")
-        || has("userRateLimitExceeded")
-    {
-        return PublishError::RetryAfter(retry_after(headers), message);
-    }
-    if status.is_server_error() {
-        return http::server_error(what, status, body, effect);
-    }
-    if status == StatusCode::UNAUTHORIZED
-        || has("authError")
+            message: message.clone(),
+        })
+    } else if has("rateLimitExceeded") || has("userRateLimitExceeded") {
+        Some(PublishError::RetryAfter(
+            retry_after(headers),
+            message.clone(),
+        ))
+    } else if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+        // The status says more than any reason here (backendError, …).
+        None
+    } else if has("authError")
         || has("forbidden")
         || has("insufficientPermissions")
         || has("youtubeSignupRequired")
         || has("accountClosed")
         || has("accountSuspended")
     {
-        return PublishError::Auth(message);
+        Some(PublishError::Auth(message.clone()))
+    } else if status.is_client_error() && !matches!(status.as_u16(), 401 | 403 | 408) {
+        // invalidTitle, invalidDescription, invalidTags, badContent, invalidCategoryId,
+        // invalidPublishAt, mediaBodyRequired, … : the content or the request itself is refused.
+        Some(PublishError::Rejected(message.clone()))
+    } else {
+        None
+    };
+    match own {
+        Some(e) => http::scrub_error(e),
+        None => http::status_error(status, headers, effect, DEFAULT_RETRY_AFTER, message),
     }
-    if status == StatusCode::FORBIDDEN && reasons.is_empty() {
-        return PublishError::Auth(message);
-    }
-    // invalidTitle, invalidDescription, invalidTags, badContent, invalidCategoryId,
-    // invalidPublishAt, mediaBodyRequired, … : the content or the request itself is refused.
-    PublishError::Rejected(message)
 }
 
-/// The `Retry-After` of an answer in seconds, else [`DEFAULT_RETRY_AFTER`].
+/// The `Retry-After` of an answer (seconds or HTTP date), else [`DEFAULT_RETRY_AFTER`].
 pub fn retry_after(headers: &HeaderMap) -> Duration {
-    headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
-        .unwrap_or(DEFAULT_RETRY_AFTER)
+    http::retry_after(headers, Utc::now()).unwrap_or(DEFAULT_RETRY_AFTER)
 }
 
 /// The next midnight in America/Los_Angeles after `now`: when YouTube's daily quota resets.

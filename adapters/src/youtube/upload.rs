@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::Progress;
-use super::client::{Api, without_query};
+use super::client::Api;
 use super::limits::KIND;
 use super::metadata::video_resource;
 use super::quota::Bucket;
@@ -168,35 +168,20 @@ async fn start(
         api.settings.notify_subscribers
     );
     let body = video_resource(payload, &api.settings, &ctx.idempotency_key, api.now());
-    let res = api
+    let req = api
         .http
         .post(&url)
         .bearer_auth(token.token.expose())
         .header(CONTENT_TYPE, "application/json; charset=UTF-8")
         .header("X-Upload-Content-Length", total)
         .header("X-Upload-Content-Type", &media.mime)
-        .body(body.to_string())
-        .send()
-        .await
-        .map_err(|e| http::transport_error(WHAT, &e, Effect::Creates))?;
-    let status = res.status();
-    http::log_exchange(
-        KIND,
-        "POST",
-        &url,
-        Some(status.as_u16()),
-        upload_id(res.headers()),
-    );
+        .body(body.to_string());
+    let answer = http::exchange(KIND, WHAT, req, Effect::Creates).await?;
+    let status = answer.status;
     if status.is_success() {
-        let location = res
-            .headers()
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        return match location {
-            Some(loc) => res
-                .url()
-                .join(&loc)
+        return match answer.header(LOCATION.as_str()) {
+            Some(loc) => reqwest::Url::parse(&url)
+                .and_then(|u| u.join(loc))
                 .map(String::from)
                 .map_err(|e| PublishError::Transient(format!("{WHAT}: bad Location: {e}"))),
             // No bytes were sent, so no video can exist: nothing to reconcile.
@@ -205,14 +190,12 @@ async fn start(
             ))),
         };
     }
-    let headers = res.headers().clone();
-    let body = res.text().await.unwrap_or_default();
     Err(api
         .failure(
             WHAT,
             status,
-            &headers,
-            &body,
+            &answer.headers,
+            &answer.body,
             Effect::Creates,
             Bucket::Insert,
         )
@@ -223,41 +206,28 @@ async fn start(
 async fn status(api: &Api, saved: &Saved) -> Result<SessionState, PublishError> {
     const WHAT: &str = "asking the YouTube upload session how far it got";
     let token = api.oauth.access(api.now()).await?;
-    let res = api
+    let req = api
         .http
         .put(&saved.session_uri)
         .bearer_auth(token.token.expose())
         .header(CONTENT_RANGE, format!("bytes */{}", saved.total))
-        .body(Vec::new())
-        .send()
-        .await
-        .map_err(|e| http::transport_error(WHAT, &e, Effect::Repeatable))?;
-    let status = res.status();
-    http::log_exchange(
-        KIND,
-        "PUT",
-        without_query(&saved.session_uri),
-        Some(status.as_u16()),
-        upload_id(res.headers()),
-    );
+        .body(Vec::new());
+    let answer = http::exchange(KIND, WHAT, req, Effect::Repeatable).await?;
+    let status = answer.status;
     match status.as_u16() {
-        308 => Ok(SessionState::Incomplete(received(res.headers()))),
-        200 | 201 => video::receipt(WHAT, res).await.map(SessionState::Complete),
+        308 => Ok(SessionState::Incomplete(received(&answer.headers))),
+        200 | 201 => video::receipt(WHAT, &answer).map(SessionState::Complete),
         404 | 410 => Ok(SessionState::Expired),
-        _ => {
-            let headers = res.headers().clone();
-            let body = res.text().await.unwrap_or_default();
-            Err(api
-                .failure(
-                    WHAT,
-                    status,
-                    &headers,
-                    &body,
-                    Effect::Repeatable,
-                    Bucket::Insert,
-                )
-                .await)
-        }
+        _ => Err(api
+            .failure(
+                WHAT,
+                status,
+                &answer.headers,
+                &answer.body,
+                Effect::Repeatable,
+                Bucket::Insert,
+            )
+            .await),
     }
 }
 
@@ -289,34 +259,26 @@ async fn send_chunks(
         } else {
             format!("bytes */{total}")
         };
-        let res = api
+        let req = api
             .http
             .put(session)
             .bearer_auth(token.token.expose())
             .header(CONTENT_TYPE, &media.mime)
             .header(CONTENT_RANGE, &range)
             .timeout(timeout)
-            .body(buf)
-            .send()
+            .body(buf);
+        let answer = http::exchange(KIND, WHAT, req, Effect::Repeatable)
             .await
-            .map_err(|e| {
-                let mut err = http::transport_error(WHAT, &e, Effect::Repeatable);
+            .map_err(|mut err| {
                 if let PublishError::Transient(m) = &mut err {
                     m.push_str(" (the session is saved: the next attempt resumes)");
                 }
                 err
             })?;
-        let status = res.status();
-        http::log_exchange(
-            KIND,
-            "PUT",
-            without_query(session),
-            Some(status.as_u16()),
-            upload_id(res.headers()),
-        );
+        let status = answer.status;
         match status.as_u16() {
             308 => {
-                let next = received(res.headers());
+                let next = received(&answer.headers);
                 stalled = if next > offset { 0 } else { stalled + 1 };
                 if stalled >= 3 {
                     return Err(PublishError::Transient(format!(
@@ -328,8 +290,7 @@ async fn send_chunks(
             }
             200 | 201 => {
                 report(ctx, progress, total, total);
-                let receipt = video::receipt(WHAT, res).await?;
-                return Ok(receipt);
+                return video::receipt(WHAT, &answer);
             }
             404 | 410 => {
                 return Err(PublishError::Transient(format!(
@@ -338,14 +299,12 @@ async fn send_chunks(
                 )));
             }
             _ => {
-                let headers = res.headers().clone();
-                let body = res.text().await.unwrap_or_default();
                 return Err(api
                     .failure(
                         WHAT,
                         status,
-                        &headers,
-                        &body,
+                        &answer.headers,
+                        &answer.body,
                         Effect::Repeatable,
                         Bucket::Insert,
                     )
@@ -372,12 +331,6 @@ fn received(headers: &HeaderMap) -> u64 {
         .and_then(|v| v.split_once('-'))
         .and_then(|(_, last)| last.trim().parse::<u64>().ok())
         .map_or(0, |last| last + 1)
-}
-
-fn upload_id(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(video::UPLOAD_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
 }
 
 fn report(ctx: &PublishContext, progress: Option<&Progress>, sent: u64, total: u64) {

@@ -29,21 +29,13 @@ pub struct VideoStatus {
 
 /// The receipt for a completed upload (200/201 with the video resource). A video YouTube
 /// rejected at once (e.g. `duplicate`) is a rejection, said whole.
-pub async fn receipt(what: &str, res: reqwest::Response) -> Result<Receipt, PublishError> {
-    let request_id = res
-        .headers()
-        .get(UPLOAD_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body = res.text().await.map_err(|e| {
-        PublishError::Ambiguous(format!(
-            "{what}: the upload completed but its answer was cut: {e}"
-        ))
-    })?;
-    let video: Video = serde_json::from_str(&body).map_err(|e| {
+pub fn receipt(what: &str, answer: &http::Answer) -> Result<Receipt, PublishError> {
+    let request_id = answer.header(UPLOAD_ID_HEADER).map(str::to_owned);
+    let body = &answer.body;
+    let video: Video = serde_json::from_str(body).map_err(|e| {
         PublishError::Ambiguous(format!(
             "{what}: the upload completed but the answer has no video id ({e}): {}",
-            http::truncate(&body, 500)
+            http::truncate(body, 500)
         ))
     })?;
     if let Some(st) = &video.status

@@ -77,8 +77,10 @@ async fn a_rate_limit_without_an_estimate_waits_the_default() {
     );
 }
 
+/// Facebook says to retry codes 1 and 2, but on a create the post may already exist: the
+/// dispatcher must look before it sends again.
 #[tokio::test]
-async fn unknown_and_service_errors_are_transient() {
+async fn unknown_and_service_errors_on_a_create_are_ambiguous() {
     for (status, code) in [(400, 1), (500, 2)] {
         let e = feed_error(
             status,
@@ -87,7 +89,7 @@ async fn unknown_and_service_errors_are_transient() {
         )
         .await;
         assert!(
-            matches!(e, PublishError::Transient(ref m) if m.contains("code")),
+            matches!(e, PublishError::Ambiguous(ref m) if m.contains("code")),
             "{e:?}"
         );
     }

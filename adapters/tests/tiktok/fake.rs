@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::fake_posting as posting;
+use super::fake_posting as posting;
 
 pub const MIB: u64 = 1024 * 1024;
 

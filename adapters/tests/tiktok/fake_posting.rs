@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::fake::{Fake, MIB, Publish, St, Step, error, ok, utf16};
+use super::fake::{Fake, MIB, Publish, St, Step, error, ok, utf16};
 
 const CHUNK_MIN: u64 = 5 * MIB;
 const CHUNK_MAX: u64 = 64_000_000;

@@ -61,7 +61,7 @@ async fn errors_map_to_the_variant_that_decides_the_retry() {
             String::new(),
             "retry_after",
         ),
-        ("/wp/v2/posts", 429, vec![], String::new(), "transient"),
+        ("/wp/v2/posts", 429, vec![], String::new(), "retry_after"),
         (
             "/wp/v2/posts",
             503,

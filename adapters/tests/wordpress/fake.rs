@@ -68,6 +68,9 @@ pub struct Inner {
     pub capabilities: Vec<&'static str>,
     /// Without pretty permalinks `/wp-json/` is just the home page.
     pub pretty_permalinks: bool,
+    /// Keep a draft's explicit slug as given (`wp_unique_post_slug` skips drafts), as sites
+    /// did before the REST API made draft slugs unique; uniqueness then comes at publish.
+    pub drafts_keep_slug: bool,
 }
 
 #[derive(Clone)]
@@ -121,7 +124,7 @@ impl Fake {
 
 type St = (Arc<Mutex<Inner>>, String);
 
-fn err(status: u16, code: &str, message: &str) -> Response {
+pub(super) fn err(status: u16, code: &str, message: &str) -> Response {
     let s = StatusCode::from_u16(status).unwrap();
     (
         s,
@@ -341,51 +344,8 @@ async fn handle(
             )
                 .into_response()
         }
-        (Method::POST, "/wp/v2/posts") => {
-            let v: Value = match serde_json::from_slice(&body) {
-                Ok(v) => v,
-                Err(_) => return err(400, "rest_invalid_json", "Invalid JSON body passed."),
-            };
-            if let Some(s) = v["status"].as_str()
-                && !["publish", "draft", "future", "pending", "private"].contains(&s)
-            {
-                return err(400, "rest_invalid_param", "Invalid parameter(s): status");
-            }
-            let (post, delay) = {
-                let mut i = inner.lock().unwrap();
-                i.next_id += 1;
-                let id = i.next_id;
-                let slug = v["slug"].as_str().unwrap_or("").to_owned();
-                let post = json!({
-                    "id": id,
-                    "slug": slug,
-                    "status": v["status"].as_str().unwrap_or("draft"),
-                    "link": format!("{base}/?p={id}"),
-                    "title": {"raw": v["title"], "rendered": v["title"]},
-                    "content": {"raw": v["content"]},
-                    "categories": v["categories"],
-                    "featured_media": v.get("featured_media").cloned().unwrap_or(json!(0)),
-                    "date_gmt": v["date_gmt"],
-                });
-                i.posts.push(post.clone());
-                (post, i.post_delay)
-            };
-            if let Some(d) = delay {
-                tokio::time::sleep(d).await;
-            }
-            (StatusCode::CREATED, axum::Json(post)).into_response()
-        }
-        (Method::GET, "/wp/v2/posts") => {
-            let slug = query.get("slug").cloned().unwrap_or_default();
-            let any = query.get("status").map(String::as_str) == Some("any");
-            let i = inner.lock().unwrap();
-            let found: Vec<Value> = i
-                .posts
-                .iter()
-                .filter(|p| p["slug"] == slug.as_str() && (any || p["status"] == "publish"))
-                .cloned()
-                .collect();
-            axum::Json(Value::Array(found)).into_response()
+        (m, r) if r.starts_with("/wp/v2/posts") => {
+            super::fake_posts::handle(&inner, &base, m, r, &query, &body).await
         }
         _ => err(
             404,

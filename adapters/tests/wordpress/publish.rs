@@ -36,6 +36,10 @@ async fn publishes_a_thai_announcement_with_a_photo_in_query_style() {
             (Method::POST, "/wp/v2/categories"),
             (Method::POST, "/wp/v2/media"),
             (Method::POST, "/wp/v2/posts"),
+            (
+                Method::POST,
+                format!("/wp/v2/posts/{}", receipt.remote_id.as_deref().unwrap()).as_str()
+            ),
         ]
     );
     for s in &seen {
@@ -61,8 +65,10 @@ async fn publishes_a_thai_announcement_with_a_photo_in_query_style() {
     let media_id = fake.with(|i| i.next_id) - 1;
     let category_id = fake.with(|i| i.categories[0].0);
     assert_eq!(post["title"], "ประกาศปิดการจราจรถนนมิตรภาพ <ชั่วคราว>");
-    assert_eq!(post["status"], "publish");
+    assert_eq!(post["status"], "draft", "created as a draft first");
     assert_eq!(post["slug"], SLUG);
+    assert_eq!(seen[4].json(), serde_json::json!({"status": "publish"}));
+    assert_eq!(fake.with(|i| i.posts[0]["status"].clone()), "publish");
     assert_eq!(post["categories"], serde_json::json!([category_id]));
     assert_eq!(post["date_gmt"], "2026-11-20T01:30:00");
     assert_eq!(post["featured_media"], media_id);
@@ -211,30 +217,32 @@ async fn a_timeout_on_create_is_ambiguous_and_reconciles_by_slug_without_a_secon
     );
     fake.with(|i| i.post_delay = None);
 
-    // What the dispatcher does first after an unsettled attempt.
+    // What the dispatcher does first after an unsettled attempt: the draft the timed-out
+    // create left is not a published post.
     let found = wp
         .reconcile()
         .unwrap()
         .find_published(&payload, KEY)
         .await
-        .unwrap()
-        .expect("the post made before the timeout is found");
-    let post_id = fake.with(|i| i.posts[0]["id"].as_u64().unwrap());
-    assert_eq!(found.remote_id, Some(post_id.to_string()));
-    assert!(found.deduplicated);
+        .unwrap();
+    assert_eq!(found, None);
     let lookup = fake.seen().into_iter().last().unwrap();
     assert_eq!(lookup.query["slug"], SLUG);
     assert_eq!(lookup.query["status"], "any");
 
-    // publish itself also looks before creating on an unsettled attempt.
+    // The re-send flagged unsettled finds that draft by its slug and publishes it.
     let mut ctx = ctx_with(&saved);
     ctx.attempt = 2;
     ctx.after_unsettled_attempt = true;
     ctx.saved_state = saved.0.lock().unwrap().last().cloned();
     let again = wp.publish(&payload, &ctx).await.unwrap();
-    assert_eq!(again.remote_id, found.remote_id);
+    let post_id = fake.with(|i| i.posts[0]["id"].as_u64().unwrap());
+    assert_eq!(again.remote_id, Some(post_id.to_string()));
+    assert!(again.deduplicated);
     assert_eq!(fake.count(Method::POST, "/wp/v2/posts"), 1);
     assert_eq!(fake.count(Method::POST, "/wp/v2/media"), 1);
+    assert_eq!(fake.with(|i| i.posts.len()), 1);
+    assert_eq!(fake.with(|i| i.posts[0]["status"].clone()), "publish");
 }
 
 #[tokio::test]

@@ -152,3 +152,86 @@ async fn real_wordpress_on_loopback() {
     assert_eq!(served.status(), 200);
     assert_eq!(served.bytes().await.unwrap().as_ref(), &image[..]);
 }
+
+/// Against the same real WordPress: a draft holding the delivery's slug (an earlier attempt's
+/// create that landed after the look-up) does not lead to a second post. Also prints what this
+/// WordPress does with a second draft asking for the same slug.
+#[tokio::test]
+#[ignore = "needs a real WordPress: run scripts/wordpress-e2e.sh"]
+async fn real_wordpress_on_loopback_removes_a_copy() {
+    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set"));
+    let base = var("PRAKAT_WP_E2E_URL");
+    let user = var("PRAKAT_WP_E2E_USER");
+    let password = var("PRAKAT_WP_E2E_PASSWORD").replace(' ', "");
+    let mut s = WordpressSettings::new(&base, &user, Secret::new(&password));
+    s.url_style = UrlStyle::Query;
+    let wp = Wordpress::new(s, &env(Duration::from_secs(60))).unwrap();
+    let key = format!("copy{}", Utc::now().timestamp_micros());
+    let d = draft(vec![]);
+    let slug = prakat_adapters::wordpress::slug(d.announcement_id, &key);
+    let http = reqwest::Client::new();
+    let create_draft = || async {
+        let v: serde_json::Value = http
+            .post(format!("{base}/?rest_route=/wp/v2/posts"))
+            .basic_auth(&user, Some(&password))
+            .json(&serde_json::json!({"title": "earlier attempt", "status": "draft", "slug": slug}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v
+    };
+    let earlier = create_draft().await;
+    assert_eq!(earlier["slug"], slug.as_str(), "{earlier}");
+    let probe = create_draft().await;
+    println!(
+        "a second draft asking for {slug} got {} (unique draft slugs: {})",
+        probe["slug"],
+        probe["slug"] != slug.as_str()
+    );
+    let deleted = http
+        .delete(format!(
+            "{base}/?rest_route=/wp/v2/posts/{}&force=true",
+            probe["id"]
+        ))
+        .basic_auth(&user, Some(&password))
+        .send()
+        .await
+        .unwrap();
+    assert!(deleted.status().is_success());
+
+    let payload = wp.prepare(&d).unwrap();
+    let receipt = wp
+        .publish(&payload, &PublishContext::first(1, &key))
+        .await
+        .unwrap();
+
+    let same: Vec<serde_json::Value> = http
+        .get(format!(
+            "{base}/?rest_route=/wp/v2/posts&slug={slug}&status=any&context=edit"
+        ))
+        .basic_auth(&user, Some(&password))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(same.len(), 1, "{same:?}");
+    assert_eq!(same[0]["status"], "publish");
+    assert_eq!(receipt.remote_id, Some(same[0]["id"].to_string()));
+    let copies: Vec<serde_json::Value> = http
+        .get(format!(
+            "{base}/?rest_route=/wp/v2/posts&slug={slug}-2&status=any&context=edit"
+        ))
+        .basic_auth(&user, Some(&password))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(copies.is_empty(), "no copy left: {copies:?}");
+}
