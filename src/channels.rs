@@ -162,6 +162,9 @@ impl Registry {
                 channel,
                 section.concurrency().unwrap_or(s.dispatch.concurrency),
             );
+            if let Some(entry) = r.channels.get_mut(name) {
+                entry.publish_timeout = section.publish_timeout();
+            }
         }
         Ok(r)
     }

@@ -365,6 +365,17 @@ impl Settings {
                 humantime::format_duration(d.publish_timeout)
             )));
         }
+        for (name, section) in self.channels.enabled() {
+            if let Some(t) = section.publish_timeout()
+                && t >= d.lease
+            {
+                return Err(SettingsError::Invalid(format!(
+                    "channels.{name}.publish_timeout ({}) must be shorter than dispatch.lease ({}), or a slow publish could be claimed twice",
+                    humantime::format_duration(t),
+                    humantime::format_duration(d.lease)
+                )));
+            }
+        }
         if self.server.listen == self.server.admin_listen && self.server.listen.port() != 0 {
             return Err(SettingsError::Invalid(format!(
                 "server.admin_listen ({}) must differ from server.listen: the admin listener is kept apart from the public one",

@@ -195,11 +195,11 @@ impl Channel for Outbox {
             .await
             .map_err(|e| PublishError::Transient(format!("outbox write task stopped: {e}")))?
             .map_err(|e| {
-            PublishError::Transient(format!(
-                "cannot write to the outbox {}: {e}",
-                self.dir.display()
-            ))
-        })?;
+                PublishError::Transient(format!(
+                    "cannot write to the outbox {}: {e}",
+                    self.dir.display()
+                ))
+            })?;
         let file = self.file_for(&ctx.idempotency_key);
         Ok(Receipt {
             remote_id: Some(ctx.idempotency_key.clone()),

@@ -59,6 +59,13 @@ macro_rules! channel_types {
                 }
             }
 
+            /// How long one publish may take, when its section says.
+            pub fn publish_timeout(&self) -> Option<std::time::Duration> {
+                match self {
+                    $(Self::$variant(c) => c.publish_timeout,)*
+                }
+            }
+
             /// Read every secret of the section, or name the one that cannot be read.
             pub fn resolve_secrets(&self) -> Result<(), String> {
                 match self {
@@ -126,6 +133,9 @@ pub struct WebsiteChannel {
     /// How many newest announcements the home page and feeds show.
     pub feed_items: usize,
     pub concurrency: Option<usize>,
+    /// How long one publish may take; `None`: `dispatch.publish_timeout`.
+    #[serde(with = "humantime_serde")]
+    pub publish_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -136,6 +146,9 @@ pub struct OutboxChannel {
     /// `<data_dir>/channels/<name>/outbox`.
     pub dir: Option<PathBuf>,
     pub concurrency: Option<usize>,
+    /// How long one publish may take; `None`: `dispatch.publish_timeout`.
+    #[serde(with = "humantime_serde")]
+    pub publish_timeout: Option<std::time::Duration>,
 }
 
 impl Default for WebsiteChannel {
@@ -145,6 +158,7 @@ impl Default for WebsiteChannel {
             digits: Digits::Thai,
             feed_items: 50,
             concurrency: None,
+            publish_timeout: None,
         }
     }
 }
@@ -155,6 +169,7 @@ impl Default for OutboxChannel {
             enabled: true,
             dir: None,
             concurrency: None,
+            publish_timeout: None,
         }
     }
 }

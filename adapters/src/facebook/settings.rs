@@ -55,6 +55,10 @@ pub struct FacebookSettings {
     /// How many deliveries to this Page may be in flight at once (`None`: the daemon's default).
     #[serde(default)]
     pub concurrency: Option<usize>,
+    /// How long one publish to this channel may take before it counts as ambiguous (an upload
+    /// needs longer than a post); `None`: `dispatch.publish_timeout`.
+    #[serde(default, with = "humantime_serde")]
+    pub publish_timeout: Option<std::time::Duration>,
 }
 
 impl FacebookSettings {
@@ -71,6 +75,7 @@ impl FacebookSettings {
             video_chunk_bytes: default_video_chunk_bytes(),
             rate_limit_wait_secs: default_rate_limit_wait_secs(),
             concurrency: None,
+            publish_timeout: None,
         }
     }
 }

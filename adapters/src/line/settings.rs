@@ -62,6 +62,10 @@ pub struct LineSettings {
     /// Most publishes in flight at once; the dispatcher's default when `None`.
     #[serde(default)]
     pub concurrency: Option<usize>,
+    /// How long one publish to this channel may take before it counts as ambiguous (an upload
+    /// needs longer than a post); `None`: `dispatch.publish_timeout`.
+    #[serde(default, with = "humantime_serde")]
+    pub publish_timeout: Option<std::time::Duration>,
 }
 
 fn default_base_url() -> String {
@@ -81,6 +85,7 @@ impl LineSettings {
             notification_disabled: false,
             base_url: default_base_url(),
             concurrency: None,
+            publish_timeout: None,
         }
     }
 

@@ -80,6 +80,10 @@ pub struct TiktokSettings {
     pub rate_limit_wait: Duration,
     #[serde(default)]
     pub concurrency: Option<usize>,
+    /// How long one publish to this channel may take before it counts as ambiguous (an upload
+    /// needs longer than a post); `None`: `dispatch.publish_timeout`.
+    #[serde(default, with = "humantime_serde")]
+    pub publish_timeout: Option<std::time::Duration>,
 }
 
 impl TiktokSettings {

@@ -79,6 +79,10 @@ pub struct WordpressSettings {
     /// Publishes running at once on this channel; `None` leaves it to the daemon.
     #[serde(default)]
     pub concurrency: Option<usize>,
+    /// How long one publish to this channel may take before it counts as ambiguous (an upload
+    /// needs longer than a post); `None`: `dispatch.publish_timeout`.
+    #[serde(default, with = "humantime_serde")]
+    pub publish_timeout: Option<std::time::Duration>,
 }
 
 fn default_url_style() -> UrlStyle {
@@ -110,6 +114,7 @@ impl WordpressSettings {
             categories: BTreeMap::new(),
             max_upload_mb: default_max_upload_mb(),
             concurrency: None,
+            publish_timeout: None,
         }
     }
 }

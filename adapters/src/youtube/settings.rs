@@ -68,6 +68,10 @@ pub struct YoutubeSettings {
     /// How many deliveries to this channel may be in flight at once.
     #[serde(default)]
     pub concurrency: Option<usize>,
+    /// How long one publish to this channel may take before it counts as ambiguous (an upload
+    /// needs longer than a post); `None`: `dispatch.publish_timeout`.
+    #[serde(default, with = "humantime_serde")]
+    pub publish_timeout: Option<std::time::Duration>,
 }
 
 /// `status.privacyStatus`.
@@ -139,6 +143,7 @@ impl YoutubeSettings {
             refresh_ahead_secs: default_refresh_ahead_secs(),
             quota: QuotaSettings::default(),
             concurrency: None,
+            publish_timeout: None,
         }
     }
 

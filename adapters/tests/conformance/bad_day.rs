@@ -27,12 +27,17 @@ pub enum Fault {
     TooManyRequests(Option<&'static str>),
     /// `401 Unauthorized`; the platform never sees it.
     Unauthorized,
+    /// The platform takes this long before it acts, and goes on to act even when the client
+    /// has gone meanwhile (a busy WordPress: PHP finishes the request whatever the client does).
+    SlowProcessing(Duration),
 }
 
 struct Rule {
     method: Method,
     path: String,
     fault: Fault,
+    /// Applies to every matching request, not only the next one.
+    every: bool,
 }
 
 struct Shared {
@@ -76,6 +81,17 @@ impl BadDay {
             method,
             path: path.to_owned(),
             fault,
+            every: false,
+        });
+    }
+
+    /// Apply `fault` to every request with `method` whose path and query contain `path`.
+    pub fn always(&self, method: Method, path: &str, fault: Fault) {
+        self.shared.rules.lock().unwrap().push(Rule {
+            method,
+            path: path.to_owned(),
+            fault,
+            every: true,
         });
     }
 
@@ -130,7 +146,13 @@ async fn handle(
         let hit = rules
             .iter()
             .position(|r| r.method == method && target.contains(&r.path));
-        hit.map(|i| rules.remove(i).fault)
+        hit.map(|i| {
+            if rules[i].every {
+                rules[i].fault.clone()
+            } else {
+                rules.remove(i).fault
+            }
+        })
     };
     if let Some(f) = &fault {
         s.applied.lock().unwrap().push(f.clone());
@@ -148,6 +170,17 @@ async fn handle(
             return (StatusCode::UNAUTHORIZED, "Unauthorized").into_response();
         }
         _ => {}
+    }
+    if let Some(Fault::SlowProcessing(d)) = fault {
+        // The platform's work goes on in its own task: a client that hangs up (or is killed)
+        // does not stop it.
+        let (s2, target2) = (s.clone(), target.clone());
+        let work = tokio::spawn(async move {
+            let _busy = InFlight::new(&s2);
+            tokio::time::sleep(d).await;
+            forward(&s2, method, &target2, &headers, body).await
+        });
+        return work.await.expect("the platform's work finishes");
     }
     let answer = forward(&s, method, &target, &headers, body).await;
     match fault {

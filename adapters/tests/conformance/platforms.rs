@@ -181,6 +181,7 @@ impl Platform {
                     status_poll_interval: Duration::from_millis(20),
                     rate_limit_wait: Duration::from_secs(60),
                     concurrency: None,
+                    publish_timeout: None,
                 };
                 let ch = Tiktok::new(s, &env).unwrap();
                 let photo = MediaRef {

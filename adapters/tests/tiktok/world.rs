@@ -73,6 +73,7 @@ impl World {
             status_poll_interval: Duration::from_millis(20),
             rate_limit_wait: Duration::from_secs(60),
             concurrency: None,
+            publish_timeout: None,
         }
     }
 

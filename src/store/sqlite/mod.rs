@@ -125,7 +125,12 @@ impl SqliteStore {
         // database deleted under a running daemon is an error, not a fresh empty one.
         {
             use sqlx::{ConnectOptions, Connection};
-            opts.clone().create_if_missing(true).connect().await?.close().await?;
+            opts.clone()
+                .create_if_missing(true)
+                .connect()
+                .await?
+                .close()
+                .await?;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
