@@ -5,7 +5,8 @@
 //! before the first create had landed found nothing and made a second post; now a look-up waits
 //! until the earlier attempt can no longer complete, and WordPress's create is two-phase (a
 //! draft with the deterministic slug, then publish). At the end every announcement is exactly
-//! one post.
+//! one post. The same story runs against Facebook, which has neither idempotency nor a
+//! two-phase create: there the dispatcher's wait alone keeps the promise.
 
 mod common;
 
@@ -18,6 +19,13 @@ mod bad_day;
 mod wp {
     pub mod fake;
     pub mod fake_posts;
+}
+
+#[path = "../adapters/tests/facebook"]
+#[allow(dead_code)]
+mod fb {
+    pub mod fake;
+    pub mod graph;
 }
 
 use std::collections::HashMap;
@@ -33,15 +41,87 @@ use wp::fake::{APP_PASSWORD, Fake, USER};
 const ANNOUNCEMENTS: usize = 20;
 const KILLS: usize = 5;
 
+/// A platform behind the slow proxy: its channel section, and the titles of its posts.
+enum Platform {
+    Wordpress(wp::fake::Fake),
+    Facebook(fb::fake::Fake),
+}
+
+impl Platform {
+    /// The channel's settings section, pointed at `url`.
+    fn section(&self, url: &str) -> String {
+        match self {
+            Platform::Wordpress(_) => format!(
+                "[channels.blog]\ntype = \"wordpress\"\nbase_url = \"{url}\"\nusername = \"{USER}\"\n\
+                 application_password = \"{APP_PASSWORD}\"\nconcurrency = 4\n"
+            ),
+            Platform::Facebook(_) => format!(
+                "[channels.blog]\ntype = \"facebook\"\npage_id = \"{}\"\npage_access_token = \"{}\"\n\
+                 base_url = \"{url}\"\nvideo_base_url = \"{url}\"\nconcurrency = 4\n",
+                fb::fake::PAGE,
+                fb::fake::TOKEN
+            ),
+        }
+    }
+
+    /// The request that creates a post.
+    fn create(&self) -> &'static str {
+        match self {
+            Platform::Wordpress(_) => "/wp/v2/posts",
+            Platform::Facebook(_) => "/feed",
+        }
+    }
+
+    /// Every post on the platform: its first line, and whether it is out for the public.
+    fn posts(&self) -> Vec<(String, bool)> {
+        match self {
+            Platform::Wordpress(f) => f.with(|i| {
+                i.posts
+                    .iter()
+                    .map(|p| {
+                        let title = p["title"]["raw"].as_str().unwrap_or_default().to_owned();
+                        (title, p["status"] == "publish")
+                    })
+                    .collect()
+            }),
+            Platform::Facebook(f) => f
+                .state
+                .lock()
+                .unwrap()
+                .posts
+                .iter()
+                .map(|p| {
+                    let m = p.message.clone().unwrap_or_default();
+                    (m.lines().next().unwrap_or_default().to_owned(), true)
+                })
+                .collect(),
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_while_a_slow_wordpress_is_still_creating_never_posts_twice() {
+    run(Platform::Wordpress(Fake::start().await)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_while_a_slow_facebook_is_still_creating_never_posts_twice() {
+    let fake = fb::fake::Fake::start().await;
+    fake.state.lock().unwrap().real_clock = true;
+    run(Platform::Facebook(fake)).await;
+}
+
+async fn run(platform: Platform) {
     let mut rng = common::crash_rng();
-    let fake = Fake::start().await;
-    let net = BadDay::start(&fake.base).await;
-    // Every create and every publish step takes 0.8 s before WordPress acts.
+    let upstream = match &platform {
+        Platform::Wordpress(f) => f.base.clone(),
+        Platform::Facebook(f) => f.base.clone(),
+    };
+    let net = BadDay::start(&upstream).await;
+    // Every create (and WordPress's publish step) takes 0.8 s before the platform acts.
     net.always(
         Method::POST,
-        "/wp/v2/posts",
+        platform.create(),
         Fault::SlowProcessing(Duration::from_millis(800)),
     );
     let dir = tempfile::tempdir().unwrap();
@@ -50,10 +130,8 @@ async fn kill_9_while_a_slow_wordpress_is_still_creating_never_posts_twice() {
         common::free_port(),
         &format!(
             "[dispatch]\nlease = \"8s\"\npublish_timeout = \"3s\"\nreconcile_margin = \"1s\"\n\
-             idle_recheck = \"1s\"\nretry_base = \"200ms\"\nretry_max = \"1s\"\n\n\
-             [channels.blog]\ntype = \"wordpress\"\nbase_url = \"{}\"\nusername = \"{USER}\"\n\
-             application_password = \"{APP_PASSWORD}\"\nconcurrency = 4\n",
-            net.url
+             idle_recheck = \"1s\"\nretry_base = \"200ms\"\nretry_max = \"1s\"\n\n{}",
+            platform.section(&net.url)
         ),
     );
     let log = dir.path().join("serve.log");
@@ -99,22 +177,16 @@ async fn kill_9_while_a_slow_wordpress_is_still_creating_never_posts_twice() {
     assert!(daemon.wait().unwrap().success());
     net.quiet().await;
 
-    // Exactly one post (draft or published) per announcement, and each one published.
-    let posts = fake.with(|i| i.posts.clone());
-    let mut per_title: HashMap<String, Vec<String>> = HashMap::new();
-    for p in &posts {
-        let title = p["title"]["raw"]
-            .as_str()
-            .or(p["title"].as_str())
-            .unwrap_or_default()
-            .to_owned();
-        let status = p["status"].as_str().unwrap_or_default().to_owned();
-        per_title.entry(title).or_default().push(status);
+    // Exactly one post (a draft counts) per announcement, and that one out for the public.
+    let posts = platform.posts();
+    let mut per_title: HashMap<String, Vec<bool>> = HashMap::new();
+    for (title, public) in &posts {
+        per_title.entry(title.clone()).or_default().push(*public);
     }
     for a in &queued {
         assert_eq!(
             per_title.get(&a.title).map(|s| s.as_slice()),
-            Some(&["publish".to_owned()][..]),
+            Some(&[true][..]),
             "{}: {per_title:?}",
             a.title
         );
