@@ -162,6 +162,57 @@ async fn a_channel_that_panics_parks_its_delivery_and_the_rest_go_on() {
     assert_eq!(broken.calls().len(), 1, "not retried blindly");
 }
 
+/// A delivery whose attempts keep dying with the process stops at `max_attempts` when claimed,
+/// without another call to the platform.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attempts_are_capped_when_claimed() {
+    let clock = system_clock();
+    let site = Arc::new(Fake::new("website", Idempotency::Native, &clock));
+    let h = Harness::new(clock, dispatch_settings(), &[("website", &site, 4)]).await;
+    let id = h.queue(&["website"], h.now()).await[0].id;
+    for _ in 0..dispatch_settings().max_attempts {
+        // A daemon claims it and dies before any outcome.
+        let claimed = h
+            .store
+            .claim_due(h.clock.now(), "crashing", ms(1), 10)
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1);
+        tokio::time::sleep(ms(5)).await;
+    }
+    let engine = h.start("a");
+    let row = h.wait_state(id, DeliveryState::NeedsAttention).await;
+    engine.stop().await;
+    assert!(site.calls().is_empty(), "{:?}", site.calls());
+    assert_eq!(row.last_error_class.as_deref(), Some("attempts"));
+}
+
+/// An upload that moves forward on every attempt is not failed for running out of attempts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_that_made_progress_does_not_use_up_the_budget() {
+    let clock = system_clock();
+    let cut = || Err(PublishError::Transient("connection reset mid-chunk".into()));
+    let yt = Arc::new(
+        Fake::new("youtube", Idempotency::Native, &clock)
+            .saving_progress()
+            .then(cut())
+            .then(cut())
+            .then(cut())
+            .then(cut()),
+    );
+    let settings = Dispatch {
+        max_attempts: 2,
+        ..retry_settings()
+    };
+    let h = Harness::new(clock, settings, &[("youtube", &yt, 4)]).await;
+    let id = h.queue(&["youtube"], h.now()).await[0].id;
+    let engine = h.start("a");
+    let row = h.wait_state(id, DeliveryState::Published).await;
+    engine.stop().await;
+    assert_eq!(yt.calls().len(), 5, "four cut attempts, then done");
+    assert!(row.attempts <= 2, "{row:?}");
+}
+
 /// NTP steps the clock or the machine wakes from suspend: what fell due goes out within
 /// seconds, not at the end of a sleep measured on the monotonic clock.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

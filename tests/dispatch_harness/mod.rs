@@ -68,6 +68,8 @@ pub struct Fake {
     pub lookup_delay: Duration,
     /// Every publish panics (a bug in a channel).
     pub panics: bool,
+    /// Every publish saves a new checkpoint first (an upload that moves forward).
+    pub saves_progress: bool,
 }
 
 impl Fake {
@@ -98,6 +100,7 @@ impl Fake {
             completed: AtomicUsize::new(0),
             lookup_delay: Duration::ZERO,
             panics: false,
+            saves_progress: false,
         }
     }
 
@@ -133,6 +136,11 @@ impl Fake {
 
     pub fn slow_lookups(mut self, delay: Duration) -> Self {
         self.lookup_delay = delay;
+        self
+    }
+
+    pub fn saving_progress(mut self) -> Self {
+        self.saves_progress = true;
         self
     }
 
@@ -217,6 +225,12 @@ impl Channel for Fake {
             gate.acquire().await.expect("gate open").forget();
         }
         assert!(!self.panics, "a bug in the channel");
+        if self.saves_progress
+            && let Some(cp) = &ctx.checkpoint
+        {
+            let calls = self.calls.lock().unwrap().len();
+            cp.save(&format!("uploaded through call {calls}")).await?;
+        }
         tokio::time::sleep(step.delay).await;
         if step.result.is_ok() {
             self.completed.fetch_add(1, Ordering::SeqCst);
