@@ -117,8 +117,12 @@ fn percentile(sorted: &[i64], p: f64) -> f64 {
 
 async fn dispatch(b: DispatchBench) -> anyhow::Result<()> {
     match b.durability.as_str() {
-        "full" => drop(dispatch_once(&b, Durability::Full).await?),
-        "normal" => drop(dispatch_once(&b, Durability::Normal).await?),
+        "full" => {
+            dispatch_once(&b, Durability::Full).await?;
+        }
+        "normal" => {
+            dispatch_once(&b, Durability::Normal).await?;
+        }
         "compare" => {
             let normal = dispatch_once(&b, Durability::Normal).await?;
             println!();

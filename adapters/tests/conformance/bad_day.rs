@@ -29,6 +29,8 @@ pub enum Fault {
     Unauthorized,
     /// The platform takes this long before it acts, and goes on to act even when the client
     /// has gone meanwhile (a busy WordPress: PHP finishes the request whatever the client does).
+    /// Used by the daemon's kill -9 test (`tests/crash_slow_platform.rs`).
+    #[allow(dead_code)]
     SlowProcessing(Duration),
 }
 
@@ -86,6 +88,7 @@ impl BadDay {
     }
 
     /// Apply `fault` to every request with `method` whose path and query contain `path`.
+    #[allow(dead_code)]
     pub fn always(&self, method: Method, path: &str, fault: Fault) {
         self.shared.rules.lock().unwrap().push(Rule {
             method,
