@@ -85,21 +85,7 @@ async fn kill_9_while_facebook_answers_late_never_posts_twice() {
         "no kill landed mid-publish: the test proved nothing"
     );
 
-    let mut daemon = common::start_daemon(&config, &log, "warn");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while published().await < ANNOUNCEMENTS as u64 {
-        assert!(
-            Instant::now() < deadline,
-            "not all published; see {}",
-            log.display()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    std::process::Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(daemon.wait().unwrap().success());
+    common::serve_until_published(&app, &config, &log, ANNOUNCEMENTS as u64).await;
 
     if std::env::var_os("PRAKAT_DEBUG_TRAIL").is_some() {
         for e in app.store.audit_trail("delivery", "1").await.unwrap() {

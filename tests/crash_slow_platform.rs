@@ -160,21 +160,7 @@ async fn run(platform: Platform) {
         "no kill landed mid-publish: the test proved nothing"
     );
 
-    let mut daemon = common::start_daemon(&config, &log, "warn");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while published().await < ANNOUNCEMENTS as u64 {
-        assert!(
-            Instant::now() < deadline,
-            "not all published; see {}",
-            log.display()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    std::process::Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(daemon.wait().unwrap().success());
+    common::serve_until_published(&app, &config, &log, ANNOUNCEMENTS as u64).await;
     net.quiet().await;
 
     // Exactly one post (a draft counts) per announcement, and that one out for the public.

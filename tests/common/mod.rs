@@ -107,6 +107,26 @@ pub fn start_daemon(config: &Path, log: &Path, level: &str) -> Child {
         .expect("start prakat serve")
 }
 
+/// Start the daemon once more, wait (up to two minutes) until `count` deliveries are published,
+/// then stop it with SIGTERM and check it exited cleanly: the end of every kill -9 test.
+pub async fn serve_until_published(app: &App, config: &Path, log: &Path, count: u64) {
+    let mut daemon = start_daemon(config, log, "warn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while count_published(&app.store.delivery_counts().await.unwrap()) < count {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not all published; see {}",
+            log.display()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Command::new("kill")
+        .args(["-TERM", &daemon.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(daemon.wait().unwrap().success(), "a clean stop");
+}
+
 /// A random generator for a test that kills the daemon at random moments, seeded from
 /// `PRAKAT_CRASH_SEED` when set (to repeat a failing run) and printed either way.
 pub fn crash_rng() -> rand::rngs::StdRng {
