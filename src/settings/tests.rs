@@ -95,6 +95,25 @@ fn inconsistent_values_are_refused_with_the_fix() {
 }
 
 #[test]
+fn a_channel_has_its_own_publish_timeout_shorter_than_the_lease() {
+    let s = load("[channels.outbox]\npublish_timeout = \"90s\"\n", &[]).unwrap();
+    assert_eq!(
+        s.channels.get("outbox").unwrap().publish_timeout(),
+        Some(Duration::from_secs(90))
+    );
+    let err = load(
+        "[dispatch]\nlease = \"2m\"\n[channels.outbox]\npublish_timeout = \"3m\"\n",
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("channels.outbox.publish_timeout") && err.contains("dispatch.lease"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_missing_file_is_named() {
     let err = Settings::load_from(Some(Path::new("/nonexistent/prakat.toml")), Vec::new())
         .unwrap_err()
