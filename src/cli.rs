@@ -285,6 +285,7 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
         })?,
         (None, None) => unreachable!("clap requires one of --text and --text-file"),
     };
+    let text = crate::text::normalize(&text);
     if text.trim().is_empty() {
         return Err(CliError::input("the text is empty", "ข้อความว่างเปล่า"));
     }
@@ -307,11 +308,14 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
             format!("ไม่มีหน่วยงาน {:?} (ที่มี: {})", a.department, known.join(", ")),
         ));
     }
-    let channels = if a.channels.is_empty() {
+    let mut channels = if a.channels.is_empty() {
         app.settings.post.default_channels.clone()
     } else {
         a.channels.clone()
     };
+    // A channel named twice (`--channels website,website`) is one delivery, not an error.
+    let mut seen = std::collections::HashSet::new();
+    channels.retain(|c| seen.insert(c.clone()));
     for c in &channels {
         if app.registry.get(c).is_none() {
             return Err(CliError::input(
@@ -387,8 +391,13 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
     let actor = Actor::person("cli", &author, "pr_officer");
     let title = a
         .title
-        .clone()
-        .map(|t| t.trim().to_owned())
+        .as_deref()
+        .map(|t| {
+            crate::text::normalize(t)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| title_from(&text));
     let first_at = match &recurrence {

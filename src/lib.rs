@@ -26,4 +26,5 @@ pub mod schedule;
 pub mod server;
 pub mod settings;
 pub mod store;
+pub mod text;
 pub mod watch;

@@ -734,3 +734,49 @@ async fn a_second_daemon_on_the_same_database_refuses_to_start() {
     stop.send(true).unwrap();
     running.await.unwrap().unwrap();
 }
+
+/// What a person pastes is kept in one clean form: a channel named twice is one delivery, a title
+/// with a line break is one line, and control characters (Word's soft line break, a NUL) never
+/// reach the store.
+#[test]
+fn pasted_text_is_normalised_and_a_repeated_channel_is_one_delivery() {
+    let (dir, config) = setup();
+    let pasted = dir.path().join("pasted.txt");
+    std::fs::write(&pasted, "\u{FEFF}ปิดถนนท่าเมือง\u{0B}06.00\u{0}–09.00 น.").unwrap();
+    let o = prakat(
+        &config,
+        &[
+            "post",
+            "--department",
+            "traffic",
+            "--title",
+            "ปิดถนน\nชั่วคราว",
+            "--text-file",
+            pasted.to_str().unwrap(),
+            "--now",
+            "--channels",
+            "outbox,outbox",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = prakat(&config, &["queue", "list"]);
+    assert!(list.status.success(), "{}", stderr(&list));
+    assert_eq!(
+        stdout(&list).matches("outbox").count(),
+        1,
+        "{}",
+        stdout(&list)
+    );
+    let show = prakat(&config, &["queue", "show", "1"]);
+    let shown = stdout(&show);
+    assert!(shown.contains("ปิดถนน ชั่วคราว"), "{shown}");
+    assert!(
+        shown.contains("ปิดถนนท่าเมือง\\n06.00–09.00 น.")
+            || shown.contains("ปิดถนนท่าเมือง\n06.00–09.00 น."),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains('\u{0}') && !shown.contains('\u{0B}') && !shown.contains('\u{FEFF}'),
+        "{shown:?}"
+    );
+}

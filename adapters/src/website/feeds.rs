@@ -1,6 +1,11 @@
 //! The site's feeds, built from the newest entries: RSS 2.0 (`feed.xml`, the `rss` crate),
 //! Atom (`atom.xml`, `atom_syndication`) and JSON Feed 1.1 (`feed.json`, serde_json). Pure:
 //! entries in, bytes out. Times are given in Bangkok time (+07:00).
+//!
+//! What must never happen here: a feed that is not well-formed. Every text that goes into the
+//! XML feeds passes [`xml_text`], which drops the characters XML 1.0 cannot carry (a vertical
+//! tab pasted from Word, a NUL from a file), whatever intake let through; RSS's description is
+//! HTML escaped the way the pages escape it, so a reader never renders user text as markup.
 
 use atom_syndication as atom;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -16,6 +21,20 @@ fn bangkok_fixed(at: DateTime<Utc>) -> DateTime<FixedOffset> {
     crate::thai::bangkok(at).fixed_offset()
 }
 
+/// `s` without the characters XML 1.0 forbids (controls other than tab, newline and carriage
+/// return; U+FFFE and U+FFFF). Line-breaking controls become a space.
+pub(crate) fn xml_text(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(c),
+            '\u{0B}' | '\u{0C}' | '\u{85}' => Some(' '),
+            c if (c as u32) < 0x20 => None,
+            '\u{FFFE}' | '\u{FFFF}' => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 fn description(s: &WebsiteSettings) -> String {
     format!(
         "ข่าวประชาสัมพันธ์และผลการปฏิบัติงานของ{} ({})",
@@ -28,11 +47,11 @@ pub fn rss(s: &WebsiteSettings, entries: &[&Entry]) -> Result<Vec<u8>, WebsiteEr
     let items = entries
         .iter()
         .map(|e| rss::Item {
-            title: Some(e.title.clone()),
+            title: Some(xml_text(&e.title)),
             link: Some(e.url.clone()),
-            description: Some(e.summary.clone()),
+            description: Some(super::templates::escaped(&xml_text(&e.summary))),
             categories: vec![rss::Category {
-                name: e.department.name_th.clone(),
+                name: xml_text(&e.department.name_th),
                 domain: None,
             }],
             guid: Some(rss::Guid {
@@ -49,7 +68,7 @@ pub fn rss(s: &WebsiteSettings, entries: &[&Entry]) -> Result<Vec<u8>, WebsiteEr
         })
         .collect();
     let channel = rss::Channel {
-        title: s.station_name_th.clone(),
+        title: xml_text(&s.station_name_th),
         link: paths::absolute(&s.base_url, ""),
         description: description(s),
         language: Some("th".to_owned()),
@@ -95,15 +114,15 @@ pub fn atom(s: &WebsiteSettings, entries: &[&Entry]) -> Result<Vec<u8>, WebsiteE
                 )
             }));
             atom::Entry {
-                title: atom::Text::plain(e.title.clone()),
+                title: atom::Text::plain(xml_text(&e.title)),
                 id: e.url.clone(),
                 updated: bangkok_fixed(e.published_at),
                 published: Some(bangkok_fixed(e.published_at)),
-                summary: Some(atom::Text::plain(e.summary.clone())),
+                summary: Some(atom::Text::plain(xml_text(&e.summary))),
                 categories: vec![atom::Category {
                     term: e.department.code.clone(),
                     scheme: None,
-                    label: Some(e.department.name_th.clone()),
+                    label: Some(xml_text(&e.department.name_th)),
                 }],
                 links,
                 ..Default::default()
@@ -111,7 +130,7 @@ pub fn atom(s: &WebsiteSettings, entries: &[&Entry]) -> Result<Vec<u8>, WebsiteE
         })
         .collect();
     let feed = atom::Feed {
-        title: atom::Text::plain(s.station_name_th.clone()),
+        title: atom::Text::plain(xml_text(&s.station_name_th)),
         subtitle: Some(atom::Text::plain(description(s))),
         id: home.clone(),
         updated: entries.first().map_or_else(

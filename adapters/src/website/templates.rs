@@ -61,6 +61,13 @@ pub fn embedded(name: &str) -> Option<&'static str> {
         .map(|(_, src)| *src)
 }
 
+/// `s` escaped for HTML text, as the pages escape it (the RSS description carries it).
+pub(crate) fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_html(&mut out, s).expect("writing to a String cannot fail");
+    out
+}
+
 /// Escape `& < > " '` for HTML text and attribute values. `/` is left alone (it needs no
 /// escaping in HTML), so URLs stay readable in the page source. The scanning is memchr's
 /// vectorised search, so escaping costs little even in a debug build, where every page of a

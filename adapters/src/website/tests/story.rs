@@ -360,3 +360,39 @@ async fn arabic_digits_and_template_overrides_come_from_settings() {
     );
     assert!(read(&site, "months/2568-03/index.html").contains("(1 เรื่อง)"));
 }
+
+/// A vertical tab pasted from Word and a NUL from a file kept every feed from parsing; markup in
+/// the text reached RSS readers as markup.
+#[tokio::test]
+async fn control_characters_and_markup_never_break_or_inject_into_the_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Website::open(settings(dir.path())).unwrap();
+    let d = draft(
+        9,
+        traffic(),
+        "ปิดถนน\u{0B}ชั่วคราว\u{0}",
+        "ราคา <500 บาท <img src=x onerror=alert(1)>\u{0B}บรรทัดใหม่\u{1F}\u{FFFF} <a href=\"javascript:alert(1)\">คลิก</a>",
+        "2025-03-17T02:30:00Z",
+    );
+    publish(&site, &d, "key-9").await;
+
+    let rss = rss::Channel::read_from(BufReader::new(
+        std::fs::File::open(site.root().join("feed.xml")).unwrap(),
+    ))
+    .expect("feed.xml is well-formed");
+    let atom = atom_syndication::Feed::read_from(BufReader::new(
+        std::fs::File::open(site.root().join("atom.xml")).unwrap(),
+    ))
+    .expect("atom.xml is well-formed");
+    let item = &rss.items()[0];
+    assert_eq!(item.title(), Some("ปิดถนน ชั่วคราว"));
+    let description = item.description().unwrap();
+    assert!(
+        description.contains("ราคา &lt;500 บาท &lt;img src=x onerror=alert(1)&gt;")
+            && description.contains("&lt;a href=&quot;javascript:alert(1)&quot;&gt;"),
+        "the description is escaped HTML, never markup: {description}"
+    );
+    assert!(!description.contains("<img") && !description.contains('\u{1F}'));
+    assert_eq!(atom.entries()[0].title().as_str(), "ปิดถนน ชั่วคราว");
+    serde_json::from_str::<serde_json::Value>(&read(&site, "feed.json")).expect("feed.json parses");
+}
