@@ -20,7 +20,9 @@ pub enum MediaError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("media file {path}: type {mime} is not supported (images and videos only)")]
+    #[error(
+        "media file {path}: its content is {mime}, which is not supported (photos and videos only: JPEG, PNG, GIF, WebP, HEIF, MP4, MOV, WebM …; SVG is refused)"
+    )]
     Unsupported { path: PathBuf, mime: String },
     #[error(
         "media file {path} is {size} bytes; the limit for {kind} is {limit} bytes (media.max_{kind}_bytes)"
@@ -59,6 +61,15 @@ impl MediaError {
     }
 }
 
+/// The first bytes of a file: enough for every signature `infer` knows.
+fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(8192);
+    std::fs::File::open(path)?
+        .take(8192)
+        .read_to_end(&mut head)?;
+    Ok(head)
+}
+
 pub struct MediaStore {
     dir: PathBuf,
     limits: settings::Media,
@@ -81,14 +92,25 @@ impl MediaStore {
         if !meta.is_file() {
             return Err(MediaError::Missing(path.to_owned()));
         }
-        let mime = mime_guess::from_path(path).first_or_octet_stream();
-        let (kind, limit, name) = match mime.type_() {
-            mime_guess::mime::IMAGE => (MediaKind::Image, self.limits.max_image_bytes, "image"),
-            mime_guess::mime::VIDEO => (MediaKind::Video, self.limits.max_video_bytes, "video"),
+        // Judged by content (magic bytes), never by the file's name: a text file named `.jpg`
+        // or HTML named `.gif` is refused, and so is SVG (an image that can carry script).
+        let head = read_head(path).map_err(|e| MediaError::Read {
+            path: path.to_owned(),
+            source: e,
+        })?;
+        let detected = infer::get(&head);
+        let mime = detected.map(|t| t.mime_type()).unwrap_or("unknown");
+        let (kind, limit, name) = match detected.map(|t| t.matcher_type()) {
+            Some(infer::MatcherType::Image) if mime != "image/svg+xml" => {
+                (MediaKind::Image, self.limits.max_image_bytes, "image")
+            }
+            Some(infer::MatcherType::Video) => {
+                (MediaKind::Video, self.limits.max_video_bytes, "video")
+            }
             _ => {
                 return Err(MediaError::Unsupported {
                     path: path.to_owned(),
-                    mime: mime.to_string(),
+                    mime: mime.to_owned(),
                 });
             }
         };
@@ -100,7 +122,7 @@ impl MediaStore {
                 limit,
             });
         }
-        Ok((mime.to_string(), kind, meta.len()))
+        Ok((mime.to_owned(), kind, meta.len()))
     }
 
     /// Copy a checked file into the store, hashing it on the way.
@@ -130,10 +152,11 @@ impl MediaStore {
             size += n as u64;
         }
         let sha256 = hex::encode(hasher.finalize());
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
+        // The stored name's extension follows the content, not the name it was sent with.
+        let ext = read_head(path)
+            .ok()
+            .and_then(|h| infer::get(&h))
+            .map(|t| t.extension().to_owned());
         let name = match &ext {
             Some(ext) => format!("{sha256}.{ext}"),
             None => sha256.clone(),

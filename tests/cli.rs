@@ -253,7 +253,9 @@ fn a_video_over_the_limit_is_refused() {
         "[media]\nmax_video_bytes = 1000\n",
     );
     let video = dir.path().join("clip.mp4");
-    std::fs::write(&video, vec![0u8; 2000]).unwrap();
+    let mut mp4 = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
+    mp4.resize(2000, 0);
+    std::fs::write(&video, mp4).unwrap();
     let o = prakat(
         &config,
         &[
@@ -779,4 +781,31 @@ fn pasted_text_is_normalised_and_a_repeated_channel_is_one_delivery() {
         !shown.contains('\u{0}') && !shown.contains('\u{0B}') && !shown.contains('\u{FEFF}'),
         "{shown:?}"
     );
+}
+
+/// Media are judged by what they are, not by their names: text named `.jpg`, HTML named `.gif`
+/// and an SVG (an image that can carry script) are refused before anything is written.
+#[test]
+fn media_are_judged_by_content_and_svg_is_refused() {
+    let (dir, config) = setup();
+    for (name, bytes) in [
+        ("photo.jpg", &b"just some text, not a photo"[..]),
+        ("funny.gif", &b"<html><script>alert(1)</script></html>"[..]),
+        (
+            "logo.svg",
+            &b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"[..],
+        ),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let o = post_admin(&config, &["--media", file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("not supported"),
+            "{name}: {}",
+            stderr(&o)
+        );
+    }
+    assert!(queued(&config).is_empty());
+    assert_eq!(media_files(dir.path()), 0);
 }

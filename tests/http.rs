@@ -110,8 +110,24 @@ async fn the_public_listener_serves_site_media_and_health_and_nothing_private() 
     let p = &d.public;
     let r = c.get(format!("{p}/media/photo.jpg")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let media_policy = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        media_policy.contains("sandbox") && media_policy.contains("default-src 'none'"),
+        "a media file is shown, never run: {media_policy}"
+    );
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"jpeg bytes");
-    assert_eq!(status(c.get(format!("{p}/site/"))).await, StatusCode::OK);
+    let page = c.get(format!("{p}/site/")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    let site_policy = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        !site_policy.contains("script-src") && site_policy.contains("default-src 'none'"),
+        "pages run no script: {site_policy}"
+    );
     assert_eq!(
         status(c.get(format!("{p}/"))).await,
         StatusCode::TEMPORARY_REDIRECT

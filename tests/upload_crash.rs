@@ -44,9 +44,9 @@ async fn kill_9_mid_upload_resumes_the_same_session_and_makes_one_video() {
             yt_fake::GRANULE
         ),
     );
-    let video: Vec<u8> = (0..(5 * yt_fake::GRANULE + 1000))
-        .map(|i| (i % 251) as u8)
-        .collect();
+    // An MP4's first box, then bytes enough for six chunks.
+    let mut video = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
+    video.extend((0..(5 * yt_fake::GRANULE + 1000)).map(|i| (i % 251) as u8));
     let clip = dir.path().join("clip.mp4");
     std::fs::write(&clip, &video).unwrap();
     let posted = Command::new(env!("CARGO_BIN_EXE_prakat"))

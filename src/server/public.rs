@@ -1,19 +1,35 @@
 //! The public listener: `/site/` (the static website), `/media/` (photos and videos, fetched by
 //! LINE and Facebook), `/` (a redirect to the site) and `/healthz`. Nothing here changes state or
 //! tells more than the website does; everything else is 404.
+//!
+//! Every answer carries `X-Content-Type-Options: nosniff` and a Content-Security-Policy: the
+//! site's pages may load their own style sheet, images and media and run no script at all; a
+//! media file is served sandboxed, so even a file that is not what its name says cannot run
+//! anything on the station's domain.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::HttpState;
 use crate::store::Store;
+
+/// The pages: their own style sheet, images and media; no script, no plugin, no framing.
+const SITE_POLICY: &str = "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; \
+    media-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/// A media file opened on its own: shown, never run.
+const MEDIA_POLICY: &str = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox";
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
 
 pub fn router<S: Store>(state: Arc<HttpState<S>>, site_dir: PathBuf, media_dir: PathBuf) -> Router {
     Router::new()
@@ -23,8 +39,19 @@ pub fn router<S: Store>(state: Arc<HttpState<S>>, site_dir: PathBuf, media_dir: 
             "/site",
             ServeDir::new(site_dir).append_index_html_on_directories(true),
         )
-        .nest_service("/media", ServeDir::new(media_dir))
+        .nest_service(
+            "/media",
+            Router::new()
+                .fallback_service(ServeDir::new(media_dir))
+                .layer(header_layer(header::CONTENT_SECURITY_POLICY, MEDIA_POLICY)),
+        )
         .with_state(state)
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, SITE_POLICY))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
 }
 
 /// `{"status": "ok", "channels": [...]}`, or 503 with `{"status": "unavailable", "error": ...}`
