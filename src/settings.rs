@@ -376,6 +376,15 @@ impl Settings {
                 )));
             }
         }
+        if self.server.listen.ip().is_unspecified() && self.server.public_base_url.is_none() {
+            return Err(SettingsError::Invalid(format!(
+                "server.listen is {} (every address of this machine) but server.public_base_url is not set: \
+                 the website's links and those sent to LINE and Facebook would point at http://{}, which no reader can open. \
+                 Set server.public_base_url to the address the public uses, e.g. \"https://ranong.police.go.th\" \
+                 (or PRAKAT__SERVER__PUBLIC_BASE_URL)",
+                self.server.listen, self.server.listen
+            )));
+        }
         if self.server.listen == self.server.admin_listen && self.server.listen.port() != 0 {
             return Err(SettingsError::Invalid(format!(
                 "server.admin_listen ({}) must differ from server.listen: the admin listener is kept apart from the public one",

@@ -25,7 +25,7 @@ fn no_file_gives_the_embedded_default() {
 #[test]
 fn a_file_overrides_defaults_and_env_overrides_the_file() {
     let s = load(
-        "[dispatch]\nbatch_size = 32\nlease = \"5m\"\n[server]\nlisten = \"0.0.0.0:9000\"\n",
+        "[dispatch]\nbatch_size = 32\nlease = \"5m\"\n[server]\nlisten = \"0.0.0.0:9000\"\npublic_base_url = \"https://station.example\"\n",
         &[
             ("PRAKAT__DISPATCH__BATCH_SIZE", "64"),
             ("PRAKAT__STATION__NAME_EN", "Test Station"),
@@ -303,4 +303,21 @@ fn the_example_platform_sections_are_valid() {
     );
     let registry = crate::channels::Registry::build(&s, crate::channels::Purpose::Compose).unwrap();
     assert_eq!(registry.names().len(), types.len() + 2);
+}
+
+#[test]
+fn listening_everywhere_without_a_public_address_is_refused_with_the_fix() {
+    let err = load("[server]\nlisten = \"0.0.0.0:8080\"\n", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("server.public_base_url") && err.contains("0.0.0.0:8080"),
+        "{err}"
+    );
+    let s = load(
+        "[server]\nlisten = \"0.0.0.0:8080\"\n",
+        &[("PRAKAT__SERVER__PUBLIC_BASE_URL", "https://ranong.example")],
+    )
+    .unwrap();
+    assert_eq!(s.public_base_url(), "https://ranong.example");
 }
