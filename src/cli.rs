@@ -256,6 +256,45 @@ pub fn parse_at(s: &str) -> Result<DateTime<Utc>, CliError> {
         .with_timezone(&Utc))
 }
 
+/// A link readers may follow: `http` or `https` only (a `javascript:` or `data:` link would run
+/// or show something on the station's pages).
+fn check_link(link: &str) -> Result<(), CliError> {
+    match reqwest::Url::parse(link.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
+        _ => Err(CliError::input(
+            format!("--link {link:?} is not a web address: give an http:// or https:// link"),
+            format!("--link {link:?} ไม่ใช่ที่อยู่เว็บ: ใส่ลิงก์ที่ขึ้นต้นด้วย http:// หรือ https://"),
+        )),
+    }
+}
+
+/// A channel name a `queue` command may filter by: one in the settings, or one that still has
+/// deliveries (a channel turned off since). Anything else is a typing mistake, said as one.
+async fn check_channel_name(app: &App, name: &str) -> Result<(), CliError> {
+    if app.settings.channels.get(name).is_some() {
+        return Ok(());
+    }
+    let any = app
+        .store
+        .deliveries(&DeliveryFilter {
+            channel: Some(name.to_owned()),
+            limit: Some(1),
+            ..Default::default()
+        })
+        .await?;
+    if any.is_empty() {
+        let known: Vec<&str> = app.settings.channels.iter().map(|(n, _)| n).collect();
+        return Err(CliError::input(
+            format!(
+                "there is no channel {name:?}; channels: {}",
+                known.join(", ")
+            ),
+            format!("ไม่มีช่องทาง {name:?} (ที่มี: {})", known.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
 /// A title from the first line of the text, cut at a space near 120 characters.
 fn title_from(text: &str) -> String {
     let first = text
@@ -288,6 +327,9 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
     let text = crate::text::normalize(&text);
     if text.trim().is_empty() {
         return Err(CliError::input("the text is empty", "ข้อความว่างเปล่า"));
+    }
+    if let Some(link) = &a.link {
+        check_link(link)?;
     }
     let app = App::open_for(settings, Purpose::Compose).await?;
     let now = Utc::now();
@@ -558,6 +600,9 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
             json,
         } => {
             let state = state.as_deref().map(parse_state).transpose()?;
+            if let Some(c) = &channel {
+                check_channel_name(&app, c).await?;
+            }
             let rows = app
                 .store
                 .deliveries(&DeliveryFilter {
@@ -623,6 +668,9 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
             state,
         } => {
             let state = parse_state(&state)?;
+            if let Some(c) = &channel {
+                check_channel_name(&app, c).await?;
+            }
             let rows = app
                 .store
                 .deliveries(&DeliveryFilter {

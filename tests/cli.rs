@@ -809,3 +809,37 @@ fn media_are_judged_by_content_and_svg_is_refused() {
     assert!(queued(&config).is_empty());
     assert_eq!(media_files(dir.path()), 0);
 }
+
+/// A link readers would follow must be a web address, and a channel name in `queue` must exist:
+/// `javascript:` and a typing mistake are refused with what to do.
+#[test]
+fn a_javascript_link_and_an_unknown_queue_channel_are_refused() {
+    let (_dir, config) = setup();
+    for link in [
+        "javascript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "not a link",
+    ] {
+        let o = post_admin(&config, &["--link", link]);
+        assert_eq!(o.status.code(), Some(2), "{link}: {}", stderr(&o));
+        assert!(stderr(&o).contains("http"), "{link}: {}", stderr(&o));
+    }
+    assert!(queued(&config).is_empty());
+    let ok = post_admin(&config, &["--link", "https://ranong.police.go.th/news/1"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+
+    for args in [
+        &["queue", "list", "--channel", "websit"][..],
+        &["queue", "retry", "--channel", "websit", "--state", "failed"][..],
+    ] {
+        let o = prakat(&config, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("websit") && stderr(&o).contains("website"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    let known = prakat(&config, &["queue", "list", "--channel", "website"]);
+    assert!(known.status.success(), "{}", stderr(&known));
+}
