@@ -12,14 +12,11 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use prakat::app::App;
-use prakat::store::{
-    Actor, AnnouncementRecord, DeliveryFilter, DeliveryState, NewAnnouncement, Store,
-};
+use prakat::store::{AnnouncementRecord, DeliveryFilter, DeliveryState, Store};
 use prakat_adapters::website::MonthKey;
 
 const QUEUED: usize = 1_000;
 const FEED_ITEMS: usize = 20;
-const DEPARTMENTS: [&str; 5] = ["admin", "prevention", "traffic", "investigation", "inquiry"];
 
 fn prakat(config: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_prakat"))
@@ -35,32 +32,10 @@ fn prakat(config: &Path, args: &[&str]) -> Output {
 /// department pages of several sizes are rewritten).
 async fn queue(app: &App, n: usize) -> Vec<AnnouncementRecord> {
     let now = Utc::now();
-    let channels = vec!["website".to_owned()];
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let at = now - chrono::Duration::hours(7 * (n - i) as i64);
-        let new = NewAnnouncement {
-            department: DEPARTMENTS[i % DEPARTMENTS.len()].into(),
-            title: format!("ประกาศที่ {i}: ผลการปฏิบัติงาน"),
-            body: format!("สถานีตำรวจภูธรเมืองระนองขอประชาสัมพันธ์ผลการปฏิบัติงาน รายการที่ {i}"),
-            link: None,
-            tags: vec![],
-            media: vec![],
-            source: "test".into(),
-            publish_at: at,
-        };
-        let (composer, registry, chans) =
-            (app.composer.clone(), app.registry.clone(), channels.clone());
-        let compose =
-            move |a: &AnnouncementRecord| composer.deliveries(&registry, &chans, a, a.publish_at);
-        let (rec, _) = app
-            .store
-            .create_announcement(&new, &compose, &Actor::daemon("test"))
-            .await
-            .unwrap();
-        out.push(rec);
-    }
-    out
+    common::queue_many_at(app, n, &["website"], |i| {
+        now - chrono::Duration::hours(7 * (n - i) as i64)
+    })
+    .await
 }
 
 /// One round of commands at once: four posts, a queue listing, the departments, the channel

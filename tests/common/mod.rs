@@ -47,6 +47,9 @@ pub fn admin_url(config: &Path) -> String {
     settings(config).server.admin_base_url()
 }
 
+/// The station's five lines of work, the departments a new database starts with.
+pub const DEPARTMENTS: [&str; 5] = ["admin", "prevention", "traffic", "investigation", "inquiry"];
+
 /// Queue `n` announcements for `channels`, due at `due`, through the library (as the CLI does).
 pub async fn queue_many(
     app: &App,
@@ -54,12 +57,23 @@ pub async fn queue_many(
     channels: &[&str],
     due: DateTime<Utc>,
 ) -> Vec<AnnouncementRecord> {
-    let depts = ["admin", "prevention", "traffic", "investigation", "inquiry"];
+    queue_many_at(app, n, channels, |_| due).await
+}
+
+/// Queue `n` announcements for `channels`, the `i`th due at `due_of(i)`, one department after
+/// another.
+pub async fn queue_many_at(
+    app: &App,
+    n: usize,
+    channels: &[&str],
+    due_of: impl Fn(usize) -> DateTime<Utc>,
+) -> Vec<AnnouncementRecord> {
     let channels: Vec<String> = channels.iter().map(|c| c.to_string()).collect();
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
+        let due = due_of(i);
         let new = NewAnnouncement {
-            department: depts[i % depts.len()].into(),
+            department: DEPARTMENTS[i % DEPARTMENTS.len()].into(),
             title: format!("ประกาศที่ {i}: ผลการปฏิบัติงาน"),
             body: format!("สถานีตำรวจภูธรเมืองระนองขอประชาสัมพันธ์ผลการปฏิบัติงาน รายการที่ {i}"),
             link: None,
