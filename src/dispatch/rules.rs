@@ -66,7 +66,17 @@ async fn fire_one<S: Store>(
         .latest_in(rule.next_fire_at - chrono::Duration::milliseconds(1), now)
         .unwrap_or(rule.next_fire_at);
     let Some(next) = recurrence.next_after(now) else {
+        // Moved far away rather than left due, or the dispatcher would find it due on every
+        // turn of its loop.
         tracing::warn!("rule never fires again");
+        let _ = store
+            .skip_rule_occurrence(
+                rule.id,
+                rule.next_fire_at,
+                now + chrono::Duration::days(365 * 100),
+                "the cron expression never fires again",
+            )
+            .await;
         return Fired::Skipped;
     };
     let compose = |a: &crate::store::AnnouncementRecord| {
