@@ -13,7 +13,7 @@ use crate::channels::{Purpose, Registry, website_base_url};
 use crate::compose::{Composer, StationInfo};
 use crate::media::MediaStore;
 use crate::settings::Settings;
-use crate::store::{Actor, SqliteStore, Store};
+use crate::store::{Actor, SqliteStore, Store, StoreError};
 
 pub struct App {
     pub settings: Settings,
@@ -56,14 +56,27 @@ impl App {
         let url = settings.database_url();
         if !url.starts_with("sqlite:") {
             anyhow::bail!(
-                "storage.database_url {url:?}: only sqlite:// databases are supported in this version"
+                "storage.database_url {:?}: only sqlite:// databases are supported in this version",
+                settings.database_url_shown()
             );
         }
+        crate::binding::refuse_missing_database(&settings)?;
+        let database = crate::lock::database_file(&url)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "(in memory)".into());
         let store = Arc::new(
             SqliteStore::open_url(&url)
-                .await?
+                .await
+                .map_err(|e| explain_open_error(&database, e))?
                 .with_media_root(settings.media_dir()),
         );
+        let store_id = store.store_id().await?;
+        crate::binding::Binding {
+            store_id: &store_id,
+            database,
+            folders: crate::binding::folders(&settings),
+        }
+        .check(purpose == Purpose::Publish)?;
         if store.departments().await?.is_empty() {
             let actor = Actor::daemon("system:seed");
             for d in default_departments() {
@@ -94,4 +107,48 @@ impl App {
             media,
         })
     }
+}
+
+/// A database that cannot be opened, said with its file and what to do.
+fn explain_open_error(db: &str, e: StoreError) -> anyhow::Error {
+    use sqlx::migrate::MigrateError;
+    let sqlite_code = |d: &dyn sqlx::error::DatabaseError| {
+        // Extended result codes keep the primary code in the low byte.
+        d.code().and_then(|c| c.parse::<i64>().ok()).unwrap_or(0) & 0xff
+    };
+    let database_error = match &e {
+        StoreError::Database(sqlx::Error::Database(d))
+        | StoreError::Migrate(MigrateError::Execute(sqlx::Error::Database(d)))
+        | StoreError::Migrate(MigrateError::ExecuteMigration(sqlx::Error::Database(d), _)) => {
+            Some(&**d)
+        }
+        _ => None,
+    };
+    let why = match (database_error.map(sqlite_code), &e) {
+        // SQLITE_CORRUPT, SQLITE_NOTADB
+        (Some(11 | 26), _) => format!(
+            "the database file {db} is damaged or is not a prakat database: stop prakat and restore it from a backup"
+        ),
+        // SQLITE_READONLY
+        (Some(8), _) => format!(
+            "the database file {db} is read-only: give the user running prakat write access to it and to its folder"
+        ),
+        // SQLITE_CANTOPEN
+        (Some(14), _) => format!(
+            "cannot open the database file {db}: check that its folder exists and that the user running prakat may write there"
+        ),
+        // SQLITE_FULL
+        (Some(13), _) => {
+            format!("the disk holding the database file {db} is full: free some space")
+        }
+        (_, StoreError::Migrate(MigrateError::VersionMissing(v))) => format!(
+            "the database {db} was written by a newer prakat (its change {v} is unknown to this one): \
+             run the newer prakat, or restore a backup made with this version"
+        ),
+        (_, StoreError::Migrate(MigrateError::VersionMismatch(v))) => format!(
+            "the database {db} was prepared by a different build of prakat (change {v} differs): run the prakat that made it"
+        ),
+        _ => format!("cannot open the database {db}: {e}"),
+    };
+    anyhow::anyhow!(why)
 }

@@ -241,6 +241,7 @@ async fn dispatch_once(b: &DispatchBench, durability: Durability) -> anyhow::Res
         owner: "bench".into(),
         seed: Some(1),
         progress: Arc::default(),
+        db_file: None,
     });
     let handle = tokio::spawn(engine.run(rx));
     // Wait for the due moment, then time until every delivery is settled as published.

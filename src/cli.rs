@@ -12,6 +12,7 @@ use prakat_adapters::thai::{self, Digits};
 
 use crate::app::App;
 use crate::channels::Purpose;
+use crate::say;
 use crate::schedule::Recurrence;
 use crate::settings::{Lang, Settings};
 use crate::store::{
@@ -313,15 +314,45 @@ fn title_from(text: &str) -> String {
     fitted.text
 }
 
+/// A text file as UTF-8. Thai saved by older Windows programs is TIS-620 / Windows-874: such a
+/// file is converted (and the person told); any other encoding is refused with the fix.
+fn read_text_file(f: &std::path::Path) -> Result<String, CliError> {
+    let bytes = std::fs::read(f).map_err(|e| {
+        CliError::input(
+            format!("cannot read --text-file {}: {e}", f.display()),
+            format!("อ่านไฟล์ข้อความ {} ไม่ได้: {e}", f.display()),
+        )
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_owned());
+    }
+    let (thai, _, had_errors) = encoding_rs::WINDOWS_874.decode(bytes);
+    if !had_errors && thai.chars().any(|c| ('\u{0E01}'..='\u{0E5B}').contains(&c)) {
+        eprintln!(
+            "prakat: {} is not UTF-8; read it as Thai Windows-874 (TIS-620). Save it as UTF-8 to silence this. \
+             / ไฟล์นี้ไม่ใช่ UTF-8 จึงอ่านเป็นภาษาไทยแบบ Windows-874 (TIS-620) ให้ ควรบันทึกไฟล์เป็น UTF-8",
+            f.display()
+        );
+        return Ok(thai.into_owned());
+    }
+    Err(CliError::input(
+        format!(
+            "--text-file {} is not UTF-8 text (nor Thai Windows-874): save it as UTF-8 \
+             (in Notepad or Word: Save As, Encoding: UTF-8) and try again",
+            f.display()
+        ),
+        format!(
+            "ไฟล์ {} ไม่ใช่ข้อความ UTF-8: กรุณาบันทึกเป็น UTF-8 (เลือก Save As แล้วตั้ง Encoding เป็น UTF-8) แล้วลองใหม่",
+            f.display()
+        ),
+    ))
+}
+
 pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
     let text = match (&a.text, &a.text_file) {
         (Some(t), _) => t.clone(),
-        (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| {
-            CliError::input(
-                format!("cannot read --text-file {}: {e}", f.display()),
-                format!("อ่านไฟล์ข้อความ {} ไม่ได้: {e}", f.display()),
-            )
-        })?,
+        (None, Some(f)) => read_text_file(f)?,
         (None, None) => unreachable!("clap requires one of --text and --text-file"),
     };
     let text = crate::text::normalize(&text);
@@ -472,9 +503,11 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
         .skipped;
     let print_skipped = || {
         for k in &skipped {
-            println!(
+            say!(
                 "  {}: not sent — {} / {}",
-                k.channel, k.reason.en, k.reason.th
+                k.channel,
+                k.reason.en,
+                k.reason.th
             );
         }
     };
@@ -509,7 +542,7 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
                 &actor,
             )
             .await?;
-        println!(
+        say!(
             "recurring rule {} created: {} — first at {} (Bangkok)",
             rule.id,
             rule.cron,
@@ -539,7 +572,7 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
         .store
         .create_announcement(&new, &compose, &actor)
         .await?;
-    println!(
+    say!(
         "announcement {} queued for {} at {} (Bangkok)",
         rec.id,
         deliveries
@@ -551,7 +584,7 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
     );
     for d in &deliveries {
         for note in &d.payload.notes {
-            println!("  {}: {note}", d.channel);
+            say!("  {}: {note}", d.channel);
         }
     }
     print_skipped();
@@ -614,31 +647,37 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
                 .await?;
             if json {
                 for r in rows {
-                    println!("{}", serde_json::to_string(&r).unwrap_or_default());
+                    say!("{}", serde_json::to_string(&r).unwrap_or_default());
                 }
                 return Ok(());
             }
-            println!(
-                "{:>6} {:>6}  {:<16} {:<10} {:<16} {:>3}  {:<14} TITLE / LAST ERROR",
-                "ID", "ANN", "STATE", "CHANNEL", "DUE (BANGKOK)", "TRY", "DEPARTMENT"
+            use crate::out::{cell, clip, right};
+            say!(
+                "{} {}  {} {} {} {}  {} TITLE / LAST ERROR",
+                right("ID", 6),
+                right("ANN", 6),
+                cell("STATE", 16),
+                cell("CHANNEL", 10),
+                cell("DUE (BANGKOK)", 16),
+                right("TRY", 3),
+                cell("DEPARTMENT", 14)
             );
             for r in rows {
-                let title: String = r.title.chars().take(40).collect();
-                println!(
-                    "{:>6} {:>6}  {:<16} {:<10} {:<16} {:>3}  {:<14} {}",
-                    r.id,
-                    r.announcement_id,
-                    r.state.as_str(),
-                    r.channel,
+                say!(
+                    "{} {}  {} {} {} {}  {} {}",
+                    right(&r.id.to_string(), 6),
+                    right(&r.announcement_id.to_string(), 6),
+                    cell(r.state.as_str(), 16),
+                    cell(&r.channel, 10),
                     r.due_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M"),
-                    r.attempts,
-                    r.department,
-                    title
+                    right(&r.attempts.to_string(), 3),
+                    cell(&r.department, 14),
+                    clip(&r.title, 40)
                 );
                 if let Some(e) = &r.last_error
                     && r.state != DeliveryState::Published
                 {
-                    println!("{:>16}└ {e}", "");
+                    say!("{:>16}└ {}", "", clip(e, 200));
                 }
             }
         }
@@ -650,16 +689,16 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
                 .audit_trail("announcement", &d.announcement_id.to_string())
                 .await?;
             let out = serde_json::json!({"delivery": d, "audit": trail, "announcement_audit": announcement});
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            say!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         QueueCmd::Watch { id } => return watch(&app, id).await,
         QueueCmd::Cancel { id } => {
             let d = app.store.cancel_delivery(id, Utc::now(), &actor).await?;
-            println!("delivery {} to {} cancelled", d.id, d.channel);
+            say!("delivery {} to {} cancelled", d.id, d.channel);
         }
         QueueCmd::Retry { id: Some(id), .. } => {
             let d = app.store.retry_delivery(id, Utc::now(), &actor).await?;
-            println!("delivery {} to {} queued again", d.id, d.channel);
+            say!("delivery {} to {} queued again", d.id, d.channel);
             nudge(&app.settings).await;
         }
         QueueCmd::Retry {
@@ -683,7 +722,7 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
             for d in &rows {
                 app.store.retry_delivery(d.id, Utc::now(), &actor).await?;
             }
-            println!(
+            say!(
                 "{} deliveries to {} queued again",
                 rows.len(),
                 channel.unwrap_or_default()
@@ -721,7 +760,7 @@ async fn watch(app: &App, id: i64) -> CliResult {
         match d.state {
             DeliveryState::Published => {
                 bar.finish_and_clear();
-                println!(
+                say!(
                     "published: {}",
                     d.remote_url
                         .or(d.remote_id)
@@ -781,7 +820,12 @@ pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {
     match cmd {
         DepartmentCmd::List => {
             for d in app.store.departments().await? {
-                println!("{:<16} {:<24} {}", d.code, d.name_th, d.name_en);
+                say!(
+                    "{} {} {}",
+                    crate::out::cell(&d.code, 16),
+                    crate::out::cell(&d.name_th, 24),
+                    crate::out::clip(&d.name_en, 60)
+                );
             }
         }
         DepartmentCmd::Add { code, th, en } => {
@@ -813,7 +857,7 @@ pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {
                     &Actor::person("cli", &user, "admin"),
                 )
                 .await?;
-            println!("department {code} added");
+            say!("department {code} added");
         }
     }
     Ok(())
@@ -844,7 +888,7 @@ pub async fn site_rebuild(settings: Settings) -> CliResult {
         .rebuild_all()
         .await
         .map_err(|e| CliError::from(anyhow::anyhow!("{e}")))?;
-    println!(
+    say!(
         "website rebuilt: {pages} pages, with every index and feed, in {}",
         site.root().display()
     );
@@ -856,10 +900,10 @@ pub async fn channels_check(settings: Settings) -> CliResult {
     let mut bad = 0;
     for (name, e) in app.registry.entries() {
         match e.channel.healthcheck().await {
-            Ok(h) => println!("ok    {name:<10} {h}"),
+            Ok(h) => say!("ok    {name:<10} {h}"),
             Err(err) => {
                 bad += 1;
-                println!("FAIL  {name:<10} {err}");
+                say!("FAIL  {name:<10} {err}");
             }
         }
     }

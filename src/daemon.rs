@@ -61,7 +61,7 @@ pub async fn run_with_clock(
             wake: wake.clone(),
             channels: app.registry.names(),
             progress: progress.clone(),
-            db_file,
+            db_file: db_file.clone(),
         }),
         &app.settings,
         shutdown.clone(),
@@ -85,6 +85,7 @@ pub async fn run_with_clock(
         owner,
         seed: None,
         progress,
+        db_file,
     });
     engine.run(shutdown).await;
     server.await??;

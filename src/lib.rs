@@ -12,6 +12,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod binding;
 pub mod channels;
 pub mod cli;
 pub mod clock;
@@ -22,6 +23,7 @@ pub mod lock;
 pub mod logging;
 pub mod media;
 pub mod metrics;
+pub mod out;
 pub mod schedule;
 pub mod server;
 pub mod settings;

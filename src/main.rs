@@ -32,13 +32,13 @@ fn main() {
             Command::Bench(b) => prakat::bench::run(b).await,
             Command::Site(SiteCmd::Rebuild) => cli::site_rebuild(settings).await,
             Command::Config(ConfigCmd::Show) => {
-                print!("{}", settings.redacted());
+                prakat::say!("{}", settings.redacted().trim_end());
                 Ok(())
             }
         }
     });
     if let Err(e) = result {
-        eprintln!("prakat: {}", e.message(lang));
+        eprintln!("prakat: {}", prakat_adapters::http::scrub(e.message(lang)));
         std::process::exit(e.code);
     }
 }

@@ -25,7 +25,9 @@ pub enum MediaError {
     )]
     Unsupported { path: PathBuf, mime: String },
     #[error(
-        "media file {path} is {size} bytes; the limit for {kind} is {limit} bytes (media.max_{kind}_bytes)"
+        "media file {path} is {}; the limit for a {kind} is {} (setting media.max_{kind}_bytes)",
+        human_size(*size),
+        human_size(*limit)
     )]
     TooLarge {
         path: PathBuf,
@@ -54,7 +56,12 @@ impl MediaError {
             MediaError::TooLarge {
                 path, size, limit, ..
             } => {
-                format!("ไฟล์ {} ใหญ่เกินไป ({size}/{limit} ไบต์)", path.display())
+                format!(
+                    "ไฟล์ {} ใหญ่เกินไป ({} เกินขนาดที่รับได้ {})",
+                    path.display(),
+                    human_size(*size),
+                    human_size(*limit)
+                )
             }
             MediaError::Store { dir, .. } => format!("บันทึกไฟล์สื่อลง {} ไม่ได้", dir.display()),
         }
@@ -166,7 +173,12 @@ impl MediaStore {
         let dest = sub.join(name);
         if !dest.exists() {
             tmp.as_file().sync_all().map_err(store_err)?;
+            readable_by_all(tmp.path()).map_err(store_err)?;
             tmp.persist(&dest).map_err(|e| store_err(e.error))?;
+            prakat_adapters::durable::sync_parent_dir(&dest).map_err(store_err)?;
+        } else {
+            // Kept by an earlier version as 0600; the website serves the same file.
+            readable_by_all(&dest).map_err(store_err)?;
         }
         let dest = std::fs::canonicalize(&dest).unwrap_or(dest);
         Ok(MediaRef {
@@ -181,4 +193,22 @@ impl MediaStore {
                 .unwrap_or_default(),
         })
     }
+}
+
+/// Media files get the mode of the website's pages (0644): the website serves them (the site's
+/// copy is the same file), and a temporary file starts private.
+fn readable_by_all(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// A size as people read it: `12.3 MB`.
+pub fn human_size(bytes: u64) -> String {
+    humansize::format_size(bytes, humansize::DECIMAL.decimal_places(1))
 }

@@ -25,9 +25,9 @@ pub struct Recurrence {
 
 impl Recurrence {
     pub fn parse(expr: &str) -> Result<Self, CronError> {
-        let schedule = Schedule::from_str(expr.trim()).map_err(|e| CronError {
+        let schedule = Schedule::from_str(expr.trim()).map_err(|_| CronError {
             expr: expr.to_owned(),
-            message: e.to_string(),
+            message: what_is_wrong(expr.trim()),
         })?;
         let r = Recurrence { schedule };
         if r.next_after(Utc::now()).is_none() {
@@ -62,9 +62,72 @@ impl Recurrence {
     }
 }
 
+/// The fields of a cron expression, in order, with what each accepts.
+const FIELDS: &[(&str, &str)] = &[
+    ("seconds", "0-59"),
+    ("minutes", "0-59"),
+    ("hours", "0-23"),
+    ("day of month", "1-31"),
+    ("month", "1-12 or Jan-Dec"),
+    ("day of week", "1-7 or Sun-Sat"),
+    ("year", "1970-2099"),
+];
+
+/// Which part of an expression the parser refused, said in a person's words (the parser's own
+/// message names its internals).
+fn what_is_wrong(expr: &str) -> String {
+    let fields: Vec<&str> = expr.split_whitespace().collect();
+    match fields.len() {
+        0 => return "it is empty".into(),
+        5 => {
+            return format!(
+                "it has five fields, but prakat's cron has seconds first: write \"0 {expr}\""
+            );
+        }
+        6 | 7 => {}
+        n => return format!("it has {n} fields, not six"),
+    }
+    for (i, field) in fields.iter().enumerate() {
+        // The expression with only this field as written.
+        let alone: Vec<&str> = (0..fields.len())
+            .map(|j| match j {
+                _ if j == i => *field,
+                0 => "0",
+                _ => "*",
+            })
+            .collect();
+        if Schedule::from_str(&alone.join(" ")).is_err() {
+            let (name, range) = FIELDS[i];
+            return format!(
+                "the {name} field {field:?} is not valid (it takes {range}, *, lists, ranges and steps)"
+            );
+        }
+    }
+    "its fields do not go together".into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_expression_is_explained_without_parser_internals() {
+        let err = |e: &str| Recurrence::parse(e).unwrap_err().to_string();
+        let five = err("0 9 * * Mon");
+        assert!(
+            five.contains("five fields") && five.contains("\"0 0 9 * * Mon\""),
+            "{five}"
+        );
+        let hour = err("0 0 25 * * Mon");
+        assert!(
+            hour.contains("the hours field \"25\" is not valid"),
+            "{hour}"
+        );
+        let day = err("0 0 9 * * Funday");
+        assert!(day.contains("the day of week field \"Funday\""), "{day}");
+        assert!(err("").contains("it is empty"));
+        assert!(err("1 2 3").contains("3 fields, not six"));
+    }
 
     #[test]
     fn monday_nine_is_bangkok_time() {

@@ -60,10 +60,13 @@ impl Default for Http {
 #[serde(default, deny_unknown_fields)]
 pub struct Server {
     /// The public listener: the website (`/site/`), media (`/media/`, which LINE and Facebook
-    /// fetch) and `/healthz`, nothing else. Safe to expose.
+    /// fetch) and `/healthz`, nothing else. Safe to expose. An address and port
+    /// (`127.0.0.1:8080`, `[::1]:8080`) or a host name and port (`localhost:8080`).
+    #[serde(deserialize_with = "listen_address")]
     pub listen: SocketAddr,
     /// The admin listener: `/metrics` and `/internal/*` (the CLI's wake-up and upload progress).
     /// Loopback by default; the CLI reaches the daemon here.
+    #[serde(deserialize_with = "listen_address")]
     pub admin_listen: SocketAddr,
     /// When set, every request to the admin listener needs `Authorization: Bearer <token>`
     /// (the CLI sends it). Set it before putting `admin_listen` on anything but loopback.
@@ -319,7 +322,9 @@ impl Settings {
             }
             None => (Settings::default(), toml::Table::new()),
         };
-        let mut overridden = Vec::new();
+        // Each variable is read as a TOML value (a number, a boolean, an array) unless the
+        // setting it names wants a string: a Facebook page id of digits stays a string.
+        let mut overrides: Vec<EnvOverride> = Vec::new();
         for (var, value) in env {
             let Some(rest) = var.strip_prefix(ENV_PREFIX) else {
                 continue;
@@ -332,15 +337,50 @@ impl Settings {
                 });
             }
             set_path(&mut table, &path, parse_env_value(&value));
-            overridden.push(var);
+            overrides.push(EnvOverride {
+                var,
+                path,
+                raw: value,
+                as_string: false,
+            });
         }
-        if !overridden.is_empty() {
-            settings = channels::with_types(&table.clone(), || table.try_into()).map_err(
-                |e: toml::de::Error| SettingsError::Env {
-                    var: overridden.join(", "),
-                    message: e.message().to_owned(),
-                },
-            )?;
+        if !overrides.is_empty() {
+            settings = loop {
+                let read = channels::with_types(&table, || {
+                    serde_path_to_error::deserialize::<_, Settings>(toml::Value::Table(
+                        table.clone(),
+                    ))
+                });
+                let e = match read {
+                    Ok(s) => break s,
+                    Err(e) => e,
+                };
+                let at = e.path().to_string();
+                let message = e.into_inner().message().to_owned();
+                let culprit = EnvOverride::culprit(&mut overrides, &at, &message);
+                match culprit {
+                    Some(o) if !o.as_string => {
+                        o.as_string = true;
+                        set_path(&mut table, &o.path, toml::Value::String(o.raw.clone()));
+                    }
+                    Some(o) => {
+                        return Err(SettingsError::Env {
+                            var: o.var.clone(),
+                            message: format!("{}: {message}", o.path.join(".")),
+                        });
+                    }
+                    None => {
+                        return Err(SettingsError::Env {
+                            var: overrides
+                                .iter()
+                                .map(|o| o.var.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            message: format!("{at}: {message}"),
+                        });
+                    }
+                }
+            };
         }
         settings.validate()?;
         Ok(settings)
@@ -464,8 +504,124 @@ impl Settings {
 
     /// The settings as TOML with every secret replaced by `[redacted]`, for `prakat config show`.
     pub fn redacted(&self) -> String {
-        // Every secret is a `Secret`, whose Serialize writes "[redacted]".
-        toml::to_string_pretty(self).unwrap_or_default()
+        // Every secret is a `Secret`, whose Serialize writes "[redacted]"; the database URL is a
+        // plain string that may carry a password.
+        let mut shown = self.clone();
+        shown.storage.database_url = shown.storage.database_url.as_deref().map(redact_url);
+        toml::to_string_pretty(&shown).unwrap_or_default()
+    }
+
+    /// The database URL as it may be shown: without its password.
+    pub fn database_url_shown(&self) -> String {
+        redact_url(&self.database_url())
+    }
+}
+
+/// `url` with its password (`scheme://user:password@host`) replaced by `[redacted]`. The password
+/// is also remembered as a secret, so it is masked wherever else it turns up.
+pub fn redact_url(url: &str) -> String {
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return url.to_owned();
+    };
+    match parsed.password() {
+        Some(p) if !p.is_empty() => {
+            prakat_adapters::remember_secret(p);
+            if let Ok(decoded) = percent_encoding::percent_decode_str(p).decode_utf8() {
+                prakat_adapters::remember_secret(&decoded);
+            }
+            url.replacen(&format!(":{p}@"), ":[redacted]@", 1)
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A listening address: `127.0.0.1:8080`, `[::1]:8080`, or a name of this machine and a port
+/// (`localhost:8080`), which is looked up once, here.
+fn listen_address<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
+    use serde::de::Error;
+    let text = String::deserialize(d)?;
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let expected = || {
+        D::Error::custom(format!(
+            "{text:?} is not an address and port: write it as 127.0.0.1:8080, [::1]:8080 or localhost:8080"
+        ))
+    };
+    let (host, port) = text.rsplit_once(':').ok_or_else(expected)?;
+    let port: u16 = port.parse().map_err(|_| expected())?;
+    if host.is_empty() {
+        return Err(expected());
+    }
+    if host.eq_ignore_ascii_case("localhost") {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    use std::net::ToSocketAddrs;
+    let mut found = (host, port).to_socket_addrs().map_err(|e| {
+        D::Error::custom(format!(
+            "{host:?} in {text:?} is not a known name of this machine: {e}"
+        ))
+    })?;
+    found
+        .next()
+        .ok_or_else(|| D::Error::custom(format!("{host:?} in {text:?} has no address")))
+}
+
+trait Segments {
+    fn starts_with_segments(&self, prefix: &[&str]) -> bool;
+}
+
+impl Segments for Vec<String> {
+    fn starts_with_segments(&self, prefix: &[&str]) -> bool {
+        self.len() >= prefix.len() && self.iter().zip(prefix).all(|(a, b)| a == b)
+    }
+}
+
+/// One `PRAKAT__…` variable applied over the settings.
+struct EnvOverride {
+    var: String,
+    /// The setting it names, lower-cased: `["channels", "facebook", "page_id"]`.
+    path: Vec<String>,
+    raw: String,
+    /// Retried as a plain string after its TOML reading was refused.
+    as_string: bool,
+}
+
+impl EnvOverride {
+    /// The variable a deserialization error at `at` (`channels.facebook.page_id`) is about:
+    /// the one naming that setting, or, for an unknown key, the one whose path has the key the
+    /// message quotes right under that place.
+    fn culprit<'a>(
+        overrides: &'a mut [EnvOverride],
+        at: &str,
+        message: &str,
+    ) -> Option<&'a mut EnvOverride> {
+        let exact = overrides.iter().position(|o| o.path.join(".") == at);
+        // Else the variables under that place (an unknown key is reported at the key itself
+        // or at its parent): the one whose key the message quotes, or the only one.
+        let at_segments: Vec<&str> = at
+            .trim_start_matches('.')
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .collect();
+        let below: Vec<usize> = (0..overrides.len())
+            .filter(|&i| overrides[i].path.starts_with_segments(&at_segments))
+            .collect();
+        let under = || {
+            below
+                .iter()
+                .copied()
+                .find(|&i| {
+                    overrides[i]
+                        .path
+                        .iter()
+                        .any(|seg| message.contains(&format!("`{seg}`")))
+                })
+                .or_else(|| (below.len() == 1).then(|| below[0]))
+        };
+        let only = || (overrides.len() == 1).then_some(0);
+        let i = exact.or_else(under).or_else(only)?;
+        overrides.get_mut(i)
     }
 }
 

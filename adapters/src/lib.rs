@@ -36,7 +36,7 @@ pub mod youtube;
 
 pub use channel::{Channel, Idempotency, ReachSource, Reconcile};
 pub use error::PublishError;
-pub use secret::{Secret, resolve_secrets};
+pub use secret::{Secret, mask_known, remember as remember_secret, resolve_secrets};
 pub use types::{
     ChannelEnv, Checkpoint, Department, Draft, Health, LengthUnit, Limits, MediaKind, MediaRef,
     Payload, PublishContext, ReachSample, Receipt, Rejection,

@@ -16,7 +16,7 @@
 use std::cell::Cell;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock, RwLock};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -38,8 +38,10 @@ enum Source {
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
+        let value = value.into();
+        remember(&value);
         let cell = OnceLock::new();
-        let _ = cell.set(Ok(SecretString::from(value.into())));
+        let _ = cell.set(Ok(SecretString::from(value)));
         Secret {
             source: Source::Inline(String::new()),
             value: Arc::new(cell),
@@ -80,6 +82,9 @@ fn read(source: &Source) -> Result<SecretString, String> {
             .trim_end_matches(['\n', '\r'])
             .to_owned(),
     };
+    if !value.is_empty() {
+        remember(&value);
+    }
     if value.is_empty() {
         return Err(match source {
             Source::Env { env } => format!("environment variable {env} is empty"),
@@ -88,6 +93,44 @@ fn read(source: &Source) -> Result<SecretString, String> {
         });
     }
     Ok(SecretString::from(value))
+}
+
+/// Secret values shorter than this are not masked in messages: they would mask ordinary words.
+const MIN_KNOWN_LEN: usize = 8;
+
+/// Every secret value read so far (and its percent-encoded form), to be masked wherever it turns
+/// up in a message: a platform or a proxy that echoes a token back must not get it stored,
+/// logged or shown.
+static KNOWN: LazyLock<RwLock<Vec<SecretString>>> = LazyLock::new(|| RwLock::new(Vec::new()));
+
+/// Remember a secret value so [`mask_known`] masks it. Called for every secret read from the
+/// settings; call it for any other credential (a database password).
+pub fn remember(value: &str) {
+    if value.chars().count() < MIN_KNOWN_LEN {
+        return;
+    }
+    let encoded = percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+        .to_string();
+    let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
+    for v in [value.to_owned(), encoded] {
+        if !known.iter().any(|k| k.expose_secret() == v) {
+            known.push(SecretString::from(v));
+        }
+    }
+    // Longest first: a secret that contains another is masked whole.
+    known.sort_by_key(|k| std::cmp::Reverse(k.expose_secret().len()));
+}
+
+/// `s` with every remembered secret value replaced by `[redacted]`.
+pub fn mask_known(s: &str) -> String {
+    let known = KNOWN.read().unwrap_or_else(|e| e.into_inner());
+    let mut out = s.to_owned();
+    for k in known.iter() {
+        if out.contains(k.expose_secret()) {
+            out = out.replace(k.expose_secret(), "[redacted]");
+        }
+    }
+    out
 }
 
 thread_local! {
@@ -165,6 +208,27 @@ impl<'de> Deserialize<'de> for Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_echoed_back_is_masked_in_any_message_once_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token");
+        std::fs::write(&file, "tok+en/Echoed=42\n").unwrap();
+        let s: Secret = serde_json::from_value(serde_json::json!({ "file": file })).unwrap();
+        let msg = "proxy said: bad token tok+en/Echoed=42 (sent as tok%2Ben%2FEchoed%3D42)";
+        assert_eq!(mask_known(msg), msg, "not read yet, so not known");
+        assert_eq!(s.resolve().unwrap(), "tok+en/Echoed=42");
+        assert_eq!(
+            crate::http::scrub(msg),
+            "proxy said: bad token [redacted] (sent as [redacted])"
+        );
+    }
+
+    #[test]
+    fn short_values_are_not_masked() {
+        let _ = Secret::new("abc");
+        assert_eq!(mask_known("abc def"), "abc def");
+    }
 
     #[derive(Deserialize, Serialize, Debug)]
     struct Holder {

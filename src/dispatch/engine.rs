@@ -39,6 +39,9 @@ pub struct EngineParts<S: Store> {
     pub seed: Option<u64>,
     /// Where long transfers report how far they got.
     pub progress: Arc<ProgressBoard>,
+    /// The database file, checked before every claim: deliveries are never claimed from a
+    /// database that was deleted or replaced under the daemon (its outcomes would be lost).
+    pub db_file: Option<crate::server::health::DbFile>,
 }
 
 pub struct Engine<S: Store> {
@@ -144,7 +147,18 @@ impl<S: Store> Engine<S> {
             // unless nothing is in flight at all.
             let worthwhile = free >= (p.settings.batch_size / 4).max(1) || tasks.is_empty();
             let mut claimed_n = 0;
-            if free > 0 && worthwhile {
+            let db_ok = match &p.db_file {
+                Some(f) => match f.check().await {
+                    Ok(()) => true,
+                    Err(why) => {
+                        healthy = false;
+                        tracing::error!(problem = %why, "not publishing");
+                        false
+                    }
+                },
+                None => true,
+            };
+            if free > 0 && worthwhile && db_ok {
                 match p
                     .store
                     .claim_due(now, &p.owner, p.settings.lease, free)

@@ -321,3 +321,82 @@ fn listening_everywhere_without_a_public_address_is_refused_with_the_fix() {
     .unwrap();
     assert_eq!(s.public_base_url(), "https://ranong.example");
 }
+
+#[test]
+fn a_numeric_environment_value_is_a_string_where_the_setting_wants_one() {
+    let s = load(
+        "",
+        &[
+            ("PRAKAT__CHANNELS__FACEBOOK__PAGE_ID", "123456789012345"),
+            ("PRAKAT__CHANNELS__FACEBOOK__PAGE_ACCESS_TOKEN", "t"),
+            ("PRAKAT__DISPATCH__BATCH_SIZE", "7"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(s.dispatch.batch_size, 7);
+    let shown = s.redacted();
+    assert!(shown.contains("page_id = \"123456789012345\""), "{shown}");
+}
+
+#[test]
+fn a_bad_environment_value_names_only_that_variable() {
+    let err = load(
+        "",
+        &[
+            ("PRAKAT__DISPATCH__BATCH_SIZE", "many"),
+            ("PRAKAT__STATION__NAME_TH", "สภ.ทดสอบ"),
+            ("PRAKAT__SERVER__PUBLIC_BASE_URL", "https://example.go.th"),
+        ],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("PRAKAT__DISPATCH__BATCH_SIZE"), "{err}");
+    assert!(!err.contains("PRAKAT__STATION__NAME_TH"), "{err}");
+    let err = load(
+        "",
+        &[
+            ("PRAKAT__NOPE__X", "1"),
+            ("PRAKAT__DISPATCH__BATCH_SIZE", "3"),
+        ],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("PRAKAT__NOPE__X") && !err.contains("BATCH_SIZE"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_database_password_is_never_shown() {
+    let s = load(
+        "[storage]\ndatabase_url = \"postgres://prakat:s3cret-Pass@db.local/prakat\"\n",
+        &[],
+    )
+    .unwrap();
+    assert!(!s.redacted().contains("s3cret-Pass"), "{}", s.redacted());
+    assert_eq!(
+        s.database_url_shown(),
+        "postgres://prakat:[redacted]@db.local/prakat"
+    );
+    assert_eq!(
+        prakat_adapters::http::scrub("connect failed for s3cret-Pass"),
+        "connect failed for [redacted]"
+    );
+}
+
+#[test]
+fn listen_takes_a_host_name() {
+    let s = load(
+        "[server]\nlisten = \"localhost:8080\"\nadmin_listen = \"localhost:9091\"\n",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.server.listen.to_string(), "127.0.0.1:8080");
+    assert_eq!(s.server.admin_listen.to_string(), "127.0.0.1:9091");
+    let err = load("[server]\nlisten = \"8080\"\n", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("write it as 127.0.0.1:8080"), "{err}");
+    assert!(err.contains("line 2"), "{err}");
+}

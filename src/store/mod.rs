@@ -49,6 +49,10 @@ pub type ComposeFn<'a> = dyn Fn(&AnnouncementRecord) -> Result<crate::compose::C
 /// SQL.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// The database's identity, made once with it: the folders prakat writes for this database
+    /// carry it, so they are never mixed with another database's ([`crate::binding`]).
+    async fn store_id(&self) -> Result<String>;
+
     // ---- departments
     async fn add_department(&self, dept: &Department, actor: &Actor) -> Result<()>;
     async fn departments(&self) -> Result<Vec<Department>>;

@@ -392,6 +392,7 @@ impl Harness {
             owner: owner.to_owned(),
             seed: Some(7),
             progress: Arc::default(),
+            db_file: None,
         });
         let (stop, rx) = watch::channel(false);
         Engine0 {

@@ -2,7 +2,8 @@
 //! are credentials (`access_token=`, `refresh_token=`, `client_secret=`, `input_token=`,
 //! YouTube's resumable `upload_id=`, TikTok's `upload_token=`), the same names as JSON string
 //! fields (`"access_token":"…"`), TikTok's whole `upload_url` (its query is the credential), and
-//! any `Authorization` value (`Bearer …`, `Basic …`, `authorization: …`).
+//! any `Authorization` value (`Bearer …`, `Basic …`, `authorization: …`); and every secret value
+//! the settings hold, wherever it appears ([`crate::secret::mask_known`]).
 
 use crate::PublishError;
 
@@ -35,7 +36,7 @@ const AUTH_HEADERS: &[&str] = &["authorization: ", "authorization="];
 
 /// `s` with every secret this module knows masked as `[redacted]`.
 pub fn scrub(s: &str) -> String {
-    let mut out = s.to_owned();
+    let mut out = crate::secret::mask_known(s);
     // JSON first: a masked value may hold a URL whose query the next pass would cut.
     for key in JSON_KEYS {
         out = mask_json_string(&out, key);

@@ -78,7 +78,7 @@ pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), WebsiteE
     }
 }
 
-/// Copy a media file into the site unless a file of the same name and size is already there
+/// Put a media file into the site unless a file of the same name and size is already there
 /// (names are content hashes), durably: pages point at it. A missing source is a refusal:
 /// retrying will not bring it back.
 pub(crate) fn copy_media(source: &Path, target: &Path) -> Result<(), WebsiteError> {
@@ -103,13 +103,20 @@ pub(crate) fn copy_media(source: &Path, target: &Path) -> Result<(), WebsiteErro
         fs::create_dir_all(dir).map_err(|e| WebsiteError::io("create directory", dir, e))?;
     }
     let tmp = tmp_path(target);
-    let result = fs::copy(source, &tmp)
-        .map_err(|e| WebsiteError::io("copy media to", &tmp, e))
-        .and_then(|_| {
-            fs::File::open(&tmp)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| WebsiteError::io("flush to disk", &tmp, e))
-        })
+    // A second name for the same file where the media store and the site share a file system
+    // (the default: both under the data directory), so a photo is kept on disk once; a copy
+    // where they do not. Media files are never changed in place: their names are their hashes.
+    let placed = match fs::hard_link(source, &tmp) {
+        Ok(()) => Ok(()),
+        Err(_) => fs::copy(source, &tmp)
+            .map_err(|e| WebsiteError::io("copy media to", &tmp, e))
+            .and_then(|_| {
+                fs::File::open(&tmp)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| WebsiteError::io("flush to disk", &tmp, e))
+            }),
+    };
+    let result = placed
         .and_then(|_| {
             fs::rename(&tmp, target).map_err(|e| WebsiteError::io("rename into place", target, e))
         })

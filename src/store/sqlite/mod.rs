@@ -167,7 +167,7 @@ async fn audit(
     .bind(action)
     .bind(entity)
     .bind(entity_id)
-    .bind(detail.to_string())
+    .bind(prakat_adapters::http::scrub(&detail.to_string()))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -382,6 +382,14 @@ impl Store for SqliteStore {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn store_id(&self) -> Result<String> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM store_identity WHERE singleton = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     async fn departments(&self) -> Result<Vec<Department>> {

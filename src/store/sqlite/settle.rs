@@ -17,7 +17,8 @@ pub(super) async fn settle(
     let actor = Actor::daemon(&format!("dispatcher:{owner}"));
     let mut settled = 0;
     for s in settlements {
-        let (action, detail, q) = match &s.outcome {
+        let outcome = scrubbed(&s.outcome);
+        let (action, detail, q) = match &outcome {
             Outcome::Published(r) => (
                 "published",
                 serde_json::json!({"remote_id": r.remote_id, "url": r.url, "request_id": r.request_id, "deduplicated": r.deduplicated}),
@@ -54,7 +55,7 @@ pub(super) async fn settle(
                 .bind(ms(now)),
             ),
             Outcome::NeedsAttention { error, class } | Outcome::Failed { error, class } => {
-                let state = if matches!(s.outcome, Outcome::Failed { .. }) { "failed" } else { "needs_attention" };
+                let state = if matches!(outcome, Outcome::Failed { .. }) { "failed" } else { "needs_attention" };
                 (
                     state,
                     serde_json::json!({"error": error, "class": class}),
@@ -137,4 +138,18 @@ async fn record_late_outcome(
         "an outcome arrived after its claim was superseded; kept in the audit trail"
     );
     audit(tx, now, actor, "late_outcome", "delivery", &id, detail).await
+}
+
+/// The outcome with every secret masked in its message: a platform or proxy may echo a token
+/// back, and what is stored is shown to people and kept in the audit trail.
+fn scrubbed(o: &Outcome) -> Outcome {
+    use prakat_adapters::http::scrub;
+    let mut o = o.clone();
+    match &mut o {
+        Outcome::Published(_) => {}
+        Outcome::Retry { error, .. }
+        | Outcome::NeedsAttention { error, .. }
+        | Outcome::Failed { error, .. } => *error = scrub(error),
+    }
+    o
 }
