@@ -1,0 +1,3 @@
+yes = ใช่
+no = ไม่ใช่
+error-prefix = prakat: { $message }
