@@ -713,6 +713,61 @@ async fn retry_outcomes_requeue_and_count_attempts_as_told<S: Store>(store: &S) 
     Ok(())
 }
 
+/// A platform or a proxy that echoes a token back in its error: the stored error, the audit
+/// trail and what `queue list` shows never carry it.
+async fn a_secret_echoed_in_an_error_is_never_stored<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let token = "EAAGm0PX4ZCpsBAKZCstoredNever42";
+    let _ = prakat_adapters::Secret::new(token); // read from the settings, as a channel does
+    let t0 = now_ms();
+    let (_, rows) = announce(store, &["facebook", "line"], t0).await?;
+    assert_eq!(claim(store, t0, "a").await?.len(), 2);
+    let echoed = format!("proxy error: upstream refused token {token} (bad request)");
+    let settled = store
+        .settle(
+            "a",
+            t0 + secs(1),
+            &[
+                Settlement {
+                    delivery_id: rows[0].id,
+                    claim: 1,
+                    outcome: Outcome::NeedsAttention {
+                        error: echoed.clone(),
+                        class: "rejected".into(),
+                    },
+                },
+                Settlement {
+                    delivery_id: rows[1].id,
+                    claim: 1,
+                    outcome: Outcome::Retry {
+                        at: t0 + secs(60),
+                        error: echoed.clone(),
+                        class: "transient".into(),
+                        count_attempt: true,
+                        unsettled: false,
+                    },
+                },
+            ],
+        )
+        .await?;
+    assert_eq!(settled, 2);
+    for row in &rows {
+        let stored = store.delivery(row.id).await?;
+        let err = stored.last_error.unwrap_or_default();
+        ensure!(!err.contains(token), "stored: {err}");
+        ensure!(err.contains("upstream refused token [redacted]"), "{err}");
+        let trail = store.audit_trail("delivery", &row.id.to_string()).await?;
+        for entry in trail {
+            ensure!(
+                !entry.detail.to_string().contains(token),
+                "audited: {}",
+                entry.detail
+            );
+        }
+    }
+    Ok(())
+}
+
 async fn parked_outcomes_keep_the_error_whole<S: Store>(store: &S) -> Result<()> {
     seed(store).await?;
     let t0 = now_ms();
@@ -1258,6 +1313,7 @@ macro_rules! backend {
                 released_orphaned_leases_are_claimable_now_and_unsettled,
                 retry_outcomes_requeue_and_count_attempts_as_told,
                 parked_outcomes_keep_the_error_whole,
+                a_secret_echoed_in_an_error_is_never_stored,
                 cancel_and_retry_follow_the_allowed_transitions,
                 delivery_counts_group_by_channel_and_state,
                 next_wake_is_the_earliest_due_time_lease_or_rule,
