@@ -200,6 +200,7 @@ async fn dispatch_once(b: &DispatchBench, durability: Durability) -> anyhow::Res
         };
         let due = due0 + chrono::Duration::milliseconds(offset);
         let new = NewAnnouncement {
+            channels: Vec::new(),
             department: "bench".into(),
             title: format!("ประกาศทดสอบ {i}"),
             body: "ข้อความทดสอบ".into(),

@@ -8,16 +8,13 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Asia::Bangkok;
 use clap::{Args, Parser, Subcommand};
-use prakat_adapters::thai::{self, Digits};
 
 use crate::app::App;
 use crate::channels::Purpose;
+use crate::newsroom::{Draft, Newsroom, NewsroomError, Person, Role, Submitted, When};
 use crate::say;
-use crate::schedule::Recurrence;
 use crate::settings::{Lang, Settings};
-use crate::store::{
-    Actor, DeliveryFilter, DeliveryState, NewAnnouncement, NewRule, Store, StoreError,
-};
+use crate::store::{Actor, DeliveryFilter, DeliveryState, Store, StoreError};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -145,6 +142,26 @@ pub enum QueueCmd {
     Watch { id: i64 },
     /// Cancel a delivery that has not been published.
     Cancel { id: i64 },
+    /// Announcements waiting for approval (sent by department staff).
+    Pending {
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Approve an announcement that waits: queued for its channels, now or at --at.
+    Approve {
+        id: i64,
+        /// When to publish, Bangkok time: "YYYY-MM-DD HH:MM" (default: its own time, or now).
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Do not approve an announcement that waits; the sender is told the reason.
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Withdraw an announcement that waits.
+    Withdraw { id: i64 },
     /// Queue a failed, parked or cancelled delivery again, now — one by id, or all of a channel
     /// in a state (after fixing a token: `--channel line --state needs_attention`).
     Retry {
@@ -257,18 +274,6 @@ pub fn parse_at(s: &str) -> Result<DateTime<Utc>, CliError> {
         .with_timezone(&Utc))
 }
 
-/// A link readers may follow: `http` or `https` only (a `javascript:` or `data:` link would run
-/// or show something on the station's pages).
-fn check_link(link: &str) -> Result<(), CliError> {
-    match reqwest::Url::parse(link.trim()) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
-        _ => Err(CliError::input(
-            format!("--link {link:?} is not a web address: give an http:// or https:// link"),
-            format!("--link {link:?} ไม่ใช่ที่อยู่เว็บ: ใส่ลิงก์ที่ขึ้นต้นด้วย http:// หรือ https://"),
-        )),
-    }
-}
-
 /// A channel name a `queue` command may filter by: one in the settings, or one that still has
 /// deliveries (a channel turned off since). Anything else is a typing mistake, said as one.
 async fn check_channel_name(app: &App, name: &str) -> Result<(), CliError> {
@@ -294,24 +299,6 @@ async fn check_channel_name(app: &App, name: &str) -> Result<(), CliError> {
         ));
     }
     Ok(())
-}
-
-/// A title from the first line of the text, cut at a space near 120 characters.
-fn title_from(text: &str) -> String {
-    let first = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or_default();
-    let fitted = thai::fit_text(
-        first,
-        &thai::FitOptions {
-            max: 120,
-            unit: prakat_adapters::LengthUnit::Chars,
-            link: None,
-        },
-    );
-    fitted.text
 }
 
 /// A text file as UTF-8. Thai saved by older Windows programs is TIS-620 / Windows-874: such a
@@ -349,160 +336,59 @@ fn read_text_file(f: &std::path::Path) -> Result<String, CliError> {
     ))
 }
 
+/// A newsroom refusal for the terminal, in both languages, with its exit code.
+fn newsroom_error(e: NewsroomError) -> CliError {
+    use crate::media::MediaError;
+    let code = match &e {
+        NewsroomError::Store(s) => return store_error(s),
+        NewsroomError::Media(MediaError::Store { .. } | MediaError::Read { .. }) => 1,
+        _ => 2,
+    };
+    CliError::new(code, e.message(Lang::En), e.message(Lang::Th))
+}
+
+/// The person at the terminal: the PR officer (`--author`, else `$USER`).
+fn cli_person(author: Option<&str>) -> Person {
+    Person {
+        name: author
+            .map(str::to_owned)
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "cli".into()),
+        role: Role::PrOfficer,
+        department: None,
+        source: "cli",
+    }
+}
+
 pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
     let text = match (&a.text, &a.text_file) {
         (Some(t), _) => t.clone(),
         (None, Some(f)) => read_text_file(f)?,
         (None, None) => unreachable!("clap requires one of --text and --text-file"),
     };
-    let text = crate::text::normalize(&text);
-    if text.trim().is_empty() {
-        return Err(CliError::input("the text is empty", "ข้อความว่างเปล่า"));
-    }
-    if let Some(link) = &a.link {
-        check_link(link)?;
-    }
+    let when = match (&a.recur, &a.at) {
+        (Some(expr), _) => When::Recurring(expr.clone()),
+        (None, Some(at)) => When::At(parse_at(at)?),
+        (None, None) => When::Now,
+    };
     let app = App::open_for(settings, Purpose::Compose).await?;
-    let now = Utc::now();
-    if app.store.department(&a.department).await?.is_none() {
-        let known: Vec<String> = app
-            .store
-            .departments()
-            .await?
-            .into_iter()
-            .map(|d| d.code)
-            .collect();
-        return Err(CliError::input(
-            format!(
-                "unknown department {:?}; known: {}",
-                a.department,
-                known.join(", ")
-            ),
-            format!("ไม่มีหน่วยงาน {:?} (ที่มี: {})", a.department, known.join(", ")),
-        ));
-    }
-    let mut channels = if a.channels.is_empty() {
-        app.settings.post.default_channels.clone()
-    } else {
-        a.channels.clone()
-    };
-    // A channel named twice (`--channels website,website`) is one delivery, not an error.
-    let mut seen = std::collections::HashSet::new();
-    channels.retain(|c| seen.insert(c.clone()));
-    for c in &channels {
-        if app.registry.get(c).is_none() {
-            return Err(CliError::input(
-                format!(
-                    "channel {c:?} is not enabled; enabled: {}",
-                    app.registry.names().join(", ")
-                ),
-                format!(
-                    "ไม่ได้เปิดใช้ช่องทาง {c:?} (ที่เปิดใช้: {})",
-                    app.registry.names().join(", ")
-                ),
-            ));
-        }
-    }
-    let recurrence = match &a.recur {
-        Some(expr) => Some(Recurrence::parse(expr).map_err(|e| {
-            CliError::input(
-                e.to_string(),
-                format!(
-                    "นิพจน์ cron {:?} ไม่ถูกต้อง: {} (ตัวอย่าง \"0 0 9 * * Mon\" = ทุกวันจันทร์ 09:00)",
-                    e.expr, e.message
-                ),
-            )
-        })?),
-        None => None,
-    };
-    let publish_at = match &a.at {
-        Some(s) => {
-            let at = parse_at(s)?;
-            if at < now - chrono::Duration::minutes(1) {
-                return Err(CliError::input(
-                    format!(
-                        "--at {s} is in the past (Bangkok time now: {}); use --now to publish at once",
-                        now.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
-                    ),
-                    format!(
-                        "--at {s} เป็นเวลาที่ผ่านมาแล้ว (ขณะนี้ {}) ใช้ --now เพื่อเผยแพร่ทันที",
-                        thai::dates::gov_datetime(now, Digits::Arabic)
-                    ),
-                ));
-            }
-            at.max(now)
-        }
-        None => now,
-    };
-    // Every check happens before anything is written: media type and size, then a dry
-    // composition for every channel (text too long, video needed, …) with the files as they are.
-    let mut probe_media = Vec::with_capacity(a.media.len());
-    for m in &a.media {
-        let (mime, kind, size) = app
-            .media
-            .check(m)
-            .map_err(|e| CliError::input(e.to_string(), e.th()))?;
-        probe_media.push(prakat_adapters::MediaRef {
-            // Not hashed yet (that happens when the file is stored); channels check only the
-            // type, size and count.
-            sha256: "0".repeat(64),
-            mime,
-            kind,
-            size,
-            path: m.clone(),
-            original_name: m
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        });
-    }
-    let author = a
-        .author
-        .clone()
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "cli".into());
-    let actor = Actor::person("cli", &author, "pr_officer");
-    let title = a
-        .title
-        .as_deref()
-        .map(|t| {
-            crate::text::normalize(t)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| title_from(&text));
-    let first_at = match &recurrence {
-        Some(rec) => rec.next_after(now).expect("checked when parsed"),
-        None => publish_at,
-    };
-    let probe = crate::store::AnnouncementRecord {
-        id: 0,
-        department: app
-            .store
-            .department(&a.department)
-            .await?
-            .expect("checked above"),
-        title: title.clone(),
-        body: text.clone(),
+    let draft = Draft {
+        department: a.department.clone(),
+        title: a.title.clone(),
+        text,
         link: a.link.clone(),
         tags: a.tag.clone(),
-        media: probe_media,
-        author: actor.name.clone(),
-        source: "cli".into(),
-        state: "approved".into(),
-        publish_at: first_at,
-        rule_id: None,
-        created_at: now,
+        media: a.media.clone(),
+        channels: a.channels.clone(),
+        when,
     };
-    let skipped = app
-        .composer
-        .deliveries(&app.registry, &channels, &probe, first_at)
-        .map_err(|e| CliError::input(e.to_string(), e.th()))?
-        .skipped;
-    let print_skipped = || {
-        for k in &skipped {
+    let who = cli_person(a.author.as_deref());
+    let submitted = Newsroom::new(&app)
+        .submit(&who, draft, Utc::now())
+        .await
+        .map_err(newsroom_error)?;
+    let print_skipped = |skipped: &[crate::compose::Skipped]| {
+        for k in skipped {
             say!(
                 "  {}: not sent — {} / {}",
                 k.channel,
@@ -511,84 +397,112 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
             );
         }
     };
-
-    let media = a
-        .media
-        .iter()
-        .map(|m| {
-            app.media
-                .ingest(m)
-                .map_err(|e| CliError::new(1, e.to_string(), e.th()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    for m in &media {
-        app.store.put_media(m).await?;
-    }
-
-    if recurrence.is_some() {
-        let rule = app
-            .store
-            .create_rule(
-                &NewRule {
-                    department: a.department.clone(),
-                    title,
-                    body: text,
-                    link: a.link.clone(),
-                    media,
-                    channels,
-                    cron: a.recur.clone().unwrap_or_default(),
-                    next_fire_at: first_at,
-                },
-                &actor,
-            )
-            .await?;
-        say!(
-            "recurring rule {} created: {} — first at {} (Bangkok)",
-            rule.id,
-            rule.cron,
-            first_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
-        );
-        print_skipped();
-        nudge(&app.settings).await;
-        return Ok(());
-    }
-
-    let new = NewAnnouncement {
-        department: a.department.clone(),
-        title,
-        body: text,
-        link: a.link.clone(),
-        tags: a.tag.clone(),
-        media,
-        source: "cli".into(),
-        publish_at,
-    };
-    let composer = app.composer.clone();
-    let registry = app.registry.clone();
-    let compose = move |rec: &crate::store::AnnouncementRecord| {
-        composer.deliveries(&registry, &channels, rec, publish_at)
-    };
-    let (rec, deliveries) = app
-        .store
-        .create_announcement(&new, &compose, &actor)
-        .await?;
-    say!(
-        "announcement {} queued for {} at {} (Bangkok)",
-        rec.id,
-        deliveries
-            .iter()
-            .map(|d| format!("{} (delivery {})", d.channel, d.id))
-            .collect::<Vec<_>>()
-            .join(", "),
-        publish_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
-    );
-    for d in &deliveries {
-        for note in &d.payload.notes {
-            say!("  {}: {note}", d.channel);
+    match submitted {
+        Submitted::Recurring {
+            rule,
+            first_at,
+            skipped,
+        } => {
+            say!(
+                "recurring rule {} created: {} — first at {} (Bangkok)",
+                rule.id,
+                rule.cron,
+                first_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
+            );
+            print_skipped(&skipped);
+        }
+        Submitted::Queued {
+            announcement,
+            deliveries,
+            skipped,
+        } => {
+            say!(
+                "announcement {} queued for {} at {} (Bangkok)",
+                announcement.id,
+                deliveries
+                    .iter()
+                    .map(|d| format!("{} (delivery {})", d.channel, d.id))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                announcement
+                    .publish_at
+                    .with_timezone(&Bangkok)
+                    .format("%Y-%m-%d %H:%M")
+            );
+            for d in &deliveries {
+                for note in &d.payload.notes {
+                    say!("  {}: {note}", d.channel);
+                }
+            }
+            print_skipped(&skipped);
+        }
+        Submitted::Pending { announcement, .. } => {
+            say!("announcement {} waits for approval", announcement.id);
         }
     }
-    print_skipped();
     nudge(&app.settings).await;
+    Ok(())
+}
+
+/// `queue pending|approve|reject|withdraw`: the PR officer's decisions on what waits.
+async fn decide(app: &App, cmd: QueueCmd, who: &Person) -> CliResult {
+    let room = Newsroom::new(app);
+    match cmd {
+        QueueCmd::Pending { limit } => {
+            use crate::out::{cell, clip, right};
+            say!(
+                "{} {} {} {} TITLE",
+                right("ID", 6),
+                cell("SENT (BANGKOK)", 16),
+                cell("DEPARTMENT", 14),
+                cell("FROM", 20)
+            );
+            for a in room.waiting(limit).await.map_err(newsroom_error)? {
+                say!(
+                    "{} {} {} {} {}",
+                    right(&a.id.to_string(), 6),
+                    a.created_at
+                        .with_timezone(&Bangkok)
+                        .format("%Y-%m-%d %H:%M"),
+                    cell(&a.department.code, 14),
+                    cell(&a.author, 20),
+                    clip(&a.title, 60)
+                );
+            }
+        }
+        QueueCmd::Approve { id, at } => {
+            let at = at.as_deref().map(parse_at).transpose()?;
+            let done = room
+                .approve(who, id, at, Utc::now())
+                .await
+                .map_err(newsroom_error)?;
+            say!(
+                "announcement {} approved: {} at {} (Bangkok)",
+                id,
+                done.deliveries
+                    .iter()
+                    .map(|d| format!("{} (delivery {})", d.channel, d.id))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                done.announcement
+                    .publish_at
+                    .with_timezone(&Bangkok)
+                    .format("%Y-%m-%d %H:%M")
+            );
+            nudge(&app.settings).await;
+        }
+        QueueCmd::Reject { id, reason } => {
+            room.reject(who, id, &reason)
+                .await
+                .map_err(newsroom_error)?;
+            say!("announcement {id} not approved: {reason}");
+        }
+        QueueCmd::Withdraw { id } => {
+            room.withdraw(who, id).await.map_err(newsroom_error)?;
+            say!("announcement {id} withdrawn");
+        }
+        _ => unreachable!("decide takes only the decisions"),
+    }
     Ok(())
 }
 
@@ -620,12 +534,17 @@ fn admin_auth(req: reqwest::RequestBuilder, settings: &Settings) -> reqwest::Req
 
 pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
     let app = App::open_for(settings, Purpose::Compose).await?;
+
     let actor = Actor::person(
         "cli",
         &std::env::var("USER").unwrap_or_else(|_| "cli".into()),
         "pr_officer",
     );
     match cmd {
+        decision @ (QueueCmd::Pending { .. }
+        | QueueCmd::Approve { .. }
+        | QueueCmd::Reject { .. }
+        | QueueCmd::Withdraw { .. }) => return decide(&app, decision, &cli_person(None)).await,
         QueueCmd::List {
             state,
             channel,

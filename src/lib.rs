@@ -24,6 +24,7 @@ pub mod lock;
 pub mod logging;
 pub mod media;
 pub mod metrics;
+pub mod newsroom;
 pub mod out;
 pub mod schedule;
 pub mod server;

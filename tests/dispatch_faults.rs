@@ -305,6 +305,7 @@ async fn queued_media_follow_the_data_directory_when_it_moves() {
             .unwrap();
         store.put_media(&photo).await.unwrap();
         let new = NewAnnouncement {
+            channels: Vec::new(),
             department: "traffic".into(),
             title: "ตั้งจุดตรวจ".into(),
             body: "ถนนเพชรเกษม".into(),

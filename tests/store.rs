@@ -59,6 +59,7 @@ async fn seed<S: Store>(store: &S) -> Result<()> {
 
 fn new_announcement(department: &str, publish_at: DateTime<Utc>) -> NewAnnouncement {
     NewAnnouncement {
+        channels: Vec::new(),
         department: department.into(),
         title: "ปิดการจราจรชั่วคราว ถนนท่าเมือง".into(),
         body: "สถานีตำรวจภูธรเมืองระนองขอปิดการจราจรชั่วคราว เวลา 06.00–09.00 น.\n\nขออภัยในความไม่สะดวก"

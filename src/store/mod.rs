@@ -34,6 +34,14 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is not readable: {0}")]
     Corrupt(String),
+    /// An announcement that is no longer waiting for approval: someone decided first.
+    #[error("announcement {id} is already {state} (by {by} at {at})")]
+    Decided {
+        id: i64,
+        state: String,
+        by: String,
+        at: DateTime<Utc>,
+    },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -73,6 +81,46 @@ pub trait Store: Send + Sync + 'static {
         actor: &Actor,
     ) -> Result<(AnnouncementRecord, Vec<DeliveryRow>)>;
     async fn announcement(&self, id: i64) -> Result<AnnouncementRecord>;
+
+    /// Keep a submission that waits for approval: the announcement (`pending_approval`) with
+    /// its media and the channels asked for; no deliveries yet.
+    async fn submit_announcement(
+        &self,
+        new: &NewAnnouncement,
+        actor: &Actor,
+    ) -> Result<AnnouncementRecord>;
+    /// Approve a pending announcement, storing the deliveries composed for it beforehand, in
+    /// one change guarded by the state: of two people approving at once, one approves and the
+    /// other gets [`StoreError::Decided`] naming who did.
+    async fn approve_announcement(
+        &self,
+        id: i64,
+        publish_at: DateTime<Utc>,
+        composed: &crate::compose::Composed,
+        actor: &Actor,
+    ) -> Result<(AnnouncementRecord, Vec<DeliveryRow>)>;
+    /// Reject (with a reason) or withdraw a pending announcement, guarded by its state.
+    async fn close_announcement(
+        &self,
+        id: i64,
+        closing: Closing,
+        note: Option<&str>,
+        actor: &Actor,
+    ) -> Result<AnnouncementRecord>;
+    /// Change the title and text of an announcement that still waits for approval.
+    async fn edit_pending(
+        &self,
+        id: i64,
+        title: &str,
+        body: &str,
+        actor: &Actor,
+    ) -> Result<AnnouncementRecord>;
+    /// Announcements in a state, oldest first (the pending list).
+    async fn announcements_in_state(
+        &self,
+        state: &str,
+        limit: usize,
+    ) -> Result<Vec<AnnouncementRecord>>;
 
     // ---- recurring rules
     async fn create_rule(&self, rule: &NewRule, actor: &Actor) -> Result<RuleRecord>;

@@ -77,6 +77,8 @@ impl fmt::Display for DeliveryState {
 #[derive(Debug, Clone)]
 pub struct NewAnnouncement {
     pub department: String,
+    /// The channels asked for; kept with an announcement that waits for approval.
+    pub channels: Vec<String>,
     pub title: String,
     pub body: String,
     pub link: Option<String>,
@@ -85,6 +87,30 @@ pub struct NewAnnouncement {
     /// cli, web, api, telegram, recurring
     pub source: String,
     pub publish_at: DateTime<Utc>,
+}
+
+/// How a pending announcement ends without being published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    Rejected,
+    Withdrawn,
+}
+
+impl Closing {
+    pub fn state(self) -> &'static str {
+        match self {
+            Closing::Rejected => "rejected",
+            Closing::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// Who decided about an announcement, when, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
 }
 
 /// A stored announcement.
@@ -103,6 +129,10 @@ pub struct AnnouncementRecord {
     pub publish_at: DateTime<Utc>,
     pub rule_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// The channels asked for (of an announcement waiting for approval).
+    pub channels: Vec<String>,
+    /// Who approved, rejected or withdrew it, when, and the reason given.
+    pub decision: Option<Decision>,
 }
 
 /// One delivery to create with an announcement.

@@ -73,6 +73,7 @@ pub async fn queue_many_at(
     for i in 0..n {
         let due = due_of(i);
         let new = NewAnnouncement {
+            channels: Vec::new(),
             department: DEPARTMENTS[i % DEPARTMENTS.len()].into(),
             title: format!("ประกาศที่ {i}: ผลการปฏิบัติงาน"),
             body: format!("สถานีตำรวจภูธรเมืองระนองขอประชาสัมพันธ์ผลการปฏิบัติงาน รายการที่ {i}"),

@@ -409,6 +409,7 @@ impl Harness {
     /// Queue one announcement for `channels` (any names, enabled or not), due at `due`.
     pub async fn queue(&self, channels: &[&str], due: DateTime<Utc>) -> Vec<DeliveryRow> {
         let new = NewAnnouncement {
+            channels: Vec::new(),
             department: "traffic".into(),
             title: "ปิดการจราจรชั่วคราว".into(),
             body: "ถนนท่าเมือง 06.00–09.00 น.".into(),

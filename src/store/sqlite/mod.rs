@@ -226,10 +226,29 @@ async fn insert_announcement(
     now: DateTime<Utc>,
     compose: &ComposeFn<'_>,
 ) -> Result<Option<(AnnouncementRecord, Vec<DeliveryRow>)>> {
+    let Some(record) = insert_announcement_row(tx, new, rule_id, author, now, "approved").await?
+    else {
+        return Ok(None);
+    };
+    let composed = compose(&record)?;
+    let rows = insert_deliveries(tx, &record, &composed, author, now).await?;
+    Ok(Some((record, rows)))
+}
+
+/// Insert an announcement row in `state` with its media links. `None` when the (rule,
+/// occurrence) pair already exists.
+async fn insert_announcement_row(
+    tx: &mut Transaction<'_, Sqlite>,
+    new: &NewAnnouncement,
+    rule_id: Option<i64>,
+    author: &Actor,
+    now: DateTime<Utc>,
+    state: &str,
+) -> Result<Option<AnnouncementRecord>> {
     let department = load_department(tx, &new.department).await?;
     let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO announcements (department, title, body, link, tags, author, source, state, publish_at, rule_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'approved', ?, ?, ?)
+        "INSERT INTO announcements (department, title, body, link, tags, author, source, state, publish_at, rule_id, created_at, channels)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (rule_id, publish_at) DO NOTHING RETURNING id",
     )
     .bind(&new.department)
@@ -239,9 +258,11 @@ async fn insert_announcement(
     .bind(json(&new.tags))
     .bind(&author.name)
     .bind(&new.source)
+    .bind(state)
     .bind(ms(new.publish_at))
     .bind(rule_id)
     .bind(ms(now))
+    .bind(json(&new.channels))
     .fetch_optional(&mut **tx)
     .await?;
     let Some(id) = id else { return Ok(None) };
@@ -255,7 +276,7 @@ async fn insert_announcement(
         .execute(&mut **tx)
         .await?;
     }
-    let record = AnnouncementRecord {
+    Ok(Some(AnnouncementRecord {
         id,
         department,
         title: new.title.clone(),
@@ -265,13 +286,26 @@ async fn insert_announcement(
         media: new.media.clone(),
         author: author.name.clone(),
         source: new.source.clone(),
-        state: "approved".into(),
+        state: state.into(),
         publish_at: new.publish_at,
         rule_id,
         created_at: now,
-    };
-    let composed = compose(&record)?;
-    let deliveries = composed.deliveries;
+        channels: new.channels.clone(),
+        decision: None,
+    }))
+}
+
+/// Store an approved announcement's composed deliveries, with the channels it skipped and its
+/// creation in the audit trail.
+async fn insert_deliveries(
+    tx: &mut Transaction<'_, Sqlite>,
+    record: &AnnouncementRecord,
+    composed: &crate::compose::Composed,
+    author: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<DeliveryRow>> {
+    let id = record.id;
+    let deliveries = &composed.deliveries;
     if deliveries.is_empty() {
         return Err(StoreError::Invalid(
             "an announcement needs at least one channel".into(),
@@ -290,7 +324,7 @@ async fn insert_announcement(
         .await?;
     }
     let mut rows = Vec::with_capacity(deliveries.len());
-    for d in &deliveries {
+    for d in deliveries {
         let did: i64 = sqlx::query_scalar(
             "INSERT INTO deliveries (announcement_id, channel, state, due_at, next_attempt_at, idempotency_key, payload, created_at, updated_at)
              VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -343,11 +377,60 @@ async fn insert_announcement(
         "created",
         "announcement",
         &id.to_string(),
-        serde_json::json!({"department": new.department, "source": new.source, "rule_id": rule_id,
+        serde_json::json!({"department": record.department.code, "source": record.source, "rule_id": record.rule_id,
                            "channels": deliveries.iter().map(|d| d.channel.as_str()).collect::<Vec<_>>()}),
     )
     .await?;
-    Ok(Some((record, rows)))
+    Ok(rows)
+}
+
+/// Move a pending announcement to `state`, or say why not: it is gone, or someone decided.
+async fn decide(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+    state: &str,
+    publish_at: DateTime<Utc>,
+    note: Option<&str>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE announcements SET state = ?, publish_at = ?, decided_by = ?, decided_at = ?, decision_note = ?
+         WHERE id = ? AND state = 'pending_approval'",
+    )
+    .bind(state)
+    .bind(ms(publish_at))
+    .bind(&actor.name)
+    .bind(ms(now))
+    .bind(note)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(not_pending(tx, id).await);
+    }
+    Ok(())
+}
+
+/// Why announcement `id` is not pending: not found, or decided by whom and when.
+async fn not_pending(tx: &mut Transaction<'_, Sqlite>, id: i64) -> StoreError {
+    match load_announcement(tx, id).await {
+        Err(e) => e,
+        Ok(a) => match a.decision {
+            Some(d) => StoreError::Decided {
+                id,
+                state: a.state,
+                by: d.by,
+                at: d.at,
+            },
+            None => StoreError::Decided {
+                id,
+                state: a.state,
+                by: a.author,
+                at: a.created_at,
+            },
+        },
+    }
 }
 
 #[async_trait]
@@ -448,6 +531,140 @@ impl Store for SqliteStore {
         Ok(a)
     }
 
+    async fn submit_announcement(
+        &self,
+        new: &NewAnnouncement,
+        actor: &Actor,
+    ) -> Result<AnnouncementRecord> {
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        let record = insert_announcement_row(&mut tx, new, None, actor, now, "pending_approval")
+            .await?
+            .ok_or_else(|| StoreError::Conflict("announcement already exists".into()))?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "submitted",
+            "announcement",
+            &record.id.to_string(),
+            serde_json::json!({"department": new.department, "source": new.source, "channels": new.channels}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn approve_announcement(
+        &self,
+        id: i64,
+        publish_at: DateTime<Utc>,
+        composed: &crate::compose::Composed,
+        actor: &Actor,
+    ) -> Result<(AnnouncementRecord, Vec<DeliveryRow>)> {
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        decide(&mut tx, id, "approved", publish_at, None, actor, now).await?;
+        let mut record = load_announcement(&mut tx, id).await?;
+        record.media.iter_mut().for_each(|m| self.resolve_media(m));
+        let rows = insert_deliveries(&mut tx, &record, composed, actor, now).await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "approved",
+            "announcement",
+            &id.to_string(),
+            serde_json::json!({"publish_at": publish_at}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((record, rows))
+    }
+
+    async fn close_announcement(
+        &self,
+        id: i64,
+        closing: Closing,
+        note: Option<&str>,
+        actor: &Actor,
+    ) -> Result<AnnouncementRecord> {
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        let publish_at = load_announcement(&mut tx, id).await?.publish_at;
+        decide(&mut tx, id, closing.state(), publish_at, note, actor, now).await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            closing.state(),
+            "announcement",
+            &id.to_string(),
+            serde_json::json!({"reason": note}),
+        )
+        .await?;
+        let record = load_announcement(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn edit_pending(
+        &self,
+        id: i64,
+        title: &str,
+        body: &str,
+        actor: &Actor,
+    ) -> Result<AnnouncementRecord> {
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE announcements SET title = ?, body = ? WHERE id = ? AND state = 'pending_approval'",
+        )
+        .bind(title)
+        .bind(body)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(not_pending(&mut tx, id).await);
+        }
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "edited",
+            "announcement",
+            &id.to_string(),
+            serde_json::json!({"title": title}),
+        )
+        .await?;
+        let record = load_announcement(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn announcements_in_state(
+        &self,
+        state: &str,
+        limit: usize,
+    ) -> Result<Vec<AnnouncementRecord>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM announcements WHERE state = ? ORDER BY created_at, id LIMIT ?",
+        )
+        .bind(state)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let mut a = load_announcement(&mut conn, id).await?;
+            a.media.iter_mut().for_each(|m| self.resolve_media(m));
+            out.push(a);
+        }
+        Ok(out)
+    }
+
     async fn create_rule(&self, rule: &NewRule, actor: &Actor) -> Result<RuleRecord> {
         let now = Utc::now();
         let mut tx = self.write_tx().await?;
@@ -540,6 +757,7 @@ impl Store for SqliteStore {
             return Ok(None);
         }
         let new = NewAnnouncement {
+            channels: rule.channels.clone(),
             department: rule.department.clone(),
             title: rule.title.clone(),
             body: rule.body.clone(),

@@ -77,6 +77,10 @@ pub(super) struct AnnouncementRow {
     publish_at: i64,
     rule_id: Option<i64>,
     created_at: i64,
+    channels: String,
+    decided_by: Option<String>,
+    decided_at: Option<i64>,
+    decision_note: Option<String>,
 }
 
 impl AnnouncementRow {
@@ -99,6 +103,15 @@ impl AnnouncementRow {
             publish_at: from_ms(self.publish_at),
             rule_id: self.rule_id,
             created_at: from_ms(self.created_at),
+            channels: parse_json("announcement channels", &self.channels)?,
+            decision: match (self.decided_by, self.decided_at) {
+                (Some(by), Some(at)) => Some(Decision {
+                    by,
+                    at: from_ms(at),
+                    note: self.decision_note,
+                }),
+                _ => None,
+            },
         })
     }
 }

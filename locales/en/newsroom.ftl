@@ -1,0 +1,17 @@
+# The newsroom's answers: what a person sent breaks a rule, or may not be done by them.
+newsroom-text-empty = the text is empty
+newsroom-bad-link = the link { $link } is not a web address: give an http:// or https:// link
+newsroom-unknown-department = unknown department { $department }; known: { $known }
+newsroom-other-department = you send for the department { $own }, not { $department }
+newsroom-channel-off = channel { $channel } is not enabled; enabled: { $enabled }
+newsroom-bad-cron = cron expression { $expr } does not parse: { $why }. Use six fields, seconds first, in Bangkok time: "0 0 9 * * Mon" is every Monday at 09:00
+newsroom-time-past = { $at } is in the past (Bangkok time now: { $now }); publish now instead
+newsroom-only-pr-officer = only the PR officer (or an admin) may do this
+newsroom-not-yours = only its sender or the PR officer may change or withdraw this announcement
+newsroom-reason-needed = say why it is not approved: the sender is told
+newsroom-already-decided = announcement { $id } is already { $state ->
+        [approved] approved
+        [rejected] rejected
+        [withdrawn] withdrawn
+       *[other] { $state }
+    } (by { $by } at { $at }, Bangkok time)

@@ -1,0 +1,286 @@
+use super::*;
+use crate::channels::Purpose;
+use crate::settings::Settings;
+
+async fn app() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::default();
+    settings.storage.data_dir = dir.path().join("data");
+    let app = App::open_for(settings, Purpose::Compose).await.unwrap();
+    (dir, app)
+}
+
+fn officer(name: &str) -> Person {
+    Person {
+        name: name.into(),
+        role: Role::PrOfficer,
+        department: None,
+        source: "telegram",
+    }
+}
+
+fn staff(department: &str) -> Person {
+    Person {
+        name: format!("staff-{department}"),
+        role: Role::DepartmentStaff,
+        department: Some(department.into()),
+        source: "telegram",
+    }
+}
+
+fn draft(department: &str, text: &str) -> Draft {
+    Draft {
+        department: department.into(),
+        title: None,
+        text: text.into(),
+        link: None,
+        tags: vec![],
+        media: vec![],
+        channels: vec!["website".into()],
+        when: When::Now,
+    }
+}
+
+async fn deliveries_of(app: &App, id: i64) -> usize {
+    app.store
+        .deliveries(&crate::store::DeliveryFilter {
+            announcement_id: Some(id),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .len()
+}
+
+async fn pending_from_staff(app: &App) -> i64 {
+    let room = Newsroom::new(app);
+    match room
+        .submit(
+            &staff("traffic"),
+            draft("traffic", "ตั้งจุดตรวจถนนสะพานปลา"),
+            Utc::now(),
+        )
+        .await
+        .unwrap()
+    {
+        Submitted::Pending { announcement, .. } => announcement.id,
+        other => panic!("staff submissions wait for approval: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn what_staff_send_waits_and_approval_queues_it_once() {
+    let (_dir, app) = app().await;
+    let id = pending_from_staff(&app).await;
+    assert_eq!(
+        deliveries_of(&app, id).await,
+        0,
+        "nothing is queued before approval"
+    );
+    let room = Newsroom::new(&app);
+    assert_eq!(room.waiting(10).await.unwrap().len(), 1);
+
+    let approved = room
+        .approve(&officer("pr1"), id, None, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(approved.announcement.state, "approved");
+    assert_eq!(approved.deliveries.len(), 1);
+    assert_eq!(approved.deliveries[0].channel, "website");
+    assert!(room.waiting(10).await.unwrap().is_empty());
+
+    let again = room
+        .approve(&officer("pr2"), id, None, Utc::now())
+        .await
+        .unwrap_err();
+    let said = again.message(Lang::En);
+    assert!(
+        said.contains("already approved") && said.contains("telegram:pr1"),
+        "{said}"
+    );
+    assert!(again.message(Lang::Th).contains("ได้รับอนุมัติแล้ว"));
+    assert_eq!(deliveries_of(&app, id).await, 1);
+}
+
+#[tokio::test]
+async fn two_officers_approving_at_once_approve_once() {
+    let (_dir, app) = app().await;
+    for _ in 0..5 {
+        let id = pending_from_staff(&app).await;
+        let room = Newsroom::new(&app);
+        let (pr1, pr2) = (officer("pr1"), officer("pr2"));
+        let (a, b) = tokio::join!(
+            room.approve(&pr1, id, None, Utc::now()),
+            room.approve(&pr2, id, None, Utc::now())
+        );
+        assert_eq!(
+            usize::from(a.is_ok()) + usize::from(b.is_ok()),
+            1,
+            "exactly one approval: {a:?} {b:?}"
+        );
+        let loser = a.err().or(b.err()).unwrap();
+        assert!(
+            matches!(loser, NewsroomError::Store(StoreError::Decided { .. })),
+            "{loser:?}"
+        );
+        assert_eq!(
+            deliveries_of(&app, id).await,
+            1,
+            "one delivery, however many press"
+        );
+    }
+}
+
+#[tokio::test]
+async fn staff_cannot_approve_nor_send_for_another_department() {
+    let (_dir, app) = app().await;
+    let id = pending_from_staff(&app).await;
+    let room = Newsroom::new(&app);
+    let e = room
+        .approve(&staff("traffic"), id, None, Utc::now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, NewsroomError::Forbidden(_)), "{e:?}");
+    assert!(e.message(Lang::Th).contains("เจ้าหน้าที่ประชาสัมพันธ์"));
+    let e = room
+        .submit(
+            &staff("traffic"),
+            draft("investigation", "ผลการสืบสวน"),
+            Utc::now(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, NewsroomError::Forbidden(_)), "{e:?}");
+    let mut recurring = draft("traffic", "ประกาศประจำสัปดาห์");
+    recurring.when = When::Recurring("0 0 9 * * Mon".into());
+    let e = room
+        .submit(&staff("traffic"), recurring, Utc::now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, NewsroomError::Forbidden(_)), "{e:?}");
+}
+
+#[tokio::test]
+async fn a_rejection_keeps_its_reason_and_ends_the_wait() {
+    let (_dir, app) = app().await;
+    let id = pending_from_staff(&app).await;
+    let room = Newsroom::new(&app);
+    let e = room.reject(&officer("pr1"), id, "  ").await.unwrap_err();
+    assert!(e.message(Lang::En).contains("say why"), "{e}");
+    let r = room
+        .reject(&officer("pr1"), id, "ภาพมีใบหน้าผู้เยาว์")
+        .await
+        .unwrap();
+    assert_eq!(r.state, "rejected");
+    let d = r.decision.unwrap();
+    assert_eq!(d.note.as_deref(), Some("ภาพมีใบหน้าผู้เยาว์"));
+    assert_eq!(d.by, "telegram:pr1");
+    let e = room
+        .approve(&officer("pr2"), id, None, Utc::now())
+        .await
+        .unwrap_err();
+    assert!(e.message(Lang::En).contains("already rejected"), "{e}");
+    assert_eq!(deliveries_of(&app, id).await, 0);
+}
+
+#[tokio::test]
+async fn the_sender_edits_and_withdraws_what_waits_and_no_one_else_does() {
+    let (_dir, app) = app().await;
+    let id = pending_from_staff(&app).await;
+    let room = Newsroom::new(&app);
+    let e = room
+        .edit(&staff("prevention"), id, None, "ข้อความใหม่", Utc::now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, NewsroomError::Forbidden(_)), "{e:?}");
+    let edited = room
+        .edit(
+            &staff("traffic"),
+            id,
+            Some("ตั้งจุดตรวจ\nช่วงเทศกาล"),
+            "ตั้งจุดตรวจวัดแอลกอฮอล์",
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.title, "ตั้งจุดตรวจ ช่วงเทศกาล");
+    assert_eq!(edited.body, "ตั้งจุดตรวจวัดแอลกอฮอล์");
+    let w = room.withdraw(&staff("traffic"), id).await.unwrap();
+    assert_eq!(w.state, "withdrawn");
+    let e = room.withdraw(&staff("traffic"), id).await.unwrap_err();
+    assert!(e.message(Lang::En).contains("already withdrawn"), "{e}");
+}
+
+#[tokio::test]
+async fn what_the_pr_officer_sends_is_queued_at_once() {
+    let (_dir, app) = app().await;
+    let room = Newsroom::new(&app);
+    match room
+        .submit(
+            &officer("pr1"),
+            draft("admin", "รับสมัครอาสาจราจร"),
+            Utc::now(),
+        )
+        .await
+        .unwrap()
+    {
+        Submitted::Queued {
+            announcement,
+            deliveries,
+            ..
+        } => {
+            assert_eq!(announcement.state, "approved");
+            assert_eq!(deliveries.len(), 1);
+            let trail = app
+                .store
+                .audit_trail("announcement", &announcement.id.to_string())
+                .await
+                .unwrap();
+            let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+            assert!(
+                actions.contains(&"submitted") && actions.contains(&"approved"),
+                "{actions:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn bad_drafts_are_refused_before_anything_is_written() {
+    let (_dir, app) = app().await;
+    let room = Newsroom::new(&app);
+    let pr = officer("pr1");
+    let mut bad_link = draft("admin", "x");
+    bad_link.link = Some("javascript:alert(1)".into());
+    let mut past = draft("admin", "x");
+    past.when = When::At(Utc::now() - chrono::Duration::hours(2));
+    let mut bad_cron = draft("admin", "x");
+    bad_cron.when = When::Recurring("0 9 * * Mon".into());
+    let mut off = draft("admin", "x");
+    off.channels = vec!["tiktok".into()];
+    for (d, en, th) in [
+        (
+            draft("admin", "\u{0B}\u{0} "),
+            "the text is empty",
+            "ข้อความว่างเปล่า",
+        ),
+        (draft("nosuch", "x"), "unknown department", "ไม่มีหน่วยงาน"),
+        (bad_link, "not a web address", "ไม่ใช่ที่อยู่เว็บ"),
+        (past, "is in the past", "ผ่านมาแล้ว"),
+        (bad_cron, "five fields", "นิพจน์ cron"),
+        (off, "not enabled", "ไม่ได้เปิดใช้"),
+    ] {
+        let e = room.submit(&pr, d, Utc::now()).await.unwrap_err();
+        assert!(e.message(Lang::En).contains(en), "{}", e.message(Lang::En));
+        assert!(e.message(Lang::Th).contains(th), "{}", e.message(Lang::Th));
+    }
+    assert!(room.waiting(10).await.unwrap().is_empty());
+    assert!(
+        app.store
+            .deliveries(&Default::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
