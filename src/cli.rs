@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Bangkok;
 use clap::{Args, Parser, Subcommand};
 
@@ -256,22 +256,9 @@ fn store_error(e: &StoreError) -> CliError {
 
 pub type CliResult = Result<(), CliError>;
 
-/// Parse `--at` as Bangkok wall time.
+/// Parse `--at` as Bangkok wall time (a Buddhist Era year is read as one).
 pub fn parse_at(s: &str) -> Result<DateTime<Utc>, CliError> {
-    let naive = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s.trim(), f).ok())
-        .ok_or_else(|| {
-            CliError::input(
-                format!("--at {s:?} is not a time: write \"YYYY-MM-DD HH:MM\" in Bangkok time, e.g. \"2026-12-01 09:00\""),
-                format!("--at {s:?} ไม่ใช่เวลา: เขียนเป็น \"ปปปป-ดด-วว ชช:นน\" ตามเวลากรุงเทพฯ เช่น \"2026-12-01 09:00\""),
-            )
-        })?;
-    Ok(Bangkok
-        .from_local_datetime(&naive)
-        .single()
-        .expect("Bangkok has no daylight saving")
-        .with_timezone(&Utc))
+    crate::newsroom::time::parse_bangkok(s).map_err(newsroom_error)
 }
 
 /// A channel name a `queue` command may filter by: one in the settings, or one that still has

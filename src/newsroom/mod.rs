@@ -613,5 +613,7 @@ fn check_link(link: &str) -> Result<()> {
     }
 }
 
+pub mod time;
+
 #[cfg(test)]
 mod tests;
