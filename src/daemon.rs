@@ -74,6 +74,15 @@ pub async fn run_with_clock(
         shutdown.clone(),
     ));
 
+    let notifier = tokio::spawn(crate::events::run(
+        app.store.clone(),
+        vec![Arc::new(crate::events::LogNotifier) as Arc<dyn crate::events::Notifier>],
+        // Its own wake-up: the dispatcher's is taken by whoever waits first.
+        Arc::new(Notify::new()),
+        std::time::Duration::from_secs(2),
+        shutdown.clone(),
+    ));
+
     let engine = Engine::new(EngineParts {
         store: app.store.clone(),
         registry: app.registry.clone(),
@@ -90,6 +99,7 @@ pub async fn run_with_clock(
     engine.run(shutdown).await;
     server.await??;
     let _ = watcher.await;
+    let _ = notifier.await;
     drop(lock);
     Ok(())
 }

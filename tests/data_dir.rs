@@ -131,7 +131,12 @@ fn another_database_in_its_place_is_refused_naming_the_folder() {
     let o = prakat(&other_config, &["queue", "list"]);
     assert!(o.status.success(), "{}", stderr(&o));
     remove_database(&data);
-    std::fs::copy(other.path().join("data/prakat.db"), data.join("prakat.db")).unwrap();
+    for name in ["prakat.db", "prakat.db-wal"] {
+        let from = other.path().join("data").join(name);
+        if from.exists() {
+            std::fs::copy(from, data.join(name)).unwrap();
+        }
+    }
 
     let o = prakat(&config, &["serve"]);
     assert!(!o.status.success(), "serve must refuse");

@@ -195,4 +195,12 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- audit
     async fn audit_trail(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>>;
+
+    // ---- domain events (for notifiers)
+    /// Events after `after` (an event id), oldest first.
+    async fn events_after(&self, after: i64, limit: usize) -> Result<Vec<DomainEvent>>;
+    /// The last event `notifier` delivered; for a new notifier, the latest event so far (it
+    /// starts from now, not from the beginning of the log).
+    async fn notifier_cursor(&self, notifier: &str) -> Result<i64>;
+    async fn save_notifier_cursor(&self, notifier: &str, last_event: i64) -> Result<()>;
 }

@@ -270,6 +270,30 @@ pub struct RuleRecord {
     pub author: String,
 }
 
+/// The audit actions that are domain events: what people are told about.
+pub const EVENT_ACTIONS: &[&str] = &[
+    "submitted",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "published",
+    "needs_attention",
+    "failed",
+];
+
+/// A domain event: an audit row of one of [`EVENT_ACTIONS`], with its place in the log.
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainEvent {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    /// `announcement` or `delivery`.
+    pub entity: String,
+    pub entity_id: String,
+    pub detail: serde_json::Value,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,

@@ -999,6 +999,71 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn events_after(&self, after: i64, limit: usize) -> Result<Vec<DomainEvent>> {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log WHERE id > ",
+        );
+        q.push_bind(after).push(" AND action IN (");
+        let mut list = q.separated(", ");
+        for a in EVENT_ACTIONS {
+            list.push_bind(*a);
+        }
+        q.push(") ORDER BY id LIMIT ").push_bind(limit as i64);
+        let rows: Vec<(i64, i64, String, String, String, String, String)> =
+            q.build_query_as().fetch_all(&self.pool).await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, at, actor, action, entity, entity_id, detail)| DomainEvent {
+                    id,
+                    at: from_ms(at),
+                    actor,
+                    action,
+                    entity,
+                    entity_id,
+                    detail: serde_json::from_str(&detail).unwrap_or_default(),
+                },
+            )
+            .collect())
+    }
+
+    async fn notifier_cursor(&self, notifier: &str) -> Result<i64> {
+        let mut tx = self.write_tx().await?;
+        let saved: Option<i64> =
+            sqlx::query_scalar("SELECT last_event FROM notifier_cursors WHERE notifier = ?")
+                .bind(notifier)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let cursor = match saved {
+            Some(c) => c,
+            None => {
+                let latest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM audit_log")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO notifier_cursors (notifier, last_event) VALUES (?, ?)")
+                    .bind(notifier)
+                    .bind(latest)
+                    .execute(&mut *tx)
+                    .await?;
+                latest
+            }
+        };
+        tx.commit().await?;
+        Ok(cursor)
+    }
+
+    async fn save_notifier_cursor(&self, notifier: &str, last_event: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO notifier_cursors (notifier, last_event) VALUES (?, ?)
+             ON CONFLICT (notifier) DO UPDATE SET last_event = MAX(last_event, excluded.last_event)",
+        )
+        .bind(notifier)
+        .bind(last_event)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn audit_trail(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {
         let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT at, actor, role, action, detail FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id",
