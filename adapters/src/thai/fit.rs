@@ -7,9 +7,15 @@
 //!
 //! 1. the last space or phrase punctuation that fits, unless that throws away much of the room
 //!    ([`PHRASE_SLACK`]): Thai writers separate phrases and sentences with spaces;
-//! 2. the last word boundary that fits, found by the ICU4X LSTM segmenter (Thai has no spaces
-//!    between words);
-//! 3. the last grapheme-cluster boundary that fits (one very long word).
+//! 2. the last word boundary that fits, unless that throws away much of the room
+//!    ([`WORD_SLACK`]): a space (any whitespace, whatever precedes it: emoji, digits, Latin) or
+//!    the end of a dictionary word ([`super::words`]: newmm over PyThaiNLP's word list; Thai has
+//!    no spaces between words);
+//! 3. failing that, the last word end the ICU4X LSTM guesses (inside a long run the dictionary
+//!    does not cover, such as a name, or inside a word longer than the room), on the same terms;
+//! 4. the last grapheme-cluster boundary that fits (one very long token).
+//!
+//! A link (`http://` or `https://` up to the next space) is kept whole or dropped whole.
 //!
 //! What must never happen here: a result longer than the limit, counted in the platform's own
 //! unit; a cut inside a link, inside a grapheme cluster (an orphaned tone or vowel mark, a lone
@@ -17,12 +23,10 @@
 //! on any input. No I/O and no normalisation here: NFKC/NFKD change Thai lengths.
 
 use std::ops::Range;
-use std::sync::LazyLock;
 
-use icu_segmenter::options::WordBreakInvariantOptions;
-use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::words;
 use crate::LengthUnit;
 
 /// Appended where the text was cut.
@@ -36,16 +40,17 @@ pub const READ_MORE: &str = "\n\nอ่านต่อ: ";
 /// boundary nearer the limit reads better than losing a whole phrase.
 pub const PHRASE_SLACK: usize = 40;
 
-/// A word boundary is taken only if it keeps the text within this many units of the room;
-/// otherwise the text is one long token (a code, a run of Latin letters) and is cut between
-/// graphemes.
+/// A word boundary (or, failing one, an LSTM guess) is taken only if it keeps the text within
+/// this many characters of the room, whatever the unit (in bytes, 40 units would be 13 Thai
+/// letters, shorter than many Thai words); otherwise the text is one long token (a code, a run
+/// of Latin letters) and is cut between graphemes.
 pub const WORD_SLACK: usize = 40;
 
 /// The link is appended only if it leaves at least this share of the limit for the text.
 pub const MIN_TEXT_SHARE_PERCENT: usize = 20;
 
-/// How far around the limit, in characters, the word segmenter looks: enough context for the
-/// LSTM to place the boundaries near the cut, without segmenting a whole long text.
+/// How far around the limit, in characters, the word segmenters look when no space is nearer:
+/// enough context to place the boundaries near the cut, without segmenting a whole long text.
 const WORD_WINDOW_CHARS: usize = 200;
 
 /// Closing punctuation after which a cut reads naturally even without a space.
@@ -56,11 +61,6 @@ const OPENERS: &[char] = &['(', '[', '{', '<', '“', '‘', '«'];
 
 /// Separators that read oddly right before the ellipsis; dropped from the end of the kept text.
 const SEPARATORS: &[char] = &[',', ';', ':', '-', '–', '—', '•', '/', '|', '&'];
-
-/// The Thai (LSTM) word segmenter, built once: `fit_text` runs for every channel of every
-/// announcement. `new_auto`, not `new_dictionary`, which splits Thai words in the middle.
-static WORDS: LazyLock<WordSegmenterBorrowed<'static>> =
-    LazyLock::new(|| WordSegmenter::new_auto(WordBreakInvariantOptions::default()));
 
 /// How to fit a text.
 #[derive(Debug, Clone, Copy)]
@@ -159,44 +159,53 @@ fn cut_point(text: &str, room: usize, unit: LengthUnit, urls: &[Range<usize>]) -
         }
         fitting.push(start + g.len());
     }
-    let allowed = |i: usize| !inside(urls, i) && !text[i..].starts_with('ๆ');
-    let short_by = |end: usize| room.saturating_sub(unit.count(&text[..end]));
+    let limit = fitting.last().copied().unwrap_or(0);
 
     // 1. A space or phrase punctuation, if not wastefully early.
-    let slack = PHRASE_SLACK.min(room / 2);
-    if let Some(&i) = fitting
-        .iter()
-        .rev()
-        .find(|&&i| allowed(i) && is_phrase_break(text, i))
+    let short_by = |end: usize| room.saturating_sub(unit.count(&text[..end]));
+    if let Some(end) = last_cut(text, &fitting, urls, |i| is_phrase_break(text, i))
+        && short_by(end) <= PHRASE_SLACK.min(room / 2)
     {
-        let end = settle(text, i, urls);
-        if end > 0 && short_by(end) <= slack {
-            return end;
-        }
+        return end;
     }
 
-    // 2. A word boundary.
-    let limit = fitting.last().copied().unwrap_or(0);
-    let words = word_boundaries(text, limit);
-    if let Some(&i) = words
-        .iter()
-        .rev()
-        .find(|&&i| fitting.binary_search(&i).is_ok() && allowed(i))
+    // 2. A space or the end of a dictionary word, if not wastefully early.
+    let chars_short = |end: usize| text[end..limit].chars().count();
+    let window = word_window(text, limit);
+    let word_ends = within(&window, limit, words::word_ends(&text[window.clone()]));
+    let is_word_end = |i| is_space_boundary(text, i) || word_ends.binary_search(&i).is_ok();
+    if let Some(end) = last_cut(text, &fitting, urls, is_word_end)
+        && chars_short(end) <= WORD_SLACK
     {
-        let end = settle(text, i, urls);
-        if end > 0 && short_by(end) <= WORD_SLACK {
-            return end;
-        }
+        return end;
     }
 
-    // 3. A grapheme boundary (0 if the text starts with a link longer than the room).
+    // 3. An LSTM guess, on the same terms.
+    let guesses = within(&window, limit, words::guesses(&text[window.clone()]));
+    if let Some(end) = last_cut(text, &fitting, urls, |i| guesses.binary_search(&i).is_ok())
+        && chars_short(end) <= WORD_SLACK
+    {
+        return end;
+    }
+
+    // 4. A grapheme boundary (0 if the text starts with a link longer than the room).
+    last_cut(text, &fitting, urls, |_| true).unwrap_or(0)
+}
+
+/// The last of the `fitting` grapheme boundaries that `is_cut` accepts, outside any link and
+/// not before ๆ, [settled](settle); `None` if that leaves nothing.
+fn last_cut(
+    text: &str,
+    fitting: &[usize],
+    urls: &[Range<usize>],
+    is_cut: impl Fn(usize) -> bool,
+) -> Option<usize> {
     let i = fitting
         .iter()
         .rev()
         .copied()
-        .find(|&i| allowed(i))
-        .unwrap_or(0);
-    settle(text, i, urls)
+        .find(|&i| i > 0 && !inside(urls, i) && !text[i..].starts_with('ๆ') && is_cut(i))?;
+    Some(settle(text, i, urls)).filter(|&end| end > 0)
 }
 
 /// The length of one grapheme cluster in the unit.
@@ -210,6 +219,12 @@ fn width(unit: LengthUnit, grapheme: &str) -> usize {
 /// Spaces, including the zero-width space some Thai texts put between words.
 fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{200B}'
+}
+
+/// A cut at `i` is next to a space, whatever is on the other side (an emoji, a digit, a Latin
+/// letter, Thai).
+fn is_space_boundary(text: &str, i: usize) -> bool {
+    text[i..].starts_with(is_space) || text[..i].ends_with(is_space)
 }
 
 /// U+0E40–U+0E44 เ แ โ ใ ไ: written before the consonant they follow in speech.
@@ -258,13 +273,18 @@ fn inside(spans: &[Range<usize>], i: usize) -> bool {
 
 /// Move a cut back over what must not end the kept text: spaces, then a leading vowel, an
 /// opening bracket or a separator left hanging (`กาแฟ,…`, `- …`), but never into a link that
-/// ends the kept text.
+/// ends the kept text. A link glued to Thai text that ends in a leading vowel
+/// (`https://x.th/ไ`) goes whole.
 fn settle(text: &str, mut end: usize, urls: &[Range<usize>]) -> usize {
     loop {
         let kept = text[..end].trim_end_matches(is_space);
         let trimmed = kept.len();
-        if urls.iter().any(|url| url.end == trimmed) {
-            return trimmed;
+        if let Some(url) = urls.iter().find(|url| url.end == trimmed) {
+            if !kept.ends_with(is_leading_vowel) {
+                return trimmed;
+            }
+            end = url.start;
+            continue;
         }
         match kept.chars().next_back() {
             Some(c) if is_leading_vowel(c) || OPENERS.contains(&c) || SEPARATORS.contains(&c) => {
@@ -278,10 +298,9 @@ fn settle(text: &str, mut end: usize, urls: &[Range<usize>]) -> usize {
     }
 }
 
-/// Word boundaries at or before `limit`, from the segmenter run on a window around `limit`
-/// (from the last space before it to the first space after it, at most
-/// [`WORD_WINDOW_CHARS`] either way). The window's own edges are not boundaries.
-fn word_boundaries(text: &str, limit: usize) -> Vec<usize> {
+/// The part of `text` the word segmenters see around `limit`: from the last space before it to
+/// the first space after it, at most [`WORD_WINDOW_CHARS`] either way.
+fn word_window(text: &str, limit: usize) -> Range<usize> {
     let before = &text[..limit];
     let start = before
         .char_indices()
@@ -309,10 +328,17 @@ fn word_boundaries(text: &str, limit: usize) -> Vec<usize> {
                     .nth(WORD_WINDOW_CHARS)
                     .map_or(after.len(), |(i, _)| i)
             });
-    WORDS
-        .segment_str(&text[start..end])
-        .map(|b| start + b)
-        .filter(|&b| start < b && b <= limit)
+    start..end
+}
+
+/// Boundaries found in the `window`, as offsets in the whole text, after its start and at or
+/// before `limit`. The window's own edges are not boundaries (where they are spaces,
+/// [`is_space_boundary`] finds them).
+fn within(window: &Range<usize>, limit: usize, found: Vec<usize>) -> Vec<usize> {
+    found
+        .into_iter()
+        .map(|b| window.start + b)
+        .filter(|&b| window.start < b && b <= limit)
         .collect()
 }
 
@@ -547,6 +573,31 @@ mod tests {
     }
 
     #[test]
+    fn a_link_glued_to_thai_text_is_still_kept_whole_or_dropped() {
+        // No space after the link: a platform may take the Thai letters as part of it, so the
+        // link runs to the next space and is never cut, not even between Thai words.
+        let text = "ดูคู่มือที่https://x.th/คู่มือประชาชน และสอบถามเพิ่มเติมได้ที่สถานี";
+        let link_end = text.find(' ').unwrap_or(0);
+        for unit in UNITS {
+            for max in 0..=unit.count(text) {
+                let kept = kept(&fit(text, max, unit).text).trim_end_matches(' ').len();
+                assert!(
+                    kept <= "ดูคู่มือที่".len() || kept >= link_end,
+                    "{unit:?} {max}: {:?}",
+                    &text[..kept]
+                );
+            }
+        }
+        // A link ending in a leading vowel goes whole rather than leave ไ dangling.
+        let text = "ติดตามได้ที่ https://x.th/ไ และเพจของสถานี";
+        assert_eq!(fit(text, 28, LengthUnit::Chars).text, "ติดตามได้ที่…");
+        assert_eq!(
+            settle(text, "ติดตามได้ที่ https://x.th/ไ".len(), &url_spans(text)),
+            "ติดตามได้ที่".len()
+        );
+    }
+
+    #[test]
     fn never_splits_a_link() {
         let urls: Vec<&str> = CHANNELS
             .split(' ')
@@ -620,12 +671,13 @@ mod tests {
 
     #[test]
     fn word_cut_keeps_common_words_whole() {
-        // No space for 80 characters: the cut is by word. ผลการปฏิบัติงาน may end after ผล, การ,
-        // ปฏิบัติ or งาน, never after ผลก or ปฏิ (what the dictionary segmenter does).
+        // No space for 80 characters: the cut is by word. ผลการปฏิบัติงาน may end after ผล, การ
+        // or งาน (newmm keeps ปฏิบัติงาน whole), never after ผลก or ปฏิ (what ICU4X's dictionary
+        // mode does).
         let text = "ประชาสัมพันธ์ผลการปฏิบัติงานของสถานีตำรวจผ่านช่องทางที่สร้างขึ้นมาอย่างต่อเนื่อง";
         let word = "ผลการปฏิบัติงาน";
         let start = text.find(word).unwrap_or(0);
-        let whole_parts: Vec<usize> = ["", "ผล", "ผลการ", "ผลการปฏิบัติ", word]
+        let whole_parts: Vec<usize> = ["", "ผล", "ผลการ", word]
             .iter()
             .map(|p| start + p.len())
             .collect();
@@ -645,13 +697,15 @@ mod tests {
             seen.contains(&(start + word.len())),
             "the whole word is kept at some limit"
         );
-        // The segmenter itself finds the word's parts.
-        let bounds: Vec<usize> = WORDS.segment_str(word).collect();
-        let pieces: Vec<&str> = bounds.windows(2).map(|w| &word[w[0]..w[1]]).collect();
-        assert!(
-            !pieces.contains(&"ผลก") && !pieces.iter().any(|p| p.starts_with("ฏิ")),
-            "{pieces:?}"
-        );
+        // The dictionary knows the word's parts.
+        let bounds = words::word_ends(word);
+        let pieces: Vec<&str> = [0]
+            .iter()
+            .chain(&bounds)
+            .zip(&bounds)
+            .map(|(&a, &b)| &word[a..b])
+            .collect();
+        assert_eq!(pieces, ["ผล", "การ", "ปฏิบัติงาน"]);
     }
 
     #[test]
@@ -695,6 +749,85 @@ mod tests {
                             assert!(text.starts_with(kept(&f.text)));
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Mixed text from a fixed pseudo-random sequence: Thai words and stray marks, leading
+    /// vowels, ๆ, digits, Latin, emoji sequences, every kind of space, links. Every guarantee
+    /// of the module holds for every unit and limit tried.
+    #[test]
+    fn mixed_text_keeps_every_guarantee() {
+        const PIECES: &[&str] = &[
+            "ก",
+            "ผู้",
+            "ต้อง",
+            "หา",
+            "เ",
+            "แ",
+            "ไ",
+            "ั",
+            "่",
+            "ำ",
+            "ๆ",
+            "ฯ",
+            "๑๒",
+            "12",
+            "Police",
+            " ",
+            "\u{A0}",
+            "\t",
+            "\r\n",
+            "\n",
+            "\u{200B}",
+            "\u{3000}",
+            "🚓",
+            "👮🏽‍♀️",
+            "🇹🇭",
+            ",",
+            ".",
+            "(",
+            ")",
+            "“",
+            "https://x.th/ก?a=1",
+            "โรคไซนัสอักเสบ",
+            "เว็บไซต์",
+            "ฐฐฐฐ",
+            "สถานีตำรวจภูธรเมืองระนอง",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n.max(1) as u64).unwrap_or(0)
+        };
+        for _ in 0..120 {
+            let len = 1 + next(80);
+            let text: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+            let urls = url_spans(&text);
+            for unit in UNITS {
+                let total = unit.count(&text);
+                for max in [next(total + 1), next(total + 1), total.saturating_sub(1)] {
+                    let f = fit(&text, max, unit);
+                    assert!(f.len <= max, "{unit:?} {max}: {:?}", f.text);
+                    if !f.shortened {
+                        continue;
+                    }
+                    let kept = kept(&f.text).trim_end_matches(' ');
+                    let end = kept.len();
+                    assert!(text.starts_with(kept), "{unit:?} {max}: {:?}", f.text);
+                    let rest = &text[end..];
+                    assert!(
+                        end == 0 || !rest.starts_with(is_thai_mark),
+                        "{unit:?} {max}: orphaned mark in {text:?}"
+                    );
+                    assert!(
+                        !kept.ends_with(is_leading_vowel),
+                        "{unit:?} {max}: {kept:?}"
+                    );
+                    assert!(!inside(&urls, end), "{unit:?} {max}: {kept:?} cuts a link");
                 }
             }
         }

@@ -6,11 +6,14 @@
 //! - [`fit`]: shortening text to a platform's limit at a natural place (space or punctuation,
 //!   else a Thai word boundary, else a grapheme boundary), never inside a link or a grapheme
 //!   cluster, with a link to the full text.
+//! - [`words`]: where Thai words end: newmm over PyThaiNLP's word list (compiled in), with
+//!   ICU4X LSTM guesses as a fallback where the dictionary gives nothing near the cut.
 //!
 //! Everything here is pure: no I/O, no clock.
 
 pub mod dates;
 pub mod fit;
+pub mod words;
 
 pub use dates::{Digits, bangkok};
 pub use fit::{FitOptions, Fitted, fit_text};
