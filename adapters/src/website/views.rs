@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use super::entry::{Entry, MonthKey};
@@ -89,6 +90,12 @@ pub(super) struct DepartmentEntries<'a> {
     pub(super) entries: Vec<ItemView<'a>>,
 }
 
+/// `at` in Bangkok time for a `datetime` attribute, to the second: HTML allows at most three
+/// digits of a second's fraction, and a publish time read from the clock has nine.
+fn html_datetime(at: DateTime<Utc>) -> String {
+    bangkok(at).to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
 impl Renderer {
     pub(super) fn month_label(&self, key: MonthKey) -> String {
         month_year_of(key.be_year, key.month, self.settings.digits)
@@ -98,7 +105,7 @@ impl Renderer {
         ItemView {
             title: &e.title,
             summary: &e.summary,
-            published_at: bangkok(e.published_at).to_rfc3339(),
+            published_at: html_datetime(e.published_at),
             path: paths::page(e.id),
             department: &e.department,
             department_path: paths::department(&e.department.code),
@@ -111,7 +118,7 @@ impl Renderer {
             id: e.id,
             title: &e.title,
             summary: &e.summary,
-            published_at: bangkok(e.published_at).to_rfc3339(),
+            published_at: html_datetime(e.published_at),
             url: &e.url,
             department: &e.department,
             department_path: paths::department(&e.department.code),
