@@ -147,7 +147,7 @@ post() { # post ARGS...: must succeed
     out=$("$BIN" post --now "$@" 2>&1) || fail "prakat post $* was refused: $out"
     echo "  $out" | head -1
 }
-"$BIN" department add hostile --th "งาน<script>$RUN</script>ทดสอบ" \
+"$BIN" department add hostile --th "งาน<script>$RUN</script>"$'\v\ufdd0'"ทดสอบ" \
     --en "\"><svg onload=\"$RUN\">Hostile & Co" >/dev/null
 
 post --department traffic --title "<script>$RUN</script> ตั้งจุดตรวจ" \
@@ -159,7 +159,8 @@ post --department prevention --title $'\u202eเชิญชวน <b onmouseove
 post --department investigation --title "$(printf 'ประชาสัมพันธ์%.0s' $(seq 20))" \
     --text "$(printf 'ผู้ต้องหาประชาสัมพันธ์%.0s' $(seq 600))"
 post --department hostile --title $'ก\u0e48\u0e38 \u0e38 ผู้ต้องหา 👮‍♀️🚓 \u200f\u200e' \
-    --text $'ก\u0e48\u0e38 ผู้\u0e49ต้องหา 🚓🚨 \u0301 cafe\u0301' --tag "<script>$RUN</script>" --tag $'\u202etag'
+    --text $'ก\u0e48\u0e38 ผู้\u0e49ต้องหา 🚓🚨 \u0301 cafe\u0301' --tag "<script>$RUN</script>" --tag $'\u202etag\vสอง\ufdd0'
+post --department traffic --title $'\u0e48\u0e38หัวเรื่องขึ้นต้นด้วยวรรณยุกต์' --text $'\u0301\u0e38ข้อความขึ้นต้นด้วยสระลอย\n\u0e49บรรทัดที่สอง\U0001fffe'
 printf '\xef\xbb\xbf\x00ประกาศจากไฟล์\x00 <script>%s</script>\r\nบรรทัด\x0bสอง\x0c\x1b[31m\x7f\r\n' "$RUN" >"$WORK/hostile.txt"
 post --department admin --text-file "$WORK/hostile.txt"
 

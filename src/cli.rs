@@ -757,8 +757,8 @@ pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {
                 .add_department(
                     &prakat_adapters::Department {
                         code: code.clone(),
-                        name_th: th.trim().into(),
-                        name_en: en.trim().into(),
+                        name_th: crate::text::one_line(&th),
+                        name_en: crate::text::one_line(&en),
                     },
                     &Actor::person("cli", &user, "admin"),
                 )

@@ -1,9 +1,11 @@
 //! `prakat::text::normalize` on any input: what comes out has no control character but the
-//! line break and the tab, no byte-order mark and no U+FFFE/U+FFFF, is NFC, and is a fixed
+//! line break and the tab, no byte-order mark and no noncharacter, no line starting with a
+//! combining mark, is NFC, and is a fixed
 //! point (normalising twice changes nothing). Text that needs none of this is only put in NFC.
 
 use prakat::text::normalize;
 use proptest::prelude::*;
+use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{UnicodeNormalization, is_nfc};
 
 /// Characters intake has to deal with: every C0 and C1 control, the line and paragraph
@@ -70,6 +72,10 @@ fn awkward_text() -> impl Strategy<Value = String> {
     ]
 }
 
+fn noncharacter(c: char) -> bool {
+    (0xFDD0..=0xFDEF).contains(&(c as u32)) || c as u32 & 0xFFFE == 0xFFFE
+}
+
 fn kept(c: char) -> bool {
     c == '\n' || c == '\t' || !c.is_control()
 }
@@ -82,6 +88,11 @@ proptest! {
         let out = normalize(&input);
         prop_assert!(out.chars().all(kept), "a control character is left: {out:?}");
         prop_assert!(!out.contains(['\u{FEFF}', '\u{FFFE}', '\u{FFFF}']), "{out:?}");
+        prop_assert!(!out.chars().any(noncharacter), "a noncharacter is left: {out:?}");
+        prop_assert!(
+            !out.split('\n').any(|l| l.chars().next().is_some_and(is_combining_mark)),
+            "a line starts with a mark that has nothing to sit on: {out:?}"
+        );
         prop_assert!(!out.contains('\r'), "{out:?}");
         prop_assert!(is_nfc(&out), "not NFC: {out:?}");
         prop_assert_eq!(normalize(&out), out);
@@ -93,9 +104,12 @@ proptest! {
             .into_iter()
             .filter(|&c| {
                 !c.is_control()
-                    && !matches!(c, '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}' | '\u{2028}' | '\u{2029}')
+                    && !noncharacter(c)
+                    && !matches!(c, '\u{FEFF}' | '\u{2028}' | '\u{2029}')
             })
             .collect();
+        // Nor a mark at the very start, with nothing to sit on.
+        let input = input.trim_start_matches(is_combining_mark).to_owned();
         prop_assert_eq!(normalize(&input), input.nfc().collect::<String>());
     }
 }

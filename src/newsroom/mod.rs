@@ -266,7 +266,7 @@ impl<'a> Newsroom<'a> {
             title: c.title,
             body: c.text,
             link: draft.link.clone(),
-            tags: draft.tags.clone(),
+            tags: clean_tags(&draft.tags),
             media,
             source: who.source.into(),
             publish_at: c.publish_at,
@@ -520,7 +520,7 @@ impl<'a> Newsroom<'a> {
             title: title.clone(),
             body: text.clone(),
             link: draft.link.clone(),
-            tags: draft.tags.clone(),
+            tags: clean_tags(&draft.tags),
             media: probe_media,
             author: who.actor().name,
             source: who.source.into(),
@@ -574,14 +574,15 @@ fn clean_text(text: &str) -> Result<String> {
 
 /// A given title on one line, or `None` when none (or only spaces) was given.
 fn clean_title(title: Option<&str>) -> Option<String> {
-    title
-        .map(|t| {
-            crate::text::normalize(t)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+    title.map(crate::text::one_line).filter(|t| !t.is_empty())
+}
+
+/// Tags on one line each, empty ones dropped.
+fn clean_tags(tags: &[String]) -> Vec<String> {
+    tags.iter()
+        .map(|t| crate::text::one_line(t))
         .filter(|t| !t.is_empty())
+        .collect()
 }
 
 /// A title from the first line of the text, cut at a natural place near 120 characters.
