@@ -19,6 +19,7 @@ pub mod clock;
 pub mod compose;
 pub mod daemon;
 pub mod dispatch;
+pub mod errors;
 pub mod i18n;
 pub mod lock;
 pub mod logging;
