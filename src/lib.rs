@@ -20,6 +20,7 @@ pub mod compose;
 pub mod daemon;
 pub mod dispatch;
 pub mod errors;
+pub mod help;
 pub mod i18n;
 pub mod lock;
 pub mod logging;

@@ -2,15 +2,13 @@
 //! language), load the settings, run the command. All the work is in the library.
 #![forbid(unsafe_code)]
 
-use clap::Parser;
-use prakat::cli::{self, ChannelsCmd, Cli, CliError, Command, ConfigCmd, SiteCmd};
+use prakat::cli::{self, ChannelsCmd, CliError, Command, ConfigCmd, SiteCmd};
 use prakat::i18n::Lang;
 use prakat::settings::Settings;
 use prakat::t;
 
 fn main() {
-    let cli = Cli::parse();
-    let hint = Lang::default();
+    let (cli, hint) = prakat::help::parse();
     prakat::logging::init(cli.log_format, default_filter(&cli.command));
 
     let settings = match Settings::load(cli.config.as_deref()) {
