@@ -15,16 +15,48 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::i18n::{Msg, io_reason};
 use crate::settings::{ChannelSettings, Settings};
 
 /// The name of the file that carries the database's identity inside each folder.
 pub const MARKER: &str = ".prakat-store-id";
 
+/// What a folder is, for messages. (Names as `Box<str>`: the errors that carry one stay small.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderKind {
+    MediaStore,
+    /// The website, with its channel's name.
+    Website(Box<str>),
+    /// An outbox, with its channel's name.
+    Outbox(Box<str>),
+}
+
+impl std::fmt::Display for FolderKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FolderKind::MediaStore => f.write_str("the media store"),
+            FolderKind::Website(name) => write!(f, "the website (channel {name})"),
+            FolderKind::Outbox(name) => write!(f, "the outbox (channel {name})"),
+        }
+    }
+}
+
+impl FolderKind {
+    /// The folder's name in the reader's language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            FolderKind::MediaStore => Msg::new("folder-media-store"),
+            FolderKind::Website(name) => Msg::new("folder-website").with("channel", &**name),
+            FolderKind::Outbox(name) => Msg::new("folder-outbox").with("channel", &**name),
+        }
+    }
+}
+
 /// One folder prakat writes for the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Folder {
-    /// What the folder is, for messages: "the website", "the media store", "the outbox handover".
-    pub what: String,
+    /// What the folder is, for messages.
+    pub what: FolderKind,
     pub path: PathBuf,
     /// Only the daemon writes it (the website, outboxes); the media store is written by commands too.
     pub daemon_only: bool,
@@ -33,19 +65,19 @@ pub struct Folder {
 /// The folders of a configuration.
 pub fn folders(settings: &Settings) -> Vec<Folder> {
     let mut out = vec![Folder {
-        what: "the media store".into(),
+        what: FolderKind::MediaStore,
         path: settings.media_dir(),
         daemon_only: false,
     }];
     for (name, section) in settings.channels.enabled() {
         match section {
             ChannelSettings::Website(_) => out.push(Folder {
-                what: format!("the website (channel {name})"),
+                what: FolderKind::Website(name.into()),
                 path: settings.site_dir(),
                 daemon_only: true,
             }),
             ChannelSettings::Outbox(_) => out.push(Folder {
-                what: format!("the outbox (channel {name})"),
+                what: FolderKind::Outbox(name.into()),
                 path: settings.outbox_dir_of(name),
                 daemon_only: true,
             }),
@@ -56,7 +88,8 @@ pub fn folders(settings: &Settings) -> Vec<Folder> {
 }
 
 /// Why the folders and the database do not go together. Each message names the paths and says
-/// what to do.
+/// what to do. The text here is for logs; a person reads [`BindingError::msg`], in their
+/// language.
 #[derive(Debug, thiserror::Error)]
 pub enum BindingError {
     #[error(
@@ -66,7 +99,7 @@ pub enum BindingError {
     )]
     DatabaseMissing {
         db: String,
-        what: String,
+        what: FolderKind,
         folder: String,
         id: String,
     },
@@ -76,7 +109,7 @@ pub enum BindingError {
          afresh with this one, move {folder} aside"
     )]
     Mismatch {
-        what: String,
+        what: FolderKind,
         folder: String,
         db: String,
         theirs: String,
@@ -88,6 +121,44 @@ pub enum BindingError {
         path: String,
         source: std::io::Error,
     },
+}
+
+impl BindingError {
+    /// The message for a person, in any language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            BindingError::DatabaseMissing {
+                db,
+                what,
+                folder,
+                id,
+            } => Msg::new("binding-database-missing")
+                .with("db", db)
+                .with_msg("what", what.msg())
+                .with("folder", folder)
+                .with("id", id),
+            BindingError::Mismatch {
+                what,
+                folder,
+                db,
+                theirs,
+                ours,
+            } => Msg::new("binding-mismatch")
+                .with_msg("what", what.msg())
+                .with("folder", folder)
+                .with("db", db)
+                .with("theirs", theirs)
+                .with("ours", ours),
+            BindingError::Io {
+                action,
+                path,
+                source,
+            } => Msg::new("binding-io")
+                .with("action", action)
+                .with("path", path)
+                .with_msg("reason", io_reason(source)),
+        }
+    }
 }
 
 /// Refuse to open (and so create) a missing SQLite database next to folders that belong to one.
@@ -182,7 +253,7 @@ mod tests {
 
     fn folder(dir: &Path, daemon_only: bool) -> Folder {
         Folder {
-            what: "the website (channel website)".into(),
+            what: FolderKind::Website("website".into()),
             path: dir.join("site"),
             daemon_only,
         }

@@ -15,7 +15,41 @@ use prakat_adapters::outbox::Outbox;
 use prakat_adapters::website::{Website, WebsiteSettings};
 use prakat_adapters::{Channel, ChannelEnv};
 
+use crate::i18n::{Msg, io_reason};
 use crate::settings::{ChannelSettings, Settings, WebsiteChannel};
+
+/// Why the channels could not be built. The channel's own words (a secret that cannot be read,
+/// a setting the platform needs) are kept as it said them. The text here is for logs; a person
+/// reads [`ChannelsError::msg`], in their language.
+#[derive(Debug, thiserror::Error)]
+pub enum ChannelsError {
+    #[error("channels.{channel}: {detail}")]
+    Setup { channel: String, detail: String },
+    #[error("cannot create {path}: {source}")]
+    Directory {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open the website in {dir}: {detail}")]
+    Website { dir: String, detail: String },
+}
+
+impl ChannelsError {
+    /// The message for a person, in any language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            ChannelsError::Setup { channel, detail } => Msg::new("channel-setup")
+                .with("channel", channel)
+                .with("detail", detail),
+            ChannelsError::Directory { path, source } => Msg::new("channel-directory")
+                .with("path", path)
+                .with_msg("reason", io_reason(source)),
+            ChannelsError::Website { dir, detail } => Msg::new("channel-website-open")
+                .with("dir", dir)
+                .with("detail", detail),
+        }
+    }
+}
 
 /// What the channels are built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +137,10 @@ impl Registry {
             if purpose != Purpose::Compose {
                 section
                     .resolve_secrets()
-                    .map_err(|e| anyhow::anyhow!("channels.{name}: {e}"))?;
+                    .map_err(|detail| ChannelsError::Setup {
+                        channel: name.to_owned(),
+                        detail,
+                    })?;
             }
             let data_dir = s.channel_dir(name);
             if purpose == Purpose::Publish
@@ -112,8 +149,10 @@ impl Registry {
                     ChannelSettings::Website(_) | ChannelSettings::Outbox(_)
                 )
             {
-                std::fs::create_dir_all(&data_dir)
-                    .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", data_dir.display()))?;
+                std::fs::create_dir_all(&data_dir).map_err(|source| ChannelsError::Directory {
+                    path: data_dir.display().to_string(),
+                    source,
+                })?;
             }
             let env = ChannelEnv {
                 http: http.clone(),
@@ -121,7 +160,10 @@ impl Registry {
                 public_base_url: s.public_base_url(),
             };
             let platform = |built: Result<Arc<dyn Channel>, String>| {
-                built.map_err(|e| anyhow::anyhow!("channels.{name}: {e}"))
+                built.map_err(|detail| ChannelsError::Setup {
+                    channel: name.to_owned(),
+                    detail,
+                })
             };
             // One arm per type.
             let channel: Arc<dyn Channel> = match section {
@@ -186,9 +228,11 @@ fn website_settings(s: &Settings, w: &WebsiteChannel) -> WebsiteSettings {
 
 /// Open the built-in website for writing (this rebuilds its indexes and feeds). Only the
 /// daemon, and `site rebuild` behind the daemon's lock, do this.
-pub fn open_website(s: &Settings, w: &WebsiteChannel) -> anyhow::Result<Website> {
-    Website::open(website_settings(s, w))
-        .map_err(|e| anyhow::anyhow!("cannot open the website in {}: {e}", s.site_dir().display()))
+pub fn open_website(s: &Settings, w: &WebsiteChannel) -> Result<Website, ChannelsError> {
+    Website::open(website_settings(s, w)).map_err(|e| ChannelsError::Website {
+        dir: s.site_dir().display().to_string(),
+        detail: e.to_string(),
+    })
 }
 
 /// Where the website is served: `<public_base_url>/site`.

@@ -1,7 +1,8 @@
 //! The command line: `serve`, `post`, `queue …`, `department …`, `channels check`, `bench …`,
 //! `config show`. Every failure is one clear line (English by default, Thai with `--lang th`)
 //! and a meaningful exit code: 2 bad input, 3 bad settings, 4 not found, 5 conflict, 1 anything
-//! else.
+//! else. Every line a person reads — output, failures, `--help` ([`crate::help`]) — comes from
+//! the translation files (`locales/<lang>/cli.ftl`, `errors.ftl`, `help.ftl`).
 
 use std::path::PathBuf;
 
@@ -11,10 +12,12 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::app::App;
 use crate::channels::Purpose;
+use crate::i18n::Msg;
 use crate::newsroom::{Draft, Newsroom, NewsroomError, Person, Role, Submitted, When};
 use crate::say;
 use crate::settings::{Lang, Settings};
 use crate::store::{Actor, DeliveryFilter, DeliveryState, Store, StoreError};
+use crate::t;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -27,7 +30,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "PRAKAT_CONFIG")]
     pub config: Option<PathBuf>,
     /// Language of messages: en or th (default: the settings' ui.lang).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_enum, env = "PRAKAT_LANG")]
     pub lang: Option<Lang>,
     /// Log lines on stderr: `text` (colours only on a terminal) or `json` (one object per line,
     /// for log collectors).
@@ -199,58 +202,56 @@ pub enum ConfigCmd {
     Show,
 }
 
-/// A failure for the person at the terminal, in both languages, with its exit code.
+/// A failure for the person at the terminal, with its exit code. Its words come from the
+/// translation files ([`Msg`]) and are rendered in the reader's language when shown.
 #[derive(Debug)]
 pub struct CliError {
-    pub en: String,
-    pub th: String,
+    pub msg: Msg,
     pub code: i32,
 }
 
 impl CliError {
-    pub fn new(code: i32, en: impl Into<String>, th: impl Into<String>) -> Self {
-        CliError {
-            en: en.into(),
-            th: th.into(),
-            code,
-        }
+    /// A failure with its exit code.
+    pub fn of(code: i32, msg: Msg) -> Self {
+        CliError { msg, code }
     }
+
+    /// Bad input (exit code 2).
+    pub fn bad_input(msg: Msg) -> Self {
+        Self::of(2, msg)
+    }
+
+    /// A failure written inline in both languages. Only `post` still words its checks this way,
+    /// until they move to the translation files with the rest of its logic.
+    pub fn new(code: i32, en: impl Into<String>, th: impl Into<String>) -> Self {
+        Self::of(code, Msg::new("as-written").with_both("text", en, th))
+    }
+
+    /// Bad input written inline in both languages; see [`CliError::new`].
     pub fn input(en: impl Into<String>, th: impl Into<String>) -> Self {
         Self::new(2, en, th)
     }
-    pub fn message(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Th => &self.th,
-        }
+
+    pub fn message(&self, lang: Lang) -> String {
+        self.msg.render(lang)
     }
 }
 
 impl From<anyhow::Error> for CliError {
     fn from(e: anyhow::Error) -> Self {
-        if let Some(s) = e.downcast_ref::<StoreError>() {
-            return store_error(s);
-        }
-        let m = format!("{e:#}");
-        CliError::new(1, m.clone(), m)
+        crate::errors::cli_error(&e)
     }
 }
 
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
-        store_error(&e)
+        crate::errors::store_error(&e)
     }
 }
 
-fn store_error(e: &StoreError) -> CliError {
-    match e {
-        StoreError::NotFound(what) => {
-            CliError::new(4, format!("{what} not found"), format!("ไม่พบ {what}"))
-        }
-        StoreError::Conflict(m) => CliError::new(5, m.clone(), m.clone()),
-        StoreError::Invalid(m) => CliError::input(m.clone(), m.clone()),
-        StoreError::Compose(c) => CliError::input(c.to_string(), c.th()),
-        other => CliError::new(1, other.to_string(), other.to_string()),
+impl From<crate::settings::SettingsError> for CliError {
+    fn from(e: crate::settings::SettingsError) -> Self {
+        CliError::of(3, e.msg())
     }
 }
 
@@ -277,12 +278,10 @@ async fn check_channel_name(app: &App, name: &str) -> Result<(), CliError> {
         .await?;
     if any.is_empty() {
         let known: Vec<&str> = app.settings.channels.iter().map(|(n, _)| n).collect();
-        return Err(CliError::input(
-            format!(
-                "there is no channel {name:?}; channels: {}",
-                known.join(", ")
-            ),
-            format!("ไม่มีช่องทาง {name:?} (ที่มี: {})", known.join(", ")),
+        return Err(CliError::bad_input(
+            Msg::new("error-no-such-channel")
+                .with("name", format!("{name:?}"))
+                .with("known", known.join(", ")),
         ));
     }
     Ok(())
@@ -327,11 +326,11 @@ fn read_text_file(f: &std::path::Path) -> Result<String, CliError> {
 fn newsroom_error(e: NewsroomError) -> CliError {
     use crate::media::MediaError;
     let code = match &e {
-        NewsroomError::Store(s) => return store_error(s),
+        NewsroomError::Store(s) => return crate::errors::store_error(s),
         NewsroomError::Media(MediaError::Store { .. } | MediaError::Read { .. }) => 1,
         _ => 2,
     };
-    CliError::new(code, e.message(Lang::En), e.message(Lang::Th))
+    CliError::of(code, e.msg())
 }
 
 /// The person at the terminal: the PR officer (`--author`, else `$USER`).
@@ -347,7 +346,7 @@ fn cli_person(author: Option<&str>) -> Person {
     }
 }
 
-pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
+pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
     let text = match (&a.text, &a.text_file) {
         (Some(t), _) => t.clone(),
         (None, Some(f)) => read_text_file(f)?,
@@ -376,11 +375,18 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
         .map_err(newsroom_error)?;
     let print_skipped = |skipped: &[crate::compose::Skipped]| {
         for k in skipped {
+            let reason = match lang {
+                Lang::En => &k.reason.en,
+                Lang::Th => &k.reason.th,
+            };
             say!(
-                "  {}: not sent — {} / {}",
-                k.channel,
-                k.reason.en,
-                k.reason.th
+                "{}",
+                t!(
+                    lang,
+                    "post-skipped",
+                    channel = k.channel.as_str(),
+                    reason = reason.as_str()
+                )
             );
         }
     };
@@ -391,10 +397,14 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
             skipped,
         } => {
             say!(
-                "recurring rule {} created: {} — first at {} (Bangkok)",
-                rule.id,
-                rule.cron,
-                first_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
+                "{}",
+                t!(
+                    lang,
+                    "post-rule-created",
+                    id = rule.id,
+                    cron = rule.cron.as_str(),
+                    at = local_time(lang, first_at)
+                )
             );
             print_skipped(&skipped);
         }
@@ -404,17 +414,14 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
             skipped,
         } => {
             say!(
-                "announcement {} queued for {} at {} (Bangkok)",
-                announcement.id,
-                deliveries
-                    .iter()
-                    .map(|d| format!("{} (delivery {})", d.channel, d.id))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                announcement
-                    .publish_at
-                    .with_timezone(&Bangkok)
-                    .format("%Y-%m-%d %H:%M")
+                "{}",
+                t!(
+                    lang,
+                    "post-queued",
+                    id = announcement.id,
+                    deliveries = delivery_list(lang, &deliveries),
+                    at = local_time(lang, announcement.publish_at)
+                )
             );
             for d in &deliveries {
                 for note in &d.payload.notes {
@@ -424,25 +431,55 @@ pub async fn post(settings: Settings, a: PostArgs) -> CliResult {
             print_skipped(&skipped);
         }
         Submitted::Pending { announcement, .. } => {
-            say!("announcement {} waits for approval", announcement.id);
+            say!("{}", t!(lang, "post-pending", id = announcement.id));
         }
     }
     nudge(&app.settings).await;
     Ok(())
 }
 
+/// A time for a person: `2026-12-01 09:00 (Bangkok)`, or in Thai government style.
+fn local_time(lang: Lang, at: DateTime<Utc>) -> String {
+    match lang {
+        Lang::En => format!(
+            "{} (Bangkok)",
+            at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
+        ),
+        Lang::Th => {
+            prakat_adapters::thai::dates::gov_datetime(at, prakat_adapters::thai::Digits::Arabic)
+        }
+    }
+}
+
+/// "website (delivery 3), line (delivery 4)".
+fn delivery_list(lang: Lang, deliveries: &[crate::store::DeliveryRow]) -> String {
+    deliveries
+        .iter()
+        .map(|d| {
+            t!(
+                lang,
+                "post-delivery",
+                channel = d.channel.as_str(),
+                id = d.id
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `queue pending|approve|reject|withdraw`: the PR officer's decisions on what waits.
-async fn decide(app: &App, cmd: QueueCmd, who: &Person) -> CliResult {
+async fn decide(app: &App, lang: Lang, cmd: QueueCmd, who: &Person) -> CliResult {
     let room = Newsroom::new(app);
     match cmd {
         QueueCmd::Pending { limit } => {
             use crate::out::{cell, clip, right};
             say!(
-                "{} {} {} {} TITLE",
-                right("ID", 6),
-                cell("SENT (BANGKOK)", 16),
-                cell("DEPARTMENT", 14),
-                cell("FROM", 20)
+                "{} {} {} {} {}",
+                right(&t!(lang, "queue-col-id"), 6),
+                cell(&t!(lang, "pending-col-sent"), 16),
+                cell(&t!(lang, "queue-col-department"), 14),
+                cell(&t!(lang, "pending-col-from"), 20),
+                t!(lang, "pending-col-title")
             );
             for a in room.waiting(limit).await.map_err(newsroom_error)? {
                 say!(
@@ -464,17 +501,14 @@ async fn decide(app: &App, cmd: QueueCmd, who: &Person) -> CliResult {
                 .await
                 .map_err(newsroom_error)?;
             say!(
-                "announcement {} approved: {} at {} (Bangkok)",
-                id,
-                done.deliveries
-                    .iter()
-                    .map(|d| format!("{} (delivery {})", d.channel, d.id))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                done.announcement
-                    .publish_at
-                    .with_timezone(&Bangkok)
-                    .format("%Y-%m-%d %H:%M")
+                "{}",
+                t!(
+                    lang,
+                    "approve-done",
+                    id = id,
+                    deliveries = delivery_list(lang, &done.deliveries),
+                    at = local_time(lang, done.announcement.publish_at)
+                )
             );
             nudge(&app.settings).await;
         }
@@ -482,11 +516,14 @@ async fn decide(app: &App, cmd: QueueCmd, who: &Person) -> CliResult {
             room.reject(who, id, &reason)
                 .await
                 .map_err(newsroom_error)?;
-            say!("announcement {id} not approved: {reason}");
+            say!(
+                "{}",
+                t!(lang, "reject-done", id = id, reason = reason.as_str())
+            );
         }
         QueueCmd::Withdraw { id } => {
             room.withdraw(who, id).await.map_err(newsroom_error)?;
-            say!("announcement {id} withdrawn");
+            say!("{}", t!(lang, "withdraw-done", id = id));
         }
         _ => unreachable!("decide takes only the decisions"),
     }
@@ -519,7 +556,7 @@ fn admin_auth(req: reqwest::RequestBuilder, settings: &Settings) -> reqwest::Req
     }
 }
 
-pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
+pub async fn queue(settings: Settings, lang: Lang, cmd: QueueCmd) -> CliResult {
     let app = App::open_for(settings, Purpose::Compose).await?;
 
     let actor = Actor::person(
@@ -531,7 +568,9 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
         decision @ (QueueCmd::Pending { .. }
         | QueueCmd::Approve { .. }
         | QueueCmd::Reject { .. }
-        | QueueCmd::Withdraw { .. }) => return decide(&app, decision, &cli_person(None)).await,
+        | QueueCmd::Withdraw { .. }) => {
+            return decide(&app, lang, decision, &cli_person(None)).await;
+        }
         QueueCmd::List {
             state,
             channel,
@@ -559,21 +598,22 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
             }
             use crate::out::{cell, clip, right};
             say!(
-                "{} {}  {} {} {} {}  {} TITLE / LAST ERROR",
-                right("ID", 6),
-                right("ANN", 6),
-                cell("STATE", 16),
-                cell("CHANNEL", 10),
-                cell("DUE (BANGKOK)", 16),
-                right("TRY", 3),
-                cell("DEPARTMENT", 14)
+                "{} {}  {} {} {} {}  {} {}",
+                right(&t!(lang, "queue-col-id"), 6),
+                right(&t!(lang, "queue-col-announcement"), 6),
+                cell(&t!(lang, "queue-col-state"), 16),
+                cell(&t!(lang, "queue-col-channel"), 10),
+                cell(&t!(lang, "queue-col-due"), 16),
+                right(&t!(lang, "queue-col-attempts"), 3),
+                cell(&t!(lang, "queue-col-department"), 14),
+                t!(lang, "queue-col-title")
             );
             for r in rows {
                 say!(
                     "{} {}  {} {} {} {}  {} {}",
                     right(&r.id.to_string(), 6),
                     right(&r.announcement_id.to_string(), 6),
-                    cell(r.state.as_str(), 16),
+                    cell(&r.state.msg().render(lang), 16),
                     cell(&r.channel, 10),
                     r.due_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M"),
                     right(&r.attempts.to_string(), 3),
@@ -597,14 +637,30 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
             let out = serde_json::json!({"delivery": d, "audit": trail, "announcement_audit": announcement});
             say!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
-        QueueCmd::Watch { id } => return watch(&app, id).await,
+        QueueCmd::Watch { id } => return watch(&app, lang, id).await,
         QueueCmd::Cancel { id } => {
             let d = app.store.cancel_delivery(id, Utc::now(), &actor).await?;
-            say!("delivery {} to {} cancelled", d.id, d.channel);
+            say!(
+                "{}",
+                t!(
+                    lang,
+                    "queue-cancelled",
+                    id = d.id,
+                    channel = d.channel.as_str()
+                )
+            );
         }
         QueueCmd::Retry { id: Some(id), .. } => {
             let d = app.store.retry_delivery(id, Utc::now(), &actor).await?;
-            say!("delivery {} to {} queued again", d.id, d.channel);
+            say!(
+                "{}",
+                t!(
+                    lang,
+                    "queue-retried",
+                    id = d.id,
+                    channel = d.channel.as_str()
+                )
+            );
             nudge(&app.settings).await;
         }
         QueueCmd::Retry {
@@ -629,9 +685,13 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
                 app.store.retry_delivery(d.id, Utc::now(), &actor).await?;
             }
             say!(
-                "{} deliveries to {} queued again",
-                rows.len(),
-                channel.unwrap_or_default()
+                "{}",
+                t!(
+                    lang,
+                    "queue-retried-many",
+                    count = rows.len(),
+                    channel = channel.unwrap_or_default()
+                )
             );
             nudge(&app.settings).await;
         }
@@ -641,7 +701,7 @@ pub async fn queue(settings: Settings, cmd: QueueCmd) -> CliResult {
 
 /// Follow a delivery: state changes as lines, upload progress as a bar (from the daemon's
 /// `/internal/progress`), until it is published (exit 0) or stops for a person (exit 1).
-async fn watch(app: &App, id: i64) -> CliResult {
+async fn watch(app: &App, lang: Lang, id: i64) -> CliResult {
     use indicatif::{ProgressBar, ProgressStyle};
     let url = format!("{}/internal/progress", app.settings.server.admin_base_url());
     let client = reqwest::Client::builder()
@@ -650,9 +710,10 @@ async fn watch(app: &App, id: i64) -> CliResult {
         .ok();
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-        )
+        ProgressStyle::with_template(&format!(
+            "{{msg}} [{{bar:40}}] {{bytes}}/{{total_bytes}} {{bytes_per_sec}} {} {{eta}}",
+            t!(lang, "watch-eta")
+        ))
         .expect("a valid template")
         .progress_chars("=> "),
     );
@@ -660,37 +721,46 @@ async fn watch(app: &App, id: i64) -> CliResult {
     loop {
         let d = app.store.delivery(id).await?;
         if last_state != Some(d.state) {
-            bar.println(format!("delivery {id} to {}: {}", d.channel, d.state));
+            bar.println(t!(
+                lang,
+                "watch-state",
+                id = id,
+                channel = d.channel.as_str(),
+                state = d.state.msg().render(lang)
+            ));
             last_state = Some(d.state);
         }
         match d.state {
             DeliveryState::Published => {
                 bar.finish_and_clear();
-                say!(
-                    "published: {}",
-                    d.remote_url
-                        .or(d.remote_id)
-                        .unwrap_or_else(|| "(no link from the platform)".into())
-                );
+                let link = d
+                    .remote_url
+                    .or(d.remote_id)
+                    .unwrap_or_else(|| t!(lang, "watch-no-link"));
+                say!("{}", t!(lang, "watch-published", link = link));
                 return Ok(());
             }
             DeliveryState::Failed | DeliveryState::NeedsAttention | DeliveryState::Cancelled => {
                 bar.finish_and_clear();
-                let why = d.last_error.unwrap_or_default();
-                return Err(CliError::new(
+                return Err(CliError::of(
                     1,
-                    format!("delivery {id} is {}: {why}", d.state),
-                    format!("การเผยแพร่ {id} อยู่ในสถานะ {}: {why}", d.state),
+                    Msg::new("error-delivery-stopped")
+                        .with("id", id)
+                        .with_msg("state", d.state.msg())
+                        .with("why", d.last_error.unwrap_or_default()),
                 ));
             }
-            DeliveryState::Queued => bar.set_message(format!(
-                "waiting until {} (Bangkok)",
-                d.next_attempt_at
+            DeliveryState::Queued => bar.set_message(t!(
+                lang,
+                "watch-waiting",
+                at = d
+                    .next_attempt_at
                     .with_timezone(&Bangkok)
                     .format("%Y-%m-%d %H:%M:%S")
+                    .to_string()
             )),
             DeliveryState::InFlight => {
-                bar.set_message(format!("publishing to {}", d.channel));
+                bar.set_message(t!(lang, "watch-publishing", channel = d.channel.as_str()));
                 let transfers = match &client {
                     Some(c) => match admin_auth(c.get(&url), &app.settings).send().await {
                         Ok(r) => r
@@ -714,23 +784,25 @@ async fn watch(app: &App, id: i64) -> CliResult {
 fn parse_state(s: &str) -> Result<DeliveryState, CliError> {
     DeliveryState::parse(s).ok_or_else(|| {
         let all: Vec<&str> = DeliveryState::ALL.iter().map(|s| s.as_str()).collect();
-        CliError::input(
-            format!("unknown state {s:?}; one of: {}", all.join(", ")),
-            format!("ไม่มีสถานะ {s:?} (มี: {})", all.join(", ")),
+        CliError::bad_input(
+            Msg::new("error-unknown-state")
+                .with("state", format!("{s:?}"))
+                .with("states", all.join(", ")),
         )
     })
 }
 
-pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {
+pub async fn department(settings: Settings, lang: Lang, cmd: DepartmentCmd) -> CliResult {
     let app = App::open_for(settings, Purpose::Compose).await?;
     match cmd {
         DepartmentCmd::List => {
+            use crate::out::{cell, clip};
             for d in app.store.departments().await? {
                 say!(
                     "{} {} {}",
-                    crate::out::cell(&d.code, 16),
-                    crate::out::cell(&d.name_th, 24),
-                    crate::out::clip(&d.name_en, 60)
+                    cell(&d.code, 16),
+                    cell(&d.name_th, 24),
+                    clip(&d.name_en, 60)
                 );
             }
         }
@@ -741,16 +813,12 @@ pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !valid {
-                return Err(CliError::input(
-                    format!("department code {code:?} must be 1-32 characters of a-z, 0-9 and -"),
-                    format!("รหัสหน่วยงาน {code:?} ต้องเป็น a-z, 0-9 หรือ - ไม่เกิน 32 ตัว"),
+                return Err(CliError::bad_input(
+                    Msg::new("error-department-code").with("code", format!("{code:?}")),
                 ));
             }
             if th.trim().is_empty() || en.trim().is_empty() {
-                return Err(CliError::input(
-                    "both --th and --en names are needed",
-                    "ต้องระบุชื่อทั้ง --th และ --en",
-                ));
+                return Err(CliError::bad_input(Msg::new("error-department-names")));
             }
             let user = std::env::var("USER").unwrap_or_else(|_| "cli".into());
             app.store
@@ -763,61 +831,71 @@ pub async fn department(settings: Settings, cmd: DepartmentCmd) -> CliResult {
                     &Actor::person("cli", &user, "admin"),
                 )
                 .await?;
-            say!("department {code} added");
+            say!("{}", t!(lang, "department-added", code = code.as_str()));
         }
     }
     Ok(())
 }
 
-pub async fn site_rebuild(settings: Settings) -> CliResult {
+pub async fn site_rebuild(settings: Settings, lang: Lang) -> CliResult {
     // The one command that writes the site: only while no daemon holds the lock.
-    let _lock = match crate::lock::DaemonLock::acquire(&settings)
-        .map_err(|e| CliError::from(anyhow::Error::from(e)))?
-    {
-        Some(lock) => lock,
-        None => {
-            return Err(CliError::new(
-                5,
-                "the daemon is running and writes the same files: stop it, rebuild, then start it again",
-                "prakat serve กำลังทำงานและเขียนไฟล์ชุดเดียวกัน: หยุดก่อน สร้างใหม่ แล้วจึงเริ่มอีกครั้ง",
-            ));
-        }
-    };
+    let _lock =
+        match crate::lock::DaemonLock::acquire(&settings).map_err(|e| CliError::of(1, e.msg()))? {
+            Some(lock) => lock,
+            None => return Err(CliError::of(5, Msg::new("error-daemon-running"))),
+        };
     let Some(website) = settings.channels.website() else {
-        return Err(CliError::input(
-            "the website is turned off (channels.website.enabled = false)",
-            "ปิดการใช้งานเว็บไซต์อยู่ (channels.website.enabled = false)",
-        ));
+        return Err(CliError::bad_input(Msg::new("error-website-off")));
     };
-    let site = crate::channels::open_website(&settings, website)?;
-    let pages = site
-        .rebuild_all()
-        .await
-        .map_err(|e| CliError::from(anyhow::anyhow!("{e}")))?;
+    let site =
+        crate::channels::open_website(&settings, website).map_err(|e| CliError::of(1, e.msg()))?;
+    let pages = site.rebuild_all().await.map_err(|e| {
+        CliError::of(
+            1,
+            Msg::new("error-site-rebuild")
+                .with("dir", site.root().display())
+                .with("detail", e),
+        )
+    })?;
     say!(
-        "website rebuilt: {pages} pages, with every index and feed, in {}",
-        site.root().display()
+        "{}",
+        t!(
+            lang,
+            "site-rebuilt",
+            pages = pages,
+            dir = site.root().display().to_string()
+        )
     );
     Ok(())
 }
 
-pub async fn channels_check(settings: Settings) -> CliResult {
+pub async fn channels_check(settings: Settings, lang: Lang) -> CliResult {
+    use crate::out::cell;
     let app = App::open_for(settings, Purpose::Check).await?;
     let mut bad = 0;
     for (name, e) in app.registry.entries() {
         match e.channel.healthcheck().await {
-            Ok(h) => say!("ok    {name:<10} {h}"),
+            Ok(h) => say!(
+                "{} {} {}",
+                cell(&t!(lang, "channels-ok"), 9),
+                cell(name, 10),
+                crate::errors::health_line(&h, lang)
+            ),
             Err(err) => {
                 bad += 1;
-                say!("FAIL  {name:<10} {err}");
+                say!(
+                    "{} {} {}",
+                    cell(&t!(lang, "channels-fail"), 9),
+                    cell(name, 10),
+                    crate::errors::publish_error_msg(&err).render(lang)
+                );
             }
         }
     }
     if bad > 0 {
-        return Err(CliError::new(
+        return Err(CliError::of(
             1,
-            format!("{bad} channel(s) failed the check"),
-            format!("ช่องทางใช้งานไม่ได้ {bad} ช่องทาง"),
+            Msg::new("error-channels-failed").with_number("count", bad),
         ));
     }
     Ok(())

@@ -74,7 +74,23 @@ macro_rules! t {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Msg {
     pub id: &'static str,
-    pub args: Vec<(&'static str, String)>,
+    pub args: Vec<(&'static str, Value)>,
+}
+
+/// A variable of a [`Msg`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Shown as it is: a path, a channel name, a setting key, a number already written out.
+    Text(String),
+    /// A whole number: a message may choose its words by it (`{ $count -> [one] … *[other] … }`).
+    Number(i64),
+    /// Another message, rendered in the same language.
+    Msg(Box<Msg>),
+    /// Messages in a row, rendered in the same language, with a separator (", ", "; ").
+    List(Vec<Msg>, &'static str),
+    /// Text that arrives already written in both languages (a channel's refusal, kept in the
+    /// audit trail as such).
+    Both { en: String, th: String },
 }
 
 impl Msg {
@@ -85,9 +101,54 @@ impl Msg {
         }
     }
 
-    /// Add a variable.
+    /// Add a variable shown as it is.
     pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.args.push((name, value.to_string()));
+        self.args.push((name, Value::Text(value.to_string())));
+        self
+    }
+
+    /// Add a number (plural forms choose by it).
+    pub fn with_number(mut self, name: &'static str, value: i64) -> Self {
+        self.args.push((name, Value::Number(value)));
+        self
+    }
+
+    /// Add another message as a variable, rendered in the same language.
+    pub fn with_msg(mut self, name: &'static str, value: Msg) -> Self {
+        self.args.push((name, Value::Msg(Box::new(value))));
+        self
+    }
+
+    /// Add a list of messages, rendered in the same language, separated by ", ".
+    pub fn with_list(self, name: &'static str, values: Vec<Msg>) -> Self {
+        self.with_list_sep(name, values, ", ")
+    }
+
+    /// Add a list of messages, rendered in the same language, separated by `sep`.
+    pub fn with_list_sep(
+        mut self,
+        name: &'static str,
+        values: Vec<Msg>,
+        sep: &'static str,
+    ) -> Self {
+        self.args.push((name, Value::List(values, sep)));
+        self
+    }
+
+    /// Add text that exists in both languages already.
+    pub fn with_both(
+        mut self,
+        name: &'static str,
+        en: impl Into<String>,
+        th: impl Into<String>,
+    ) -> Self {
+        self.args.push((
+            name,
+            Value::Both {
+                en: en.into(),
+                th: th.into(),
+            },
+        ));
         self
     }
 
@@ -95,9 +156,42 @@ impl Msg {
         let args: Vec<(&str, Arg<'_>)> = self
             .args
             .iter()
-            .map(|(k, v)| (*k, Arg::from(v.as_str())))
+            .map(|(k, v)| {
+                let v = match v {
+                    Value::Text(s) => Arg::from(s.as_str()),
+                    Value::Number(n) => Arg::from(*n),
+                    Value::Msg(m) => Arg::from(m.render(lang)),
+                    Value::List(ms, sep) => Arg::from(
+                        ms.iter()
+                            .map(|m| m.render(lang))
+                            .collect::<Vec<_>>()
+                            .join(sep),
+                    ),
+                    Value::Both { en, th } => Arg::from(match lang {
+                        Lang::En => en.as_str(),
+                        Lang::Th => th.as_str(),
+                    }),
+                };
+                (*k, v)
+            })
             .collect();
         tr(lang, self.id, &args)
+    }
+}
+
+/// Why a file or directory could not be used, in words a person can act on. Kinds people meet
+/// (missing, no permission, disk full) are translated; anything else keeps the system's text.
+pub fn io_reason(e: &std::io::Error) -> Msg {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => Msg::new("io-not-found"),
+        K::PermissionDenied => Msg::new("io-permission-denied"),
+        K::AlreadyExists => Msg::new("io-already-exists"),
+        K::StorageFull | K::QuotaExceeded => Msg::new("io-disk-full"),
+        K::ReadOnlyFilesystem => Msg::new("io-read-only"),
+        K::IsADirectory => Msg::new("io-is-a-directory"),
+        K::NotADirectory => Msg::new("io-not-a-directory"),
+        _ => Msg::new("io-other").with("detail", e),
     }
 }
 
@@ -107,11 +201,24 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
     use std::path::Path;
 
-    /// Every message id of one language's files, with the variables it uses.
-    fn messages(lang: &str) -> BTreeMap<String, BTreeSet<String>> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("locales")
-            .join(lang);
+    /// The two catalogues of the workspace: the application's and the adapters' own
+    /// (`prakat_adapters::i18n`), each with its source folder and the markers that name an id.
+    const CATALOGUES: [(&str, &str, &[&str]); 2] = [
+        ("locales", "src", &["t!(", "Msg::new(\"", "tr("]),
+        (
+            "adapters/locales",
+            "adapters/src",
+            &["refusal!(", "skip_reason!("],
+        ),
+    ];
+
+    fn root() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// Every message id of one language's files in `catalogue`, with the variables it uses.
+    fn messages_in(catalogue: &str, lang: &str) -> BTreeMap<String, BTreeSet<String>> {
+        let dir = root().join(catalogue).join(lang);
         let mut out = BTreeMap::new();
         for entry in std::fs::read_dir(&dir).unwrap().flatten() {
             let text = std::fs::read_to_string(entry.path()).unwrap();
@@ -147,27 +254,41 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_messages_and_variables() {
-        let (en, th) = (messages("en"), messages("th"));
-        let only_en: Vec<_> = en.keys().filter(|k| !th.contains_key(*k)).collect();
-        let only_th: Vec<_> = th.keys().filter(|k| !en.contains_key(*k)).collect();
-        assert!(only_en.is_empty(), "missing in Thai: {only_en:?}");
-        assert!(only_th.is_empty(), "missing in English: {only_th:?}");
-        for (id, vars) in &en {
-            assert_eq!(
-                vars, &th[id],
-                "{id}: the two languages use different variables"
+        for (catalogue, _, _) in CATALOGUES {
+            let (en, th) = (messages_in(catalogue, "en"), messages_in(catalogue, "th"));
+            let only_en: Vec<_> = en.keys().filter(|k| !th.contains_key(*k)).collect();
+            let only_th: Vec<_> = th.keys().filter(|k| !en.contains_key(*k)).collect();
+            assert!(
+                only_en.is_empty(),
+                "{catalogue}: missing in Thai: {only_en:?}"
             );
+            assert!(
+                only_th.is_empty(),
+                "{catalogue}: missing in English: {only_th:?}"
+            );
+            for (id, vars) in &en {
+                assert_eq!(
+                    vars, &th[id],
+                    "{catalogue}: {id}: the two languages use different variables"
+                );
+            }
         }
     }
 
     #[test]
     fn every_message_the_code_names_exists() {
-        let en = messages("en");
+        for (catalogue, src, markers) in CATALOGUES {
+            every_message_named_in(catalogue, src, markers);
+        }
+    }
+
+    fn every_message_named_in(catalogue: &str, src: &str, markers: &[&str]) {
+        let en = messages_in(catalogue, "en");
         let mut missing = Vec::new();
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let src = root().join(src);
         for file in rust_files(&src) {
             let text = std::fs::read_to_string(&file).unwrap();
-            for marker in ["t!(", "Msg::new(\"", "tr("] {
+            for marker in markers {
                 for (i, _) in text.match_indices(marker) {
                     let before = text[..i].chars().next_back().unwrap_or(' ');
                     if before.is_alphanumeric() || before == '_' {
@@ -196,7 +317,7 @@ mod tests {
         }
         assert!(
             missing.is_empty(),
-            "messages named in code but not in locales/en: {missing:#?}"
+            "messages named in code but not in {catalogue}/en: {missing:#?}"
         );
     }
 
@@ -207,6 +328,7 @@ mod tests {
             if p.is_dir() {
                 out.extend(rust_files(&p));
             } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("i18n.rs") {
+                // Each catalogue's own i18n.rs defines the markers: not a use of them.
                 out.push(p);
             }
         }

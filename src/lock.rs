@@ -9,18 +9,69 @@ use std::str::FromStr;
 
 use fs4::fs_std::FileExt;
 
+use crate::i18n::{Msg, io_reason};
 use crate::settings::Settings;
 
-/// Why the locks could not be taken.
+/// Why the locks could not be taken. The text here is for logs; a person reads
+/// [`LockError::msg`], in their language.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    #[error("another prakat daemon is already using {guarded} (lock {}): stop it first", lock.display())]
-    Held { guarded: String, lock: PathBuf },
+    #[error(
+        "another prakat daemon is already using {guarded} {} (lock {}): stop it first",
+        path.display(),
+        lock.display()
+    )]
+    Held {
+        guarded: Guarded,
+        path: PathBuf,
+        lock: PathBuf,
+    },
     #[error("cannot take the lock {}: {source}", lock.display())]
     Io {
         lock: PathBuf,
         source: std::io::Error,
     },
+}
+
+/// What a lock keeps to one daemon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guarded {
+    DataDirectory,
+    Database,
+}
+
+impl std::fmt::Display for Guarded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Guarded::DataDirectory => "the data directory",
+            Guarded::Database => "the database",
+        })
+    }
+}
+
+impl LockError {
+    /// The message for a person, in any language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            LockError::Held {
+                guarded,
+                path,
+                lock,
+            } => Msg::new("lock-held")
+                .with(
+                    "kind",
+                    match guarded {
+                        Guarded::DataDirectory => "data-directory",
+                        Guarded::Database => "database",
+                    },
+                )
+                .with("path", path.display())
+                .with("lock", lock.display()),
+            LockError::Io { lock, source } => Msg::new("lock-io")
+                .with("lock", lock.display())
+                .with_msg("reason", io_reason(source)),
+        }
+    }
 }
 
 /// Both locks, held while this value lives.
@@ -49,21 +100,19 @@ impl DaemonLock {
         })?;
         let mut files = vec![take(
             &data_dir.join("prakat.lock"),
-            format!("the data directory {}", data_dir.display()),
+            Guarded::DataDirectory,
+            data_dir,
         )?];
         if let Some(db) = database_file(&settings.database_url()) {
             let mut name = db.file_name().unwrap_or_default().to_owned();
             name.push(".lock");
-            files.push(take(
-                &db.with_file_name(name),
-                format!("the database {}", db.display()),
-            )?);
+            files.push(take(&db.with_file_name(name), Guarded::Database, &db)?);
         }
         Ok(DaemonLock { _files: files })
     }
 }
 
-fn take(path: &Path, guarded: String) -> Result<File, LockError> {
+fn take(path: &Path, guarded: Guarded, what: &Path) -> Result<File, LockError> {
     let io = |source| LockError::Io {
         lock: path.to_owned(),
         source,
@@ -77,6 +126,7 @@ fn take(path: &Path, guarded: String) -> Result<File, LockError> {
     if !file.try_lock_exclusive().map_err(io)? {
         return Err(LockError::Held {
             guarded,
+            path: what.to_owned(),
             lock: path.to_owned(),
         });
     }

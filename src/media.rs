@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use prakat_adapters::{MediaKind, MediaRef};
 use sha2::{Digest, Sha256};
 
-use crate::settings;
+use crate::i18n::{Msg, io_reason};
+use crate::settings::{self, Lang};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
@@ -43,28 +44,35 @@ pub enum MediaError {
 }
 
 impl MediaError {
-    pub fn th(&self) -> String {
+    /// The message for a person, in any language.
+    pub fn msg(&self) -> Msg {
         match self {
-            MediaError::Missing(p) => format!("ไม่พบไฟล์สื่อ {}", p.display()),
-            MediaError::Read { path, .. } => format!("อ่านไฟล์สื่อ {} ไม่ได้", path.display()),
-            MediaError::Unsupported { path, mime } => {
-                format!(
-                    "ไฟล์ {} เป็นชนิด {mime} ซึ่งไม่รองรับ (รองรับเฉพาะรูปภาพและวิดีโอ)",
-                    path.display()
-                )
-            }
+            MediaError::Missing(p) => Msg::new("media-missing").with("path", p.display()),
+            MediaError::Read { path, source } => Msg::new("media-read")
+                .with("path", path.display())
+                .with_msg("reason", io_reason(source)),
+            MediaError::Unsupported { path, mime } => Msg::new("media-unsupported")
+                .with("path", path.display())
+                .with("mime", mime),
             MediaError::TooLarge {
-                path, size, limit, ..
-            } => {
-                format!(
-                    "ไฟล์ {} ใหญ่เกินไป ({} เกินขนาดที่รับได้ {})",
-                    path.display(),
-                    human_size(*size),
-                    human_size(*limit)
-                )
-            }
-            MediaError::Store { dir, .. } => format!("บันทึกไฟล์สื่อลง {} ไม่ได้", dir.display()),
+                path,
+                kind,
+                size,
+                limit,
+            } => Msg::new("media-too-large")
+                .with("path", path.display())
+                .with("kind", kind)
+                .with("size", human_size(*size))
+                .with("limit", human_size(*limit)),
+            MediaError::Store { dir, source } => Msg::new("media-store")
+                .with("dir", dir.display())
+                .with_msg("reason", io_reason(source)),
         }
+    }
+
+    /// [`MediaError::msg`] in Thai, for the callers that still pair an English and a Thai text.
+    pub fn th(&self) -> String {
+        self.msg().render(Lang::Th)
     }
 }
 

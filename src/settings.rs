@@ -16,7 +16,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Msg;
+
 pub mod channels;
+mod message;
 
 pub use channels::{ChannelSettings, Channels, OutboxChannel, WebsiteChannel};
 
@@ -271,6 +274,8 @@ impl Default for Ui {
 }
 
 /// A settings problem, said so a person can fix it: the file or variable, the key, the line.
+/// The text here is for logs; a person reads [`SettingsError::msg`], in their language
+/// (`locales/*/settings.ftl`).
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("cannot read settings file {path}: {source}")]
@@ -279,11 +284,27 @@ pub enum SettingsError {
         source: std::io::Error,
     },
     #[error("invalid settings in {path}:\n{message}")]
-    File { path: PathBuf, message: String },
+    File {
+        path: PathBuf,
+        /// The TOML reader's whole report: place, the line quoted, the reason.
+        message: String,
+        /// Where, counted from 1, when known.
+        line: Option<usize>,
+        column: Option<usize>,
+        /// The reason alone, as the TOML reader or the settings' types said it.
+        reason: String,
+        /// The TOML text could not be read at all (not a setting's value).
+        syntax: bool,
+    },
     #[error("invalid setting in environment variable {var}: {message}")]
-    Env { var: String, message: String },
-    #[error("invalid settings: {0}")]
-    Invalid(String),
+    Env {
+        var: String,
+        /// The setting it names (`dispatch.batch_size`), when known.
+        key: Option<String>,
+        message: String,
+    },
+    #[error("invalid settings: {}", .0.render(Lang::En))]
+    Invalid(Msg),
 }
 
 const ENV_PREFIX: &str = "PRAKAT__";
@@ -299,6 +320,25 @@ impl Settings {
         Ok(settings)
     }
 
+    /// The language the settings ask for, read cheaply before they are loaded (for the help
+    /// and for a complaint about the settings themselves): `PRAKAT__UI__LANG`, else `[ui] lang`
+    /// in `file`, if it can be read as TOML at all.
+    pub fn peek_lang(file: Option<&Path>) -> Option<Lang> {
+        let parse = |s: &str| match s.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "th" => Some(Lang::Th),
+            _ => None,
+        };
+        if let Some(lang) = std::env::var(format!("{ENV_PREFIX}UI__LANG"))
+            .ok()
+            .and_then(|v| parse(&v))
+        {
+            return Some(lang);
+        }
+        let table: toml::Table = toml::from_str(&std::fs::read_to_string(file?).ok()?).ok()?;
+        parse(table.get("ui")?.get("lang")?.as_str()?)
+    }
+
     /// Load from an optional file and the given environment (tests pass their own).
     pub fn load_from(
         file: Option<&Path>,
@@ -310,14 +350,27 @@ impl Settings {
                     path: path.to_owned(),
                     source,
                 })?;
-                let in_file = |e: toml::de::Error| SettingsError::File {
-                    path: path.to_owned(),
-                    message: e.to_string(),
+                let in_file = |syntax: bool| {
+                    let text = &text;
+                    move |e: toml::de::Error| {
+                        let (line, column) = e
+                            .span()
+                            .map(|span| message::line_and_column(text, span.start))
+                            .unzip();
+                        SettingsError::File {
+                            path: path.to_owned(),
+                            message: e.to_string(),
+                            line,
+                            column,
+                            reason: e.message().trim().to_owned(),
+                            syntax,
+                        }
+                    }
                 };
-                let table: toml::Table = toml::from_str(&text).map_err(in_file)?;
+                let table: toml::Table = toml::from_str(&text).map_err(in_file(true))?;
                 // Deserialize from the text itself so errors carry the line and column.
-                let settings: Settings =
-                    channels::with_types(&table, || toml::from_str(&text)).map_err(in_file)?;
+                let settings: Settings = channels::with_types(&table, || toml::from_str(&text))
+                    .map_err(in_file(false))?;
                 (settings, table)
             }
             None => (Settings::default(), toml::Table::new()),
@@ -333,6 +386,7 @@ impl Settings {
             if path.iter().any(String::is_empty) {
                 return Err(SettingsError::Env {
                     var,
+                    key: None,
                     message: "empty key segment".into(),
                 });
             }
@@ -366,7 +420,8 @@ impl Settings {
                     Some(o) => {
                         return Err(SettingsError::Env {
                             var: o.var.clone(),
-                            message: format!("{}: {message}", o.path.join(".")),
+                            key: Some(o.path.join(".")),
+                            message,
                         });
                     }
                     None => {
@@ -376,7 +431,8 @@ impl Settings {
                                 .map(|o| o.var.as_str())
                                 .collect::<Vec<_>>()
                                 .join(", "),
-                            message: format!("{at}: {message}"),
+                            key: Some(at),
+                            message,
                         });
                     }
                 }
@@ -387,63 +443,53 @@ impl Settings {
     }
 
     fn validate(&self) -> Result<(), SettingsError> {
+        let invalid = |m: Msg| Err(SettingsError::Invalid(m));
+        let duration = |d: Duration| humantime::format_duration(d).to_string();
         let d = &self.dispatch;
         if d.batch_size == 0 || d.concurrency == 0 {
-            return Err(SettingsError::Invalid(
-                "dispatch.batch_size and dispatch.concurrency must be at least 1".into(),
-            ));
+            return invalid(Msg::new("settings-batch-zero"));
         }
         if d.max_attempts == 0 {
-            return Err(SettingsError::Invalid(
-                "dispatch.max_attempts must be at least 1".into(),
-            ));
+            return invalid(Msg::new("settings-attempts-zero"));
         }
         if d.lease <= d.publish_timeout {
-            return Err(SettingsError::Invalid(format!(
-                "dispatch.lease ({}) must be longer than dispatch.publish_timeout ({}), or a slow publish could be claimed twice",
-                humantime::format_duration(d.lease),
-                humantime::format_duration(d.publish_timeout)
-            )));
+            return invalid(
+                Msg::new("settings-lease-short")
+                    .with("lease", duration(d.lease))
+                    .with("timeout", duration(d.publish_timeout)),
+            );
         }
         for (name, section) in self.channels.enabled() {
             if let Some(t) = section.publish_timeout()
                 && t >= d.lease
             {
-                return Err(SettingsError::Invalid(format!(
-                    "channels.{name}.publish_timeout ({}) must be shorter than dispatch.lease ({}), or a slow publish could be claimed twice",
-                    humantime::format_duration(t),
-                    humantime::format_duration(d.lease)
-                )));
+                return invalid(
+                    Msg::new("settings-channel-timeout")
+                        .with("name", name)
+                        .with("timeout", duration(t))
+                        .with("lease", duration(d.lease)),
+                );
             }
         }
         if self.server.listen.ip().is_unspecified() && self.server.public_base_url.is_none() {
-            return Err(SettingsError::Invalid(format!(
-                "server.listen is {} (every address of this machine) but server.public_base_url is not set: \
-                 the website's links and those sent to LINE and Facebook would point at http://{}, which no reader can open. \
-                 Set server.public_base_url to the address the public uses, e.g. \"https://ranong.police.go.th\" \
-                 (or PRAKAT__SERVER__PUBLIC_BASE_URL)",
-                self.server.listen, self.server.listen
-            )));
+            return invalid(
+                Msg::new("settings-public-url-missing").with("listen", self.server.listen),
+            );
         }
         if self.server.listen == self.server.admin_listen && self.server.listen.port() != 0 {
-            return Err(SettingsError::Invalid(format!(
-                "server.admin_listen ({}) must differ from server.listen: the admin listener is kept apart from the public one",
-                self.server.admin_listen
-            )));
+            return invalid(Msg::new("settings-admin-same").with("addr", self.server.admin_listen));
         }
         if let Some(url) = &self.server.public_base_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
-            return Err(SettingsError::Invalid(format!(
-                "server.public_base_url must start with http:// or https://, not {url:?}"
-            )));
+            return invalid(Msg::new("settings-public-url-scheme").with("url", format!("{url:?}")));
         }
         self.channels.validate().map_err(SettingsError::Invalid)?;
         for c in &self.post.default_channels {
             if !self.channel_enabled(c) {
-                return Err(SettingsError::Invalid(format!(
-                    "post.default_channels names {c:?}, which is not an enabled channel"
-                )));
+                return invalid(
+                    Msg::new("settings-default-channel").with("channel", format!("{c:?}")),
+                );
             }
         }
         Ok(())

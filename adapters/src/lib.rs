@@ -18,6 +18,7 @@ mod error;
 #[cfg(feature = "facebook")]
 pub mod facebook;
 pub mod http;
+pub mod i18n;
 #[cfg(feature = "line")]
 pub mod line;
 pub mod oauth;

@@ -164,15 +164,10 @@ impl Channel for Outbox {
     fn prepare(&self, draft: &Draft) -> Result<Payload, Rejection> {
         let n = self.limits.unit.count(&draft.text);
         if n > self.limits.text_max {
-            return Err(Rejection::new(
-                format!(
-                    "text is {n} characters; the outbox takes at most {}",
-                    self.limits.text_max
-                ),
-                format!(
-                    "ข้อความยาวเกินสำหรับ outbox ({n}/{} ตัวอักษร)",
-                    self.limits.text_max
-                ),
+            return Err(crate::i18n::refusal!(
+                "outbox-text-too-long",
+                count = n,
+                max = self.limits.text_max
             ));
         }
         Ok(Payload::from_draft("outbox", draft))

@@ -25,6 +25,16 @@ pub enum MediaKind {
     Video,
 }
 
+impl MediaKind {
+    /// `image` or `video`, as stored and as messages choose their words by.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaKind::Image => "image",
+            MediaKind::Video => "video",
+        }
+    }
+}
+
 /// A content-addressed media file kept by the daemon's media store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaRef {

@@ -3,3 +3,5 @@
 yes = yes
 no = no
 error-prefix = prakat: { $message }
+# A text that arrived already worded (in both languages) from elsewhere.
+as-written = { $text }

@@ -13,6 +13,7 @@ use minijinja::{Environment, context};
 use prakat_adapters::{Draft, Rejection};
 
 use crate::channels::Registry;
+use crate::i18n::{Lang, Msg};
 use crate::store::{AnnouncementRecord, NewDelivery};
 
 /// Why an announcement cannot be composed for a channel.
@@ -63,23 +64,38 @@ impl From<Vec<NewDelivery>> for Composed {
 }
 
 impl ComposeError {
-    /// The message in Thai, for the PR officer.
-    pub fn th(&self) -> String {
+    /// The message for a person, in any language.
+    pub fn msg(&self) -> Msg {
         match self {
-            ComposeError::Template { name, message } => format!("แม่แบบ {name} ผิดพลาด: {message}"),
-            ComposeError::Rejected { channel, rejection } => format!("{channel}: {}", rejection.th),
-            ComposeError::UnknownChannel(c, known) => {
-                format!("ไม่มีช่องทาง {c} (ช่องทางที่เปิดใช้: {known})")
-            }
-            ComposeError::NothingToSend(s) => format!(
-                "ไม่มีช่องทางใดรับประกาศนี้: {}",
+            ComposeError::Template { name, message } => Msg::new("compose-template")
+                .with("name", name)
+                .with("detail", message),
+            ComposeError::Rejected { channel, rejection } => skipped_msg(channel, rejection),
+            ComposeError::UnknownChannel(c, known) => Msg::new("compose-unknown-channel")
+                .with("channel", format!("{c:?}"))
+                .with("known", known),
+            ComposeError::NothingToSend(s) => Msg::new("compose-nothing-to-send").with_list_sep(
+                "skipped",
                 s.iter()
-                    .map(|k| format!("{}: {}", k.channel, k.reason.th))
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                    .map(|k| skipped_msg(&k.channel, &k.reason))
+                    .collect(),
+                "; ",
             ),
         }
     }
+
+    /// [`ComposeError::msg`] in Thai, for the callers that still pair an English and a Thai
+    /// text.
+    pub fn th(&self) -> String {
+        self.msg().render(Lang::Th)
+    }
+}
+
+/// "channel: why", the reason in the reader's language (a channel words it in both).
+pub fn skipped_msg(channel: &str, reason: &Rejection) -> Msg {
+    Msg::new("compose-channel-reason")
+        .with("channel", channel)
+        .with_both("reason", &reason.en, &reason.th)
 }
 
 const EMBEDDED: &[(&str, &str)] = &[

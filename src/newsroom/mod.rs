@@ -152,21 +152,18 @@ pub enum NewsroomError {
 }
 
 impl NewsroomError {
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (NewsroomError::Refused(m) | NewsroomError::Forbidden(m), _) => m.render(lang),
-            (NewsroomError::Compose(e), Lang::Th) => e.th(),
-            (NewsroomError::Media(e), Lang::Th) => e.th(),
-            (NewsroomError::Store(StoreError::Decided { id, state, by, at }), _) => {
-                Msg::new("newsroom-already-decided")
-                    .with("id", id)
-                    .with("state", state)
-                    .with("by", by)
-                    .with("at", bangkok(*at))
-                    .render(lang)
-            }
-            (e, _) => e.to_string(),
+    /// The message, to be worded in the reader's language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            NewsroomError::Refused(m) | NewsroomError::Forbidden(m) => m.clone(),
+            NewsroomError::Compose(e) => e.msg(),
+            NewsroomError::Media(e) => e.msg(),
+            NewsroomError::Store(e) => e.msg(),
         }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        self.msg().render(lang)
     }
 }
 
@@ -176,7 +173,7 @@ fn refused(id: &'static str) -> Msg {
     Msg::new(id)
 }
 
-fn bangkok(t: DateTime<Utc>) -> String {
+pub(crate) fn bangkok(t: DateTime<Utc>) -> String {
     t.with_timezone(&chrono_tz::Asia::Bangkok)
         .format("%Y-%m-%d %H:%M")
         .to_string()

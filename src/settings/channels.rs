@@ -246,12 +246,10 @@ impl Channels {
         ))
     }
 
-    pub(super) fn validate(&self) -> Result<(), String> {
+    pub(super) fn validate(&self) -> Result<(), crate::i18n::Msg> {
         for (name, s) in &self.sections {
             if matches!(s, ChannelSettings::Website(_)) && name != "website" {
-                return Err(format!(
-                    "channels.{name}: there is one website, the section [channels.website]"
-                ));
+                return Err(crate::i18n::Msg::new("settings-one-website").with("name", name));
             }
         }
         Ok(())

@@ -6,6 +6,7 @@
 //! so the trail can never disagree with the state. Times are UTC here; Bangkok time is for
 //! display only.
 
+mod message;
 mod sqlite;
 mod types;
 
@@ -17,7 +18,8 @@ pub use sqlite::{Durability, SqliteStore};
 pub use types::*;
 
 /// What can go wrong in the store. `NotFound`, `Conflict` and `Invalid` are the caller's to show;
-/// `Database` is an operational fault.
+/// `Database` is an operational fault. The text here is for logs; a person reads
+/// [`StoreError::msg`], in their language.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{0} not found")]

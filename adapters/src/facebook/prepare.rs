@@ -2,6 +2,7 @@
 //! the website page when shortened) and refuse, before any upload, the media Facebook would
 //! refuse. Pure: no I/O.
 
+use crate::i18n::refusal;
 use crate::thai::fit::{FitOptions, fit_text};
 use crate::{Draft, LengthUnit, Limits, MediaKind, Payload, Rejection};
 
@@ -73,10 +74,7 @@ pub fn prepare(limits: &Limits, draft: &Draft) -> Result<Payload, Rejection> {
     }
     payload.text = fitted.text;
     if payload.text.trim().is_empty() && draft.media.is_empty() && draft.link.is_none() {
-        return Err(Rejection::new(
-            "A Facebook post needs a text, a link or media.",
-            "โพสต์ Facebook ต้องมีข้อความ ลิงก์ หรือภาพ/วิดีโออย่างน้อยหนึ่งอย่าง",
-        ));
+        return Err(refusal!("facebook-empty"));
     }
     Ok(payload)
 }
@@ -89,51 +87,41 @@ fn check_media(limits: &Limits, draft: &Draft) -> Result<(), Rejection> {
         .count();
     let images = draft.media.len() - videos;
     if videos > 1 || (videos == 1 && images > 0) {
-        return Err(Rejection::new(
-            format!(
-                "A Facebook post carries either photos or one video ({images} photos, {videos} videos): \
-                 split the media over two announcements."
-            ),
-            format!(
-                "โพสต์ Facebook มีได้เฉพาะภาพ หรือวิดีโอ 1 ไฟล์ (ภาพ {images} วิดีโอ {videos}) \
-                 กรุณาแยกเป็นสองประกาศ"
-            ),
+        return Err(refusal!(
+            "facebook-mixed-media",
+            images = images,
+            videos = videos
         ));
     }
     if images > limits.media_max {
-        let max = limits.media_max;
-        return Err(Rejection::new(
-            format!("Too many photos for one Facebook post ({images}/{max}): remove some."),
-            format!("ภาพมากเกินสำหรับโพสต์ Facebook ({images}/{max} ภาพ) กรุณาลดจำนวนภาพ"),
+        return Err(refusal!(
+            "facebook-too-many-photos",
+            count = images,
+            max = limits.media_max
         ));
     }
     for m in &draft.media {
-        let (max, types, en, th) = match m.kind {
-            MediaKind::Image => (limits.image_max_bytes, IMAGE_TYPES, "photo", "ภาพ"),
-            MediaKind::Video => (limits.video_max_bytes, VIDEO_TYPES, "video", "วิดีโอ"),
+        let (max, types) = match m.kind {
+            MediaKind::Image => (limits.image_max_bytes, IMAGE_TYPES),
+            MediaKind::Video => (limits.video_max_bytes, VIDEO_TYPES),
         };
-        let name = &m.original_name;
+        let name = m.original_name.as_str();
         if !types.contains(&m.mime.as_str()) {
-            return Err(Rejection::new(
-                format!(
-                    "Facebook does not take {en} {name} of type {} (it takes {}).",
-                    m.mime,
-                    types.join(", ")
-                ),
-                format!(
-                    "Facebook ไม่รับ{th} {name} ชนิด {} (รับ {})",
-                    m.mime,
-                    types.join(", ")
-                ),
+            return Err(refusal!(
+                "facebook-media-type",
+                kind = m.kind.as_str(),
+                name = name,
+                mime = m.mime.as_str(),
+                types = types.join(", ")
             ));
         }
         if m.size > max {
-            let (n, max) = (megabytes(m.size), megabytes(max));
-            return Err(Rejection::new(
-                format!(
-                    "The {en} {name} is too large for Facebook ({n}/{max} MB): make it smaller."
-                ),
-                format!("{th}ใหญ่เกินไปสำหรับ Facebook ({n}/{max} MB) กรุณาลดขนาดไฟล์ {name}"),
+            return Err(refusal!(
+                "facebook-media-too-large",
+                kind = m.kind.as_str(),
+                name = name,
+                size = megabytes(m.size),
+                max = megabytes(max)
             ));
         }
     }

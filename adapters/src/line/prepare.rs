@@ -2,6 +2,7 @@
 //! a link to the website, the media checked (JPEG/PNG images up to 10 MB, MP4 videos up to
 //! 200 MB, at most five message objects, HTTPS URLs) before anything is sent.
 
+use crate::i18n::refusal;
 use crate::thai::{FitOptions, fit_text};
 use crate::{Draft, MediaKind, MediaRef, Payload, Rejection};
 
@@ -35,25 +36,15 @@ pub fn prepare(
         && !public_base_url.starts_with("https://")
         && !settings.allow_http_media
     {
-        return Err(Rejection::new(
-            format!(
-                "LINE fetches images and videos only over HTTPS, but public_base_url is {public_base_url}: serve prakat over HTTPS or send without media"
-            ),
-            format!(
-                "LINE ดึงรูปภาพและวิดีโอได้เฉพาะทาง HTTPS แต่ที่อยู่สาธารณะของระบบคือ {public_base_url}: ตั้งค่า public_base_url เป็น https:// หรือส่งโดยไม่แนบสื่อ"
-            ),
-        ));
+        return Err(refusal!("line-https-media", url = public_base_url));
     }
     let count = message_count(settings.style, &payload.media);
     if count > MESSAGES_MAX {
-        let media = payload.media.len();
-        return Err(Rejection::new(
-            format!(
-                "LINE sends at most {MESSAGES_MAX} messages at once; this announcement needs {count} (text and {media} media): attach fewer images"
-            ),
-            format!(
-                "สื่อมากเกินไปสำหรับ LINE: ต้องใช้ {count}/{MESSAGES_MAX} ข้อความต่อการส่ง (ข้อความ 1 + สื่อ {media}) — ลดจำนวนรูปภาพลง"
-            ),
+        return Err(refusal!(
+            "line-too-many-messages",
+            count = count,
+            max = MESSAGES_MAX,
+            media = payload.media.len()
         ));
     }
     let max = match settings.style {
@@ -116,10 +107,7 @@ pub fn prepare(
         }
     }
     if payload.text.trim().is_empty() && payload.title.trim().is_empty() {
-        return Err(Rejection::new(
-            "the announcement has neither text nor a title to send on LINE",
-            "ไม่มีข้อความหรือหัวข้อที่จะส่งทาง LINE",
-        ));
+        return Err(refusal!("line-nothing-to-send"));
     }
     Ok(payload)
 }
@@ -137,31 +125,26 @@ pub fn message_count(style: Style, media: &[MediaRef]) -> usize {
 }
 
 fn check_media(m: &MediaRef) -> Result<(), Rejection> {
-    let (mimes, max, what_en, what_th, formats) = match m.kind {
-        MediaKind::Image => (
-            IMAGE_MIMES,
-            IMAGE_MAX_BYTES,
-            "image",
-            "รูปภาพ",
-            "JPEG หรือ PNG",
-        ),
-        MediaKind::Video => (VIDEO_MIMES, VIDEO_MAX_BYTES, "video", "วิดีโอ", "MP4"),
+    let (mimes, max) = match m.kind {
+        MediaKind::Image => (IMAGE_MIMES, IMAGE_MAX_BYTES),
+        MediaKind::Video => (VIDEO_MIMES, VIDEO_MAX_BYTES),
     };
-    let name = &m.original_name;
+    let name = m.original_name.as_str();
     if !mimes.contains(&m.mime.as_str()) {
-        return Err(Rejection::new(
-            format!("LINE takes {formats} for a {what_en}; {name} is {}", m.mime),
-            format!(
-                "LINE รับ{what_th}เฉพาะ {formats} แต่ไฟล์ {name} เป็น {}",
-                m.mime
-            ),
+        return Err(refusal!(
+            "line-media-type",
+            kind = m.kind.as_str(),
+            name = name,
+            mime = m.mime.as_str()
         ));
     }
     if m.size > max {
-        let (size, limit) = (megabytes(m.size), megabytes(max));
-        return Err(Rejection::new(
-            format!("{what_en} {name} is {size} MB; LINE takes at most {limit} MB"),
-            format!("{what_th}ใหญ่เกินไปสำหรับ LINE: {name} ({size}/{limit} MB)"),
+        return Err(refusal!(
+            "line-media-too-large",
+            kind = m.kind.as_str(),
+            name = name,
+            size = megabytes(m.size),
+            max = megabytes(max)
         ));
     }
     Ok(())

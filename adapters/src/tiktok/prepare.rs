@@ -3,6 +3,7 @@
 //! the website when shortened. Pure: no I/O. `publish` runs [`media_of`] again on the stored
 //! payload, so nothing out of bounds is ever uploaded.
 
+use crate::i18n::{refusal, skip_reason};
 use crate::thai::{FitOptions, fit_text};
 use crate::{Draft, MediaKind, MediaRef, Payload, Rejection};
 
@@ -37,60 +38,33 @@ pub fn media_of(media: &[MediaRef]) -> Result<Media<'_>, Rejection> {
         [] => {}
         [video] => return check_video(video).map(|()| Media::Video(video)),
         many => {
-            return Err(Rejection::new(
-                format!(
-                    "TikTok takes one video per post; this announcement has {}",
-                    many.len()
-                ),
-                format!("TikTok โพสต์ได้ครั้งละหนึ่งวิดีโอ (ประกาศนี้มี {} วิดีโอ)", many.len()),
-            ));
+            return Err(refusal!("tiktok-one-video", count = many.len()));
         }
     }
     if photos.is_empty() {
-        return Err(Rejection::skip(
-            "TikTok needs a video or photos: this announcement has neither",
-            "TikTok ต้องมีวิดีโอหรือรูปภาพ: ประกาศนี้ไม่มีทั้งสองอย่าง",
-        ));
+        return Err(skip_reason!("tiktok-needs-media"));
     }
     if photos.len() > PHOTO_MAX_COUNT {
-        return Err(Rejection::new(
-            format!(
-                "TikTok takes at most {PHOTO_MAX_COUNT} photos per post; this announcement has {}",
-                photos.len()
-            ),
-            format!(
-                "รูปภาพมากเกินไปสำหรับ TikTok ({}/{PHOTO_MAX_COUNT} รูป)",
-                photos.len()
-            ),
+        return Err(refusal!(
+            "tiktok-too-many-photos",
+            count = photos.len(),
+            max = PHOTO_MAX_COUNT
         ));
     }
     for p in &photos {
         if !PHOTO_TYPES.contains(&p.mime.as_str()) {
-            return Err(Rejection::new(
-                format!(
-                    "TikTok takes JPEG or WebP photos only; {} is {}",
-                    p.original_name, p.mime
-                ),
-                format!(
-                    "TikTok รับรูป JPEG หรือ WebP เท่านั้น (ไฟล์ {} เป็น {})",
-                    p.original_name, p.mime
-                ),
+            return Err(refusal!(
+                "tiktok-photo-type",
+                name = p.original_name.as_str(),
+                mime = p.mime.as_str()
             ));
         }
         if p.size > PHOTO_MAX_BYTES {
-            return Err(Rejection::new(
-                format!(
-                    "photo {} is {} MB; TikTok takes at most {} MB per photo",
-                    p.original_name,
-                    mb(p.size),
-                    mb(PHOTO_MAX_BYTES)
-                ),
-                format!(
-                    "รูปภาพใหญ่เกินไปสำหรับ TikTok ({}: {}/{} MB)",
-                    p.original_name,
-                    mb(p.size),
-                    mb(PHOTO_MAX_BYTES)
-                ),
+            return Err(refusal!(
+                "tiktok-photo-too-large",
+                name = p.original_name.as_str(),
+                size = mb(p.size),
+                max = mb(PHOTO_MAX_BYTES)
             ));
         }
     }
@@ -99,30 +73,25 @@ pub fn media_of(media: &[MediaRef]) -> Result<Media<'_>, Rejection> {
 
 fn check_video(v: &MediaRef) -> Result<(), Rejection> {
     if !VIDEO_TYPES.contains(&v.mime.as_str()) {
-        return Err(Rejection::new(
-            format!(
-                "TikTok takes MP4, MOV or WebM video only; {} is {}",
-                v.original_name, v.mime
-            ),
-            format!(
-                "TikTok รับวิดีโอ MP4, MOV หรือ WebM เท่านั้น (ไฟล์ {} เป็น {})",
-                v.original_name, v.mime
-            ),
+        return Err(refusal!(
+            "tiktok-video-type",
+            name = v.original_name.as_str(),
+            mime = v.mime.as_str()
         ));
     }
-    if v.size > VIDEO_MAX_BYTES || v.size == 0 {
-        return Err(Rejection::new(
-            format!(
-                "the video {} is {} MB; TikTok takes 1 byte to {} MB",
-                v.original_name,
-                mb(v.size),
-                mb(VIDEO_MAX_BYTES)
-            ),
-            format!(
-                "วิดีโอใหญ่เกินไปสำหรับ TikTok ({}/{} MB)",
-                mb(v.size),
-                mb(VIDEO_MAX_BYTES)
-            ),
+    if v.size == 0 {
+        return Err(refusal!(
+            "tiktok-video-empty",
+            name = v.original_name.as_str(),
+            max = mb(VIDEO_MAX_BYTES)
+        ));
+    }
+    if v.size > VIDEO_MAX_BYTES {
+        return Err(refusal!(
+            "tiktok-video-too-large",
+            name = v.original_name.as_str(),
+            size = mb(v.size),
+            max = mb(VIDEO_MAX_BYTES)
         ));
     }
     Ok(())
@@ -283,7 +252,10 @@ mod tests {
             )],
         ))
         .unwrap_err();
-        assert_eq!(big.th, "วิดีโอใหญ่เกินไปสำหรับ TikTok (4768.4/4096.0 MB)");
+        assert_eq!(
+            big.th,
+            "วิดีโอใหญ่เกินไปสำหรับ TikTok (4768.4/4096.0 MB): big.mp4"
+        );
         let png = prepare(&draft(
             "x",
             vec![media(MediaKind::Image, "image/png", 10, "a.png")],

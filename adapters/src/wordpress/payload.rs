@@ -2,6 +2,7 @@
 //! refusing media the site will not take before anything is uploaded, and the deterministic
 //! slug a delivery is published and found again under.
 
+use crate::i18n::refusal;
 use crate::thai::fit::{FitOptions, fit_text};
 use crate::{Draft, LengthUnit, Limits, MediaKind, Payload, Rejection};
 
@@ -40,49 +41,32 @@ pub(crate) fn limits(max_upload_mb: u64) -> Limits {
 pub(crate) fn prepare(limits: &Limits, draft: &Draft) -> Result<Payload, Rejection> {
     let mut payload = Payload::from_draft("wordpress", draft);
     if draft.media.len() > limits.media_max {
-        return Err(Rejection::new(
-            format!(
-                "{} media files; a WordPress post takes at most {}",
-                draft.media.len(),
-                limits.media_max
-            ),
-            format!(
-                "ไฟล์สื่อมากเกินไปสำหรับ WordPress ({}/{} ไฟล์)",
-                draft.media.len(),
-                limits.media_max
-            ),
+        return Err(refusal!(
+            "wordpress-too-many-media",
+            count = draft.media.len(),
+            max = limits.media_max
         ));
     }
     for m in &draft.media {
         if !ALLOWED_MIME.contains(&m.mime.as_str()) {
-            return Err(Rejection::new(
-                format!(
-                    "{} is {}, which WordPress does not take (allowed: {})",
-                    m.original_name,
-                    m.mime,
-                    ALLOWED_MIME.join(", ")
-                ),
-                format!("WordPress ไม่รับไฟล์ชนิด {} ({})", m.mime, m.original_name),
+            return Err(refusal!(
+                "wordpress-media-type",
+                name = m.original_name.as_str(),
+                mime = m.mime.as_str(),
+                allowed = ALLOWED_MIME.join(", ")
             ));
         }
-        let (max, what_th) = match m.kind {
-            MediaKind::Image => (limits.image_max_bytes, "รูปภาพ"),
-            MediaKind::Video => (limits.video_max_bytes, "วิดีโอ"),
+        let max = match m.kind {
+            MediaKind::Image => limits.image_max_bytes,
+            MediaKind::Video => limits.video_max_bytes,
         };
         if m.size > max {
-            return Err(Rejection::new(
-                format!(
-                    "{} is {} MB; the WordPress site takes files up to {} MB",
-                    m.original_name,
-                    mb(m.size),
-                    mb(max)
-                ),
-                format!(
-                    "{what_th}ใหญ่เกินไปสำหรับ WordPress ({}/{} MB): {}",
-                    mb(m.size),
-                    mb(max),
-                    m.original_name
-                ),
+            return Err(refusal!(
+                "wordpress-media-too-large",
+                kind = m.kind.as_str(),
+                name = m.original_name.as_str(),
+                size = mb(m.size),
+                max = mb(max)
             ));
         }
     }

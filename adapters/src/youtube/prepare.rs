@@ -5,6 +5,7 @@
 use super::limits::{
     ANGLE_REPLACEMENTS, DESCRIPTION_MAX, FINGERPRINT_TAG_ROOM, KIND, TAGS_MAX, TITLE_MAX,
 };
+use crate::i18n::{refusal, skip_reason};
 use crate::thai::{FitOptions, fit_text};
 use crate::{Draft, LengthUnit, MediaKind, Payload, Rejection};
 
@@ -14,26 +15,20 @@ const UNIT: LengthUnit = LengthUnit::Chars;
 pub fn prepare(draft: &Draft, max_video_bytes: u64) -> Result<Payload, Rejection> {
     let mut videos = draft.media.iter().filter(|m| m.kind == MediaKind::Video);
     let Some(video) = videos.next() else {
-        return Err(Rejection::skip(
-            "YouTube publishes video only: this announcement has no video",
-            "YouTube เผยแพร่ได้เฉพาะวิดีโอ: ประกาศนี้ไม่มีวิดีโอ",
-        ));
+        return Err(skip_reason!("youtube-video-only"));
     };
     if video.size == 0 {
-        return Err(Rejection::new(
-            format!("the video {} is empty (0 bytes)", video.original_name),
-            format!("ไฟล์วิดีโอ {} ว่างเปล่า (0 ไบต์)", video.original_name),
+        return Err(refusal!(
+            "youtube-video-empty",
+            name = video.original_name.as_str()
         ));
     }
     if video.size > max_video_bytes {
-        let (size, max) = (megabytes(video.size), megabytes(max_video_bytes));
-        return Err(Rejection::new(
-            format!(
-                "the video {} is {size} MB; YouTube takes at most {max} MB here \
-                 (youtube.max_video_bytes)",
-                video.original_name
-            ),
-            format!("วิดีโอใหญ่เกินไปสำหรับ YouTube ({size}/{max} MB)"),
+        return Err(refusal!(
+            "youtube-video-too-large",
+            name = video.original_name.as_str(),
+            size = megabytes(video.size),
+            max = megabytes(max_video_bytes)
         ));
     }
 
@@ -53,10 +48,7 @@ pub fn prepare(draft: &Draft, max_video_bytes: u64) -> Result<Payload, Rejection
         draft.title.trim()
     };
     if title_source.is_empty() {
-        return Err(Rejection::new(
-            "YouTube needs a title: the announcement has neither a title nor text",
-            "YouTube ต้องมีชื่อวิดีโอ: ประกาศนี้ไม่มีทั้งหัวข้อและข้อความ",
-        ));
+        return Err(refusal!("youtube-no-title"));
     }
     payload.title = fitted("ชื่อวิดีโอ", title_source, TITLE_MAX, None, &mut payload.notes);
     payload.text = fitted(

@@ -88,7 +88,13 @@ async fn what_tiktok_cannot_take_is_refused_without_a_request() {
     let mut huge = w.video(MIB as usize, 20);
     huge.size = 5 * 1024 * 1024 * 1024;
     let err = ch.prepare(&draft(TEXT, vec![huge.clone()])).unwrap_err();
-    assert_eq!(err.th, "วิดีโอใหญ่เกินไปสำหรับ TikTok (5120.0/4096.0 MB)");
+    assert_eq!(
+        err.th,
+        format!(
+            "วิดีโอใหญ่เกินไปสำหรับ TikTok (5120.0/4096.0 MB): {}",
+            huge.original_name
+        )
+    );
     let mut png = photo(1);
     png.mime = "image/png".into();
     assert!(ch.prepare(&draft(TEXT, vec![png.clone()])).is_err());

@@ -59,7 +59,13 @@ async fn an_oversized_video_is_rejected_before_any_request() {
     s.max_video_bytes = 500_000;
     let yt = h.channel_with(s);
     let r = yt.prepare(&h.draft()).unwrap_err();
-    assert_eq!(r.th, "วิดีโอใหญ่เกินไปสำหรับ YouTube (1.0/0.5 MB)");
+    let video = &h.draft().media[0].original_name;
+    assert_eq!(
+        r.th,
+        format!(
+            "วิดีโอใหญ่เกินไปสำหรับ YouTube (1.0/0.5 MB): {video} (ขนาดสูงสุดตั้งไว้ที่ youtube.max_video_bytes)"
+        )
+    );
     assert!(r.en.contains("youtube.max_video_bytes"), "{}", r.en);
     // A payload prepared under a larger limit is refused at publish time, still with no request.
     let payload = Payload::from_draft("youtube", &h.draft());

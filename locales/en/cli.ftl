@@ -1,0 +1,46 @@
+# What the commands print on stdout: tables, success lines, progress.
+
+## queue list
+queue-col-id = ID
+queue-col-announcement = ANN
+queue-col-state = STATE
+queue-col-channel = CHANNEL
+queue-col-due = DUE (BANGKOK)
+queue-col-attempts = TRY
+queue-col-department = DEPARTMENT
+queue-col-title = TITLE / LAST ERROR
+
+# A delivery's state. In English, the name --state takes.
+delivery-state = { $state }
+
+## queue cancel / retry
+queue-cancelled = delivery { $id } to { $channel } cancelled
+queue-retried = delivery { $id } to { $channel } queued again
+queue-retried-many = { $count } deliveries to { $channel } queued again
+
+## queue watch
+watch-eta = eta
+watch-state = delivery { $id } to { $channel }: { $state }
+watch-no-link = (no link from the platform)
+watch-published = published: { $link }
+watch-waiting = waiting until { $at } (Bangkok)
+watch-publishing = publishing to { $channel }
+
+## department, site, channels
+department-added = department { $code } added
+site-rebuilt = website rebuilt: { $pages } pages, with every index and feed, in { $dir }
+channels-ok = ok
+channels-fail = FAIL
+
+# post and the decisions on what waits for approval
+post-delivery = { $channel } (delivery { $id })
+post-queued = announcement { $id } queued for { $deliveries } at { $at }
+post-pending = announcement { $id } waits for approval
+post-rule-created = recurring rule { $id } created: { $cron } — first at { $at }
+post-skipped = {"  "}{ $channel }: not sent — { $reason }
+pending-col-sent = SENT (BANGKOK)
+pending-col-from = FROM
+pending-col-title = TITLE
+approve-done = announcement { $id } approved: { $deliveries } at { $at }
+reject-done = announcement { $id } not approved: { $reason }
+withdraw-done = announcement { $id } withdrawn

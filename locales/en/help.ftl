@@ -1,0 +1,114 @@
+# The command line's help (--help) and its complaints about a mistyped command.
+# help-<subcommand path> for a command, help-<path>-<argument> for an argument,
+# help-global-<argument> for the options every command takes.
+
+## clap's own words
+help-heading-usage = Usage:
+help-heading-commands = Commands
+help-heading-options = Options
+help-heading-arguments = Arguments
+help-flag-help = Print help
+help-flag-version = Print version
+help-help = Print this message or the help of the given subcommand(s)
+help-help-subcommand = Print help for the subcommand(s)
+help-default = {"["}default: { $value }]
+help-possible = {"["}possible values: { $values }]
+help-env = {"["}env: { $var }]
+
+## Mistakes on the command line
+clap-more-info = For more information, try '--help'.
+clap-with-tip = { $message }
+    tip: a similar one exists: '{ $suggested }'
+clap-unknown-argument = unexpected argument '{ $arg }' found
+clap-unknown-subcommand = unrecognized subcommand '{ $name }'
+clap-invalid-value-of = invalid value '{ $value }' for '{ $arg }' [possible values: { $valid }]
+clap-missing-value = a value is required for '{ $arg }' but none was supplied
+clap-not-a-number = invalid value '{ $value }' for '{ $arg }': a whole number is needed
+clap-invalid-value = invalid value '{ $value }' for '{ $arg }'
+clap-missing-required = the following required arguments were not provided: { $args }
+clap-conflict = the argument '{ $arg }' cannot be used with '{ $other }'
+clap-missing-subcommand = '{ $name }' requires a subcommand but one was not provided (one of: { $valid })
+clap-value-count = wrong number of values for '{ $arg }'
+clap-other = { $detail }
+
+## prakat
+help-prakat = Publish a police station's announcements to every channel, on time, exactly once
+help-global-config = Settings file (TOML). Without one, built-in defaults: data in ./prakat-data, HTTP on 127.0.0.1:8080
+help-global-lang = Language of messages: en or th (default: the settings' ui.lang)
+help-global-log-format = Log lines on stderr: `text` (colours only on a terminal) or `json` (one object per line, for log collectors)
+
+## serve
+help-serve = Run the daemon: publish due announcements; serve the website, media and /healthz (public listener), /metrics and /internal/* (admin listener)
+
+## post
+help-post = Queue an announcement for one or more channels
+help-post-department = Department code (see `prakat department list`)
+help-post-title = Title; defaults to the first line of the text
+help-post-text = The text
+help-post-text-file = A UTF-8 file holding the text
+help-post-media = A photo or video; repeat for several
+help-post-at = When to publish, Bangkok time: "YYYY-MM-DD HH:MM"
+help-post-now = Publish as soon as possible (the default)
+help-post-recur = Post again on a schedule: a cron expression in Bangkok time, seconds first ("0 0 9 * * Mon")
+help-post-channels = Channels, comma separated (default: the settings' post.default_channels)
+help-post-link = A link to related material
+help-post-tag = A tag; repeat for several
+help-post-author = Who is posting (default: $USER)
+
+## queue
+help-queue = See and act on deliveries
+help-queue-list = Deliveries with state, due time (Bangkok), channel and last error
+help-queue-list-state = Only deliveries in this state: queued, in_flight, published, failed, needs_attention, cancelled
+help-queue-list-channel = Only deliveries to this channel
+help-queue-list-limit = At most this many deliveries
+help-queue-list-json = Print JSON lines instead of a table
+help-queue-show = One delivery in full, with its payload and audit trail
+help-queue-show-id = The delivery's number (the ID column of `queue list`)
+help-queue-watch = Follow one delivery until it is published or needs a person, with a progress bar while a video uploads
+help-queue-watch-id = The delivery's number (the ID column of `queue list`)
+help-queue-cancel = Cancel a delivery that has not been published
+help-queue-cancel-id = The delivery's number (the ID column of `queue list`)
+help-queue-pending = Announcements waiting for approval (sent by department staff)
+help-queue-pending-limit = At most this many
+help-queue-approve = Approve an announcement that waits: queued for its channels, now or at --at
+help-queue-approve-id = The announcement's number (the ID column of `queue pending`)
+help-queue-approve-at = When to publish, Bangkok time: "YYYY-MM-DD HH:MM" (a Buddhist Era year is read as one; default: its own time, or now)
+help-queue-reject = Do not approve an announcement that waits; the sender is told the reason
+help-queue-reject-id = The announcement's number (the ID column of `queue pending`)
+help-queue-reject-reason = Why it is not approved
+help-queue-withdraw = Withdraw an announcement that waits
+help-queue-withdraw-id = The announcement's number (the ID column of `queue pending`)
+help-queue-retry = Queue a failed, parked or cancelled delivery again, now — one by id, or all of a channel in a state (after fixing a token: `--channel line --state needs_attention`)
+help-queue-retry-id = The delivery's number (the ID column of `queue list`)
+help-queue-retry-channel = Every delivery of this channel in the state --state names
+help-queue-retry-state = With --channel: which deliveries
+
+## department
+help-department = The station's lines of work
+help-department-list = The departments: code, Thai name, English name
+help-department-add = Add a department
+help-department-add-code = Short code used on the command line and in URLs (a-z, 0-9, -)
+help-department-add-th = The Thai name
+help-department-add-en = The English name
+
+## channels
+help-channels = Check the enabled channels
+help-channels-check = One line per enabled channel: does it work, what is missing
+
+## bench
+help-bench = Measure the dispatcher
+help-bench-dispatch = Queue N deliveries due at the same moment and time the drain
+help-bench-dispatch-deliveries = How many deliveries fall due
+help-bench-dispatch-spread-ms = Spread the due times evenly over this many milliseconds (0: all at one instant)
+help-bench-dispatch-channel = `noop` (measures prakat alone) or `outbox` (writes a file per delivery)
+help-bench-dispatch-batch-size = Deliveries claimed per turn (as dispatch.batch_size)
+help-bench-dispatch-concurrency = Publishes run at once (as dispatch.concurrency)
+help-bench-dispatch-durability = SQLite durability: `full` (what the daemon runs with), `normal` (a power cut may lose the last commits), or `compare` (both in one run, normal first, with the ratio)
+
+## config
+help-config = Show the effective settings (secrets redacted)
+help-config-show = Print the effective settings as TOML, secrets redacted
+
+## site
+help-site = The built-in website
+help-site-rebuild = Re-render every page, index and feed (after editing the website templates). The daemon must be stopped: it writes the same files

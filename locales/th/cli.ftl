@@ -1,0 +1,53 @@
+# สิ่งที่คำสั่งแสดงทาง stdout: ตาราง ข้อความแจ้งผล ความคืบหน้า
+
+## queue list
+queue-col-id = รหัส
+queue-col-announcement = ประกาศ
+queue-col-state = สถานะ
+queue-col-channel = ช่องทาง
+queue-col-due = กำหนดเวลา (ไทย)
+queue-col-attempts = ครั้ง
+queue-col-department = หน่วยงาน
+queue-col-title = หัวข้อ / ข้อผิดพลาดล่าสุด
+
+# สถานะของรายการเผยแพร่
+delivery-state = { $state ->
+        [queued] รอเผยแพร่
+        [in_flight] กำลังเผยแพร่
+        [published] เผยแพร่แล้ว
+        [failed] ไม่สำเร็จ
+        [needs_attention] รอเจ้าหน้าที่แก้ไข
+        [cancelled] ยกเลิกแล้ว
+       *[other] { $state }
+    }
+
+## queue cancel / retry
+queue-cancelled = ยกเลิกรายการเผยแพร่หมายเลข { $id } ทาง { $channel } แล้ว
+queue-retried = นำรายการเผยแพร่หมายเลข { $id } ทาง { $channel } กลับเข้าคิวแล้ว
+queue-retried-many = นำรายการเผยแพร่ทาง { $channel } จำนวน { $count } รายการ กลับเข้าคิวแล้ว
+
+## queue watch
+watch-eta = เหลือ
+watch-state = รายการเผยแพร่หมายเลข { $id } ทาง { $channel }: { $state }
+watch-no-link = (แพลตฟอร์มไม่ได้ส่งลิงก์กลับมา)
+watch-published = เผยแพร่แล้ว: { $link }
+watch-waiting = รอถึงเวลา { $at } (เวลาไทย)
+watch-publishing = กำลังเผยแพร่ทาง { $channel }
+
+## department, site, channels
+department-added = เพิ่มหน่วยงาน { $code } แล้ว
+site-rebuilt = สร้างเว็บไซต์ใหม่แล้ว { $pages } หน้า พร้อมหน้ารวมและฟีดทั้งหมด ที่ { $dir }
+channels-ok = ใช้งานได้
+channels-fail = ใช้ไม่ได้
+
+post-delivery = { $channel } (รายการเผยแพร่ { $id })
+post-queued = ประกาศ { $id } เข้าคิวเผยแพร่ทาง { $deliveries } เมื่อ { $at }
+post-pending = ประกาศ { $id } รอการอนุมัติ
+post-rule-created = สร้างกำหนดการประกาศซ้ำ { $id } แล้ว: { $cron } ครั้งแรก { $at }
+post-skipped = {"  "}{ $channel }: ไม่ส่ง — { $reason }
+pending-col-sent = ส่งเมื่อ
+pending-col-from = ผู้ส่ง
+pending-col-title = หัวเรื่อง
+approve-done = อนุมัติประกาศ { $id } แล้ว: { $deliveries } เมื่อ { $at }
+reject-done = ไม่อนุมัติประกาศ { $id }: { $reason }
+withdraw-done = ถอนประกาศ { $id } แล้ว

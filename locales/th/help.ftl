@@ -1,0 +1,114 @@
+# วิธีใช้คำสั่ง (--help) และข้อความเมื่อพิมพ์คำสั่งผิด
+# help-<คำสั่ง> สำหรับคำสั่ง, help-<คำสั่ง>-<ตัวเลือก> สำหรับตัวเลือก,
+# help-global-<ตัวเลือก> สำหรับตัวเลือกที่ใช้ได้กับทุกคำสั่ง
+
+## ถ้อยคำของตัวแยกคำสั่ง
+help-heading-usage = วิธีใช้:
+help-heading-commands = คำสั่ง
+help-heading-options = ตัวเลือก
+help-heading-arguments = ค่าที่ต้องระบุ
+help-flag-help = แสดงวิธีใช้
+help-flag-version = แสดงรุ่นของโปรแกรม
+help-help = แสดงวิธีใช้ของโปรแกรม หรือของคำสั่งที่ระบุ
+help-help-subcommand = คำสั่งที่ต้องการดูวิธีใช้
+help-default = {"["}ค่าเริ่มต้น: { $value }]
+help-possible = {"["}ค่าที่ใช้ได้: { $values }]
+help-env = {"["}ตัวแปรแวดล้อม: { $var }]
+
+## พิมพ์คำสั่งผิด
+clap-more-info = ดูวิธีใช้เพิ่มเติม: พิมพ์ --help ต่อท้ายคำสั่ง
+clap-with-tip = { $message }
+    คำแนะนำ: หมายถึง '{ $suggested }' หรือไม่
+clap-unknown-argument = ไม่รู้จักตัวเลือก '{ $arg }'
+clap-unknown-subcommand = ไม่มีคำสั่ง '{ $name }'
+clap-invalid-value-of = ค่า '{ $value }' ใช้กับ '{ $arg }' ไม่ได้ (ค่าที่ใช้ได้: { $valid })
+clap-missing-value = ต้องใส่ค่าให้ '{ $arg }'
+clap-not-a-number = ค่า '{ $value }' ของ '{ $arg }' ต้องเป็นตัวเลขจำนวนเต็ม
+clap-invalid-value = ค่า '{ $value }' ของ '{ $arg }' ไม่ถูกต้อง
+clap-missing-required = ยังไม่ได้ระบุ: { $args }
+clap-conflict = ใช้ '{ $arg }' ร่วมกับ '{ $other }' ไม่ได้
+clap-missing-subcommand = ต้องระบุคำสั่งย่อยของ '{ $name }' (ที่มี: { $valid })
+clap-value-count = จำนวนค่าของ '{ $arg }' ไม่ถูกต้อง
+clap-other = คำสั่งไม่ถูกต้อง: { $detail }
+
+## prakat
+help-prakat = เผยแพร่ประกาศและข่าวประชาสัมพันธ์ของสถานีตำรวจไปยังทุกช่องทาง ตรงเวลา และเพียงครั้งเดียวต่อช่องทาง
+help-global-config = ไฟล์ตั้งค่า (TOML) ถ้าไม่ระบุจะใช้ค่าเริ่มต้น: เก็บข้อมูลที่ ./prakat-data และเปิดเว็บที่ 127.0.0.1:8080
+help-global-lang = ภาษาของข้อความ: en (อังกฤษ) หรือ th (ไทย) ค่าเริ่มต้นตาม ui.lang ในไฟล์ตั้งค่า
+help-global-log-format = รูปแบบบันทึกการทำงาน (log) ทาง stderr: text (อ่านง่าย มีสีเมื่อแสดงบนจอ) หรือ json (บรรทัดละหนึ่งรายการ สำหรับระบบรวบรวม log)
+
+## serve
+help-serve = เริ่มระบบเผยแพร่ให้ทำงานต่อเนื่อง: เผยแพร่ประกาศที่ถึงกำหนด เปิดเว็บไซต์ ไฟล์สื่อ และ /healthz (ช่องทางสาธารณะ) กับ /metrics และ /internal/* (ช่องทางผู้ดูแลระบบ)
+
+## post
+help-post = ส่งประกาศเข้าคิวเพื่อเผยแพร่ทางช่องทางเดียวหรือหลายช่องทาง
+help-post-department = รหัสหน่วยงาน (ดูได้จากคำสั่ง prakat department list)
+help-post-title = หัวข้อ ถ้าไม่ระบุจะใช้บรรทัดแรกของข้อความ
+help-post-text = เนื้อหาประกาศ
+help-post-text-file = ไฟล์เนื้อหาประกาศ (บันทึกแบบ UTF-8)
+help-post-media = รูปภาพหรือวิดีโอ ใส่ซ้ำได้หลายครั้งเพื่อแนบหลายไฟล์
+help-post-at = เวลาที่จะเผยแพร่ ตามเวลาประเทศไทย เขียนเป็น "ปปปป-ดด-วว ชช:นน" (ปี ค.ศ.) เช่น "2026-12-01 09:00"
+help-post-now = เผยแพร่ทันที (ค่าเริ่มต้น)
+help-post-recur = เผยแพร่ซ้ำตามกำหนดการ: นิพจน์ cron ตามเวลาประเทศไทย เริ่มจากวินาที เช่น "0 0 9 * * Mon" = ทุกวันจันทร์ เวลา 09.00 น.
+help-post-channels = ช่องทาง คั่นด้วยเครื่องหมายจุลภาค (ค่าเริ่มต้นตาม post.default_channels ในไฟล์ตั้งค่า)
+help-post-link = ลิงก์ไปยังข้อมูลที่เกี่ยวข้อง
+help-post-tag = แท็ก ใส่ซ้ำได้หลายครั้ง
+help-post-author = ผู้ส่งประกาศ (ค่าเริ่มต้น: ชื่อผู้ใช้ของเครื่อง $USER)
+
+## queue
+help-queue = ดูและจัดการรายการเผยแพร่
+help-queue-list = รายการเผยแพร่ พร้อมสถานะ กำหนดเวลา (เวลาไทย) ช่องทาง และข้อผิดพลาดล่าสุด
+help-queue-list-state = เฉพาะรายการในสถานะนี้: queued = รอเผยแพร่, in_flight = กำลังเผยแพร่, published = เผยแพร่แล้ว, failed = ไม่สำเร็จ, needs_attention = รอเจ้าหน้าที่แก้ไข, cancelled = ยกเลิกแล้ว
+help-queue-list-channel = เฉพาะรายการของช่องทางนี้
+help-queue-list-limit = แสดงไม่เกินจำนวนนี้
+help-queue-list-json = แสดงเป็น JSON บรรทัดละรายการ แทนตาราง
+help-queue-show = แสดงรายการเผยแพร่หนึ่งรายการโดยละเอียด พร้อมเนื้อหาที่จะส่งและประวัติการดำเนินการ
+help-queue-show-id = หมายเลขรายการเผยแพร่ (คอลัมน์ รหัส ในคำสั่ง queue list)
+help-queue-watch = ติดตามรายการเผยแพร่หนึ่งรายการจนเผยแพร่สำเร็จหรือต้องให้เจ้าหน้าที่แก้ไข พร้อมแถบความคืบหน้าขณะอัปโหลดวิดีโอ
+help-queue-watch-id = หมายเลขรายการเผยแพร่ (คอลัมน์ รหัส ในคำสั่ง queue list)
+help-queue-cancel = ยกเลิกรายการเผยแพร่ที่ยังไม่ได้เผยแพร่
+help-queue-cancel-id = หมายเลขรายการเผยแพร่ (คอลัมน์ รหัส ในคำสั่ง queue list)
+help-queue-pending = ประกาศที่รอการอนุมัติ (ส่งมาจากเจ้าหน้าที่หน่วยงาน)
+help-queue-pending-limit = แสดงไม่เกินจำนวนนี้
+help-queue-approve = อนุมัติประกาศที่รออยู่: เข้าคิวเผยแพร่ทางช่องทางที่ขอ ทันทีหรือตามเวลา --at
+help-queue-approve-id = หมายเลขประกาศ (คอลัมน์ รหัส ในคำสั่ง queue pending)
+help-queue-approve-at = เวลาเผยแพร่ ตามเวลากรุงเทพฯ: "ปปปป-ดด-วว ชช:นน" (ใช้ปี พ.ศ. ได้ ค่าเริ่มต้น: เวลาที่ขอไว้ หรือทันที)
+help-queue-reject = ไม่อนุมัติประกาศที่รออยู่ ผู้ส่งจะได้รับแจ้งเหตุผล
+help-queue-reject-id = หมายเลขประกาศ (คอลัมน์ รหัส ในคำสั่ง queue pending)
+help-queue-reject-reason = เหตุผลที่ไม่อนุมัติ
+help-queue-withdraw = ถอนประกาศที่รออยู่
+help-queue-withdraw-id = หมายเลขประกาศ (คอลัมน์ รหัส ในคำสั่ง queue pending)
+help-queue-retry = นำรายการที่ไม่สำเร็จ รอแก้ไข หรือถูกยกเลิก กลับเข้าคิวเพื่อส่งใหม่ทันที ทีละรายการตามหมายเลข หรือทุกรายการของช่องทางในสถานะที่เลือก (เช่น หลังแก้ไขโทเค็นแล้ว: --channel line --state needs_attention)
+help-queue-retry-id = หมายเลขรายการเผยแพร่ (คอลัมน์ รหัส ในคำสั่ง queue list)
+help-queue-retry-channel = ทุกรายการของช่องทางนี้ที่อยู่ในสถานะตาม --state
+help-queue-retry-state = ใช้คู่กับ --channel: เลือกรายการตามสถานะ
+
+## department
+help-department = หน่วยงาน (สายงาน) ของสถานี
+help-department-list = รายชื่อหน่วยงาน: รหัส ชื่อภาษาไทย ชื่อภาษาอังกฤษ
+help-department-add = เพิ่มหน่วยงาน
+help-department-add-code = รหัสสั้นที่ใช้ในคำสั่งและในที่อยู่เว็บ (a-z, 0-9, -)
+help-department-add-th = ชื่อภาษาไทย เช่น งานจราจร
+help-department-add-en = ชื่อภาษาอังกฤษ เช่น Traffic
+
+## channels
+help-channels = ตรวจสอบช่องทางที่เปิดใช้งาน
+help-channels-check = แสดงช่องทางละหนึ่งบรรทัด: ใช้งานได้หรือไม่ และยังขาดอะไร
+
+## bench
+help-bench = วัดความเร็วของระบบเผยแพร่ (สำหรับผู้ดูแลระบบ)
+help-bench-dispatch = สร้างรายการเผยแพร่ N รายการที่ถึงกำหนดพร้อมกัน แล้วจับเวลาจนส่งหมด
+help-bench-dispatch-deliveries = จำนวนรายการเผยแพร่ที่ถึงกำหนด
+help-bench-dispatch-spread-ms = กระจายเวลาถึงกำหนดให้เท่าๆ กันในช่วงกี่มิลลิวินาที (0 = ถึงกำหนดพร้อมกันทั้งหมด)
+help-bench-dispatch-channel = noop (วัดเฉพาะตัว prakat) หรือ outbox (เขียนไฟล์หนึ่งไฟล์ต่อหนึ่งรายการ)
+help-bench-dispatch-batch-size = จำนวนรายการที่หยิบมาส่งต่อรอบ (เหมือน dispatch.batch_size)
+help-bench-dispatch-concurrency = จำนวนการส่งที่ทำพร้อมกัน (เหมือน dispatch.concurrency)
+help-bench-dispatch-durability = ระดับความทนทานของ SQLite: full (แบบที่ระบบใช้จริง), normal (ไฟดับอาจทำให้ข้อมูลล่าสุดหาย) หรือ compare (วัดทั้งสองแบบแล้วเทียบกัน)
+
+## config
+help-config = แสดงการตั้งค่าที่ใช้อยู่จริง (ซ่อนรหัสลับ)
+help-config-show = แสดงการตั้งค่าที่ใช้อยู่จริงในรูปแบบ TOML โดยซ่อนรหัสลับ
+
+## site
+help-site = เว็บไซต์ในตัวของระบบ
+help-site-rebuild = สร้างทุกหน้า หน้ารวม และฟีดของเว็บไซต์ใหม่ (หลังแก้ไขแม่แบบเว็บไซต์) ต้องหยุด prakat serve ก่อน เพราะเขียนไฟล์ชุดเดียวกัน
