@@ -6,6 +6,8 @@
 mod fake;
 #[path = "facebook/graph.rs"]
 mod graph;
+// Its log capture is used by tests/facebook_logs.rs only.
+#[allow(dead_code)]
 #[path = "facebook/support.rs"]
 mod support;
 
