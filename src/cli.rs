@@ -59,6 +59,9 @@ pub enum Command {
     /// The station's lines of work.
     #[command(subcommand)]
     Department(DepartmentCmd),
+    /// Who may send and approve from a chat.
+    #[command(subcommand)]
+    People(PeopleCmd),
     /// Check the enabled channels.
     #[command(subcommand)]
     Channels(ChannelsCmd),
@@ -188,6 +191,22 @@ pub enum DepartmentCmd {
         th: String,
         #[arg(long)]
         en: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PeopleCmd {
+    /// Make a one-time invite code for a person to join from the chat bot.
+    Invite {
+        /// The department they send for (department staff).
+        #[arg(long)]
+        department: Option<String>,
+        /// department_staff (default), pr_officer or admin.
+        #[arg(long, default_value = "department_staff")]
+        role: String,
+        /// Days the code stays valid.
+        #[arg(long, default_value_t = 2)]
+        days: u32,
     },
 }
 
@@ -465,6 +484,44 @@ fn delivery_list(lang: Lang, deliveries: &[crate::store::DeliveryRow]) -> String
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `people invite`: a one-time code, shown once.
+pub async fn people(settings: Settings, lang: Lang, cmd: PeopleCmd) -> CliResult {
+    let PeopleCmd::Invite {
+        department,
+        role,
+        days,
+    } = cmd;
+    let Some(role) = Role::parse(&role) else {
+        return Err(CliError::of(
+            2,
+            Msg::new("people-bad-role").with("role", role.as_str()),
+        ));
+    };
+    let app = App::open_for(settings, Purpose::Compose).await?;
+    let inv = Newsroom::new(&app)
+        .invite(
+            &cli_person(None),
+            role,
+            department.as_deref(),
+            chrono::Duration::days(i64::from(days)),
+            Utc::now(),
+        )
+        .await
+        .map_err(newsroom_error)?;
+    say!(
+        "{}",
+        t!(
+            lang,
+            "people-invited",
+            code = inv.code.as_str(),
+            role = inv.role.as_str(),
+            department = inv.department.as_deref().unwrap_or("-"),
+            until = local_time(lang, inv.expires_at)
+        )
+    );
+    Ok(())
 }
 
 /// `queue pending|approve|reject|withdraw`: the PR officer's decisions on what waits.

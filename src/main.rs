@@ -29,6 +29,7 @@ fn main() {
             Command::Post(a) => cli::post(settings, lang, a).await,
             Command::Queue(q) => cli::queue(settings, lang, q).await,
             Command::Department(d) => cli::department(settings, lang, d).await,
+            Command::People(p) => cli::people(settings, lang, p).await,
             Command::Channels(ChannelsCmd::Check) => cli::channels_check(settings, lang).await,
             Command::Bench(b) => prakat::bench::run(b).await,
             Command::Site(SiteCmd::Rebuild) => cli::site_rebuild(settings, lang).await,

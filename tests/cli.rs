@@ -954,3 +954,36 @@ fn post_admin_file(config: &Path, file: &Path) -> Output {
         ],
     )
 }
+
+/// The PR officer invites from the command line: a code shown once, never stored as it is.
+#[test]
+fn an_invite_code_is_shown_once_and_kept_only_as_its_hash() {
+    let (dir, config) = setup();
+    let o = prakat(&config, &["people", "invite", "--department", "traffic"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let code = out
+        .split_whitespace()
+        .nth(2)
+        .expect("invite code <CODE> …")
+        .to_owned();
+    assert_eq!(code.len(), 10, "{out}");
+    assert!(out.contains(&format!("/start {code}")), "{out}");
+    let db = std::fs::read(dir.path().join("data/prakat.db")).unwrap();
+    let wal = std::fs::read(dir.path().join("data/prakat.db-wal")).unwrap_or_default();
+    let stored = |bytes: &[u8]| bytes.windows(code.len()).any(|w| w == code.as_bytes());
+    assert!(
+        !stored(&db) && !stored(&wal),
+        "the code itself is never stored"
+    );
+
+    let o = prakat(&config, &["people", "invite", "--role", "chief"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown role"), "{}", stderr(&o));
+    let o = prakat(&config, &["people", "invite"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "department staff need a department"
+    );
+}

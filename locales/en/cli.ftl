@@ -44,3 +44,5 @@ pending-col-title = TITLE
 approve-done = announcement { $id } approved: { $deliveries } at { $at }
 reject-done = announcement { $id } not approved: { $reason }
 withdraw-done = announcement { $id } withdrawn
+people-invited = invite code { $code } ({ $role }, department { $department }), valid once until { $until }. The person sends /start { $code } to the station's bot
+people-bad-role = unknown role { $role }: department_staff, pr_officer or admin

@@ -90,6 +90,11 @@ help-department-add = Add a department
 help-department-add-code = Short code used on the command line and in URLs (a-z, 0-9, -)
 help-department-add-th = The Thai name
 help-department-add-en = The English name
+help-people = Who may send and approve from a chat
+help-people-invite = Make a one-time invite code for a person to join from the chat bot
+help-people-invite-department = The department they send for (department staff)
+help-people-invite-role = department_staff (default), pr_officer or admin
+help-people-invite-days = Days the code stays valid
 
 ## channels
 help-channels = Check the enabled channels

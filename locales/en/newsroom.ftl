@@ -16,3 +16,5 @@ newsroom-already-decided = announcement { $id } is already { $state ->
        *[other] { $state }
     } (by { $by } at { $at }, Bangkok time)
 newsroom-bad-time = { $input } is not a date and time: write "YYYY-MM-DD HH:MM" in Bangkok time, in the Buddhist or the common era, e.g. "2569-12-01 09:00" or "01/12/2569 09.00"
+people-department-needed = department staff are invited for a department: give --department
+people-bad-invite = this invite code is unknown, already used or expired: ask the PR officer for a new one

@@ -51,3 +51,5 @@ pending-col-title = หัวเรื่อง
 approve-done = อนุมัติประกาศ { $id } แล้ว: { $deliveries } เมื่อ { $at }
 reject-done = ไม่อนุมัติประกาศ { $id }: { $reason }
 withdraw-done = ถอนประกาศ { $id } แล้ว
+people-invited = รหัสเชิญ { $code } ({ $role } หน่วยงาน { $department }) ใช้ได้ครั้งเดียว ถึง { $until } ให้ผู้ได้รับเชิญส่ง /start { $code } ถึงบอตของสถานี
+people-bad-role = ไม่มีบทบาท { $role } (ใช้ได้: department_staff, pr_officer หรือ admin)

@@ -90,6 +90,11 @@ help-department-add = เพิ่มหน่วยงาน
 help-department-add-code = รหัสสั้นที่ใช้ในคำสั่งและในที่อยู่เว็บ (a-z, 0-9, -)
 help-department-add-th = ชื่อภาษาไทย เช่น งานจราจร
 help-department-add-en = ชื่อภาษาอังกฤษ เช่น Traffic
+help-people = ผู้ที่ส่งข่าวและอนุมัติผ่านแชตได้
+help-people-invite = สร้างรหัสเชิญใช้ครั้งเดียว ให้ผู้ได้รับเชิญเข้าร่วมผ่านบอตแชต
+help-people-invite-department = หน่วยงานที่ผู้ได้รับเชิญส่งข่าวในนาม (เจ้าหน้าที่หน่วยงาน)
+help-people-invite-role = department_staff (ค่าเริ่มต้น), pr_officer หรือ admin
+help-people-invite-days = จำนวนวันที่รหัสใช้ได้
 
 ## channels
 help-channels = ตรวจสอบช่องทางที่เปิดใช้งาน

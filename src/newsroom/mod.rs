@@ -611,6 +611,7 @@ fn check_link(link: &str) -> Result<()> {
     }
 }
 
+pub mod people;
 pub mod time;
 
 #[cfg(test)]

@@ -198,6 +198,20 @@ pub trait Store: Send + Sync + 'static {
     // ---- audit
     async fn audit_trail(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>>;
 
+    // ---- people
+    async fn create_invite(&self, invite: &NewInvite, actor: &Actor) -> Result<()>;
+    /// Use an invite once: the person is created with the invite's role and department, in one
+    /// change guarded by the invite being unused and unexpired (of two people sending the same
+    /// code at once, one joins). `NotFound` when the code is unknown, used or expired.
+    async fn redeem_invite(
+        &self,
+        code_sha256: &str,
+        name: &str,
+        telegram_user_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<PersonRecord>;
+    async fn person_by_telegram(&self, telegram_user_id: i64) -> Result<Option<PersonRecord>>;
+
     // ---- domain events (for notifiers)
     /// Events after `after` (an event id), oldest first.
     async fn events_after(&self, after: i64, limit: usize) -> Result<Vec<DomainEvent>>;

@@ -89,6 +89,27 @@ pub struct NewAnnouncement {
     pub publish_at: DateTime<Utc>,
 }
 
+/// A person as the store keeps them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonRecord {
+    pub id: i64,
+    pub name: String,
+    /// admin, pr_officer, department_staff
+    pub role: String,
+    pub department: Option<String>,
+    pub telegram_user_id: Option<i64>,
+}
+
+/// An invitation to join, as created.
+#[derive(Debug, Clone)]
+pub struct NewInvite {
+    /// SHA-256 (hex) of the code; the code itself is never stored.
+    pub code_sha256: String,
+    pub role: String,
+    pub department: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// How a pending announcement ends without being published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Closing {

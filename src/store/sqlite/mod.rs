@@ -999,6 +999,109 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn create_invite(&self, invite: &NewInvite, actor: &Actor) -> Result<()> {
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        if let Some(d) = &invite.department {
+            load_department(&mut tx, d).await?;
+        }
+        sqlx::query(
+            "INSERT INTO invites (code_sha256, role, department, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&invite.code_sha256)
+        .bind(&invite.role)
+        .bind(&invite.department)
+        .bind(&actor.name)
+        .bind(ms(now))
+        .bind(ms(invite.expires_at))
+        .execute(&mut *tx)
+        .await?;
+        audit(&mut tx, now, actor, "invited", "invite", &invite.code_sha256[..12],
+              serde_json::json!({"role": invite.role, "department": invite.department, "expires_at": invite.expires_at})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn redeem_invite(
+        &self,
+        code_sha256: &str,
+        name: &str,
+        telegram_user_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<PersonRecord> {
+        let mut tx = self.write_tx().await?;
+        let invite: Option<(String, Option<String>)> = sqlx::query_as(
+            "SELECT role, department FROM invites WHERE code_sha256 = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(code_sha256)
+        .bind(ms(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((role, department)) = invite else {
+            return Err(StoreError::NotFound("invite".into()));
+        };
+        if let Some(tg) = telegram_user_id {
+            // Joining again (a new invite after a move to another department) replaces the
+            // earlier registration.
+            sqlx::query(
+                "UPDATE people SET active = 0, telegram_user_id = NULL WHERE telegram_user_id = ?",
+            )
+            .bind(tg)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO people (name, role, department, telegram_user_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(name)
+        .bind(&role)
+        .bind(&department)
+        .bind(telegram_user_id)
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        let used = sqlx::query(
+            "UPDATE invites SET used_by = ?, used_at = ? WHERE code_sha256 = ? AND used_at IS NULL",
+        )
+        .bind(id)
+        .bind(ms(now))
+        .bind(code_sha256)
+        .execute(&mut *tx)
+        .await?;
+        if used.rows_affected() == 0 {
+            return Err(StoreError::NotFound("invite".into()));
+        }
+        let actor = Actor::person("invite", name, &role);
+        audit(&mut tx, now, &actor, "joined", "person", &id.to_string(),
+              serde_json::json!({"role": role, "department": department, "telegram_user_id": telegram_user_id})).await?;
+        tx.commit().await?;
+        Ok(PersonRecord {
+            id,
+            name: name.to_owned(),
+            role,
+            department,
+            telegram_user_id,
+        })
+    }
+
+    async fn person_by_telegram(&self, telegram_user_id: i64) -> Result<Option<PersonRecord>> {
+        let row: Option<(i64, String, String, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT id, name, role, department, telegram_user_id FROM people WHERE telegram_user_id = ? AND active = 1",
+        )
+        .bind(telegram_user_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(id, name, role, department, telegram_user_id)| PersonRecord {
+                id,
+                name,
+                role,
+                department,
+                telegram_user_id,
+            },
+        ))
+    }
+
     async fn events_after(&self, after: i64, limit: usize) -> Result<Vec<DomainEvent>> {
         let mut q = QueryBuilder::<Sqlite>::new(
             "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log WHERE id > ",
