@@ -460,10 +460,7 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
 /// A time for a person: `2026-12-01 09:00 (Bangkok)`, or in Thai government style.
 fn local_time(lang: Lang, at: DateTime<Utc>) -> String {
     match lang {
-        Lang::En => format!(
-            "{} (Bangkok)",
-            at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M")
-        ),
+        Lang::En => format!("{} (Bangkok)", crate::newsroom::bangkok(at)),
         Lang::Th => {
             prakat_adapters::thai::dates::gov_datetime(at, prakat_adapters::thai::Digits::Arabic)
         }

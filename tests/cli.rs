@@ -6,29 +6,13 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn prakat(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prakat"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env_remove("PRAKAT_CONFIG")
-        .output()
-        .expect("run prakat")
-}
+use common::{prakat, stderr, stdout};
 
 /// `prakat post --department admin --text x` plus `extra`.
 fn post_admin(config: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["post", "--department", "admin", "--text", "x"];
     args.extend_from_slice(extra);
     prakat(config, &args)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// A data directory with a config; the port is never listened on, so nudges go nowhere.

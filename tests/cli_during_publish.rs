@@ -7,7 +7,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -15,18 +15,10 @@ use prakat::app::App;
 use prakat::store::{AnnouncementRecord, DeliveryFilter, DeliveryState, Store};
 use prakat_adapters::website::MonthKey;
 
+use common::prakat;
+
 const QUEUED: usize = 1_000;
 const FEED_ITEMS: usize = 20;
-
-fn prakat(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prakat"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env_remove("PRAKAT_CONFIG")
-        .output()
-        .expect("run prakat")
-}
 
 /// Queue `n` website announcements due in the past, spread over about ten months (so month and
 /// department pages of several sizes are rewritten).

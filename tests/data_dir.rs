@@ -5,22 +5,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
-fn prakat(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prakat"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env_remove("PRAKAT_CONFIG")
-        .output()
-        .expect("run prakat")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{prakat, stderr};
 
 fn post(config: &Path, text: &str) -> Output {
     prakat(

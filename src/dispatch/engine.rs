@@ -24,6 +24,9 @@ use crate::store::{ClaimedDelivery, Settlement, Store};
 
 /// What an engine is made of. Everything is an input: tests pass their own clock, seed and
 /// channels.
+/// How often the dispatcher makes sure the database file is still the one it opened.
+const DB_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 pub struct EngineParts<S: Store> {
     pub store: Arc<S>,
     pub registry: Arc<Registry>,
@@ -39,8 +42,9 @@ pub struct EngineParts<S: Store> {
     pub seed: Option<u64>,
     /// Where long transfers report how far they got.
     pub progress: Arc<ProgressBoard>,
-    /// The database file, checked before every claim: deliveries are never claimed from a
-    /// database that was deleted or replaced under the daemon (its outcomes would be lost).
+    /// The database file, checked before claiming (at most every [`DB_CHECK_EVERY`]):
+    /// deliveries are never claimed from a database that was deleted or replaced under the
+    /// daemon (its outcomes would be lost).
     pub db_file: Option<crate::server::health::DbFile>,
 }
 
@@ -131,6 +135,7 @@ impl<S: Store> Engine<S> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = JoinSet::new();
         let mut store_trouble = Backoff::default();
+        let mut db_checked: Option<std::time::Instant> = None;
 
         tracing::info!(owner = %p.owner, channels = ?p.registry.names(), "dispatcher started");
         loop {
@@ -147,10 +152,17 @@ impl<S: Store> Engine<S> {
             // unless nothing is in flight at all.
             let worthwhile = free >= (p.settings.batch_size / 4).max(1) || tasks.is_empty();
             let mut claimed_n = 0;
+            // At most once a second while it is fine: a stat and a 16-byte read, not on every
+            // turn of a busy loop.
             let db_ok = match &p.db_file {
+                Some(_) if db_checked.is_some_and(|t| t.elapsed() < DB_CHECK_EVERY) => true,
                 Some(f) => match f.check().await {
-                    Ok(()) => true,
+                    Ok(()) => {
+                        db_checked = Some(std::time::Instant::now());
+                        true
+                    }
                     Err(why) => {
+                        db_checked = None;
                         healthy = false;
                         tracing::error!(problem = %why, "not publishing");
                         false

@@ -173,6 +173,7 @@ fn refused(id: &'static str) -> Msg {
     Msg::new(id)
 }
 
+/// A time as the newsroom's messages show it: Bangkok wall time, `2026-12-01 09:00`.
 pub(crate) fn bangkok(t: DateTime<Utc>) -> String {
     t.with_timezone(&chrono_tz::Asia::Bangkok)
         .format("%Y-%m-%d %H:%M")
@@ -394,17 +395,10 @@ impl<'a> Newsroom<'a> {
 
     async fn pending(&self, id: i64) -> Result<AnnouncementRecord> {
         let record = self.app.store.announcement(id).await?;
-        if record.state != "pending_approval" {
-            let d = record.decision.clone();
-            return Err(StoreError::Decided {
-                id,
-                state: record.state,
-                by: d.as_ref().map(|d| d.by.clone()).unwrap_or(record.author),
-                at: d.map(|d| d.at).unwrap_or(record.created_at),
-            }
-            .into());
+        match record.decided() {
+            Some(e) => Err(e.into()),
+            None => Ok(record),
         }
-        Ok(record)
     }
 
     fn must_approve(&self, who: &Person) -> Result<()> {

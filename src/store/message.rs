@@ -29,11 +29,7 @@ impl StoreError {
                 .with("id", id)
                 .with("state", state)
                 .with("by", by)
-                .with(
-                    "at",
-                    at.with_timezone(&chrono_tz::Asia::Bangkok)
-                        .format("%Y-%m-%d %H:%M"),
-                ),
+                .with("at", crate::newsroom::bangkok(*at)),
         }
     }
 }

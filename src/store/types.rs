@@ -156,6 +156,27 @@ pub struct AnnouncementRecord {
     pub decision: Option<Decision>,
 }
 
+impl AnnouncementRecord {
+    /// Why this announcement can no longer be approved, rejected, edited or withdrawn: who
+    /// decided and when (its author and creation, for one that never waited). `None` while it
+    /// waits for approval.
+    pub fn decided(&self) -> Option<super::StoreError> {
+        if self.state == "pending_approval" {
+            return None;
+        }
+        let (by, at) = match &self.decision {
+            Some(d) => (d.by.clone(), d.at),
+            None => (self.author.clone(), self.created_at),
+        };
+        Some(super::StoreError::Decided {
+            id: self.id,
+            state: self.state.clone(),
+            by,
+            at,
+        })
+    }
+}
+
 /// One delivery to create with an announcement.
 #[derive(Debug, Clone)]
 pub struct NewDelivery {

@@ -4,7 +4,7 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 use chrono::{DateTime, Utc};
 use prakat::app::App;
@@ -36,6 +36,25 @@ pub fn write_config(dir: &Path, port: u16, extra: &str) -> PathBuf {
     );
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// Run `prakat --config <config> <args>` to the end, as a person at a terminal would.
+pub fn prakat(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_prakat"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env_remove("PRAKAT_CONFIG")
+        .output()
+        .expect("run prakat")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 pub fn settings(config: &Path) -> Settings {

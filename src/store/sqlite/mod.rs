@@ -384,22 +384,23 @@ async fn insert_deliveries(
     Ok(rows)
 }
 
-/// Move a pending announcement to `state`, or say why not: it is gone, or someone decided.
+/// Move a pending announcement to `state` (publishing at `publish_at` when given), or say why
+/// not: it is gone, or someone decided.
 async fn decide(
     tx: &mut Transaction<'_, Sqlite>,
     id: i64,
     state: &str,
-    publish_at: DateTime<Utc>,
+    publish_at: Option<DateTime<Utc>>,
     note: Option<&str>,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let done = sqlx::query(
-        "UPDATE announcements SET state = ?, publish_at = ?, decided_by = ?, decided_at = ?, decision_note = ?
-         WHERE id = ? AND state = 'pending_approval'",
+        "UPDATE announcements SET state = ?, publish_at = COALESCE(?, publish_at), decided_by = ?, decided_at = ?,
+         decision_note = ? WHERE id = ? AND state = 'pending_approval'",
     )
     .bind(state)
-    .bind(ms(publish_at))
+    .bind(publish_at.map(ms))
     .bind(&actor.name)
     .bind(ms(now))
     .bind(note)
@@ -416,20 +417,9 @@ async fn decide(
 async fn not_pending(tx: &mut Transaction<'_, Sqlite>, id: i64) -> StoreError {
     match load_announcement(tx, id).await {
         Err(e) => e,
-        Ok(a) => match a.decision {
-            Some(d) => StoreError::Decided {
-                id,
-                state: a.state,
-                by: d.by,
-                at: d.at,
-            },
-            None => StoreError::Decided {
-                id,
-                state: a.state,
-                by: a.author,
-                at: a.created_at,
-            },
-        },
+        Ok(a) => a.decided().unwrap_or_else(|| {
+            StoreError::Conflict(format!("announcement {id} changed meanwhile"))
+        }),
     }
 }
 
@@ -564,7 +554,7 @@ impl Store for SqliteStore {
     ) -> Result<(AnnouncementRecord, Vec<DeliveryRow>)> {
         let now = Utc::now();
         let mut tx = self.write_tx().await?;
-        decide(&mut tx, id, "approved", publish_at, None, actor, now).await?;
+        decide(&mut tx, id, "approved", Some(publish_at), None, actor, now).await?;
         let mut record = load_announcement(&mut tx, id).await?;
         record.media.iter_mut().for_each(|m| self.resolve_media(m));
         let rows = insert_deliveries(&mut tx, &record, composed, actor, now).await?;
@@ -591,8 +581,7 @@ impl Store for SqliteStore {
     ) -> Result<AnnouncementRecord> {
         let now = Utc::now();
         let mut tx = self.write_tx().await?;
-        let publish_at = load_announcement(&mut tx, id).await?.publish_at;
-        decide(&mut tx, id, closing.state(), publish_at, note, actor, now).await?;
+        decide(&mut tx, id, closing.state(), None, note, actor, now).await?;
         audit(
             &mut tx,
             now,
