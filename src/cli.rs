@@ -449,7 +449,7 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
             }
             print_skipped(&skipped);
         }
-        Submitted::Pending { announcement, .. } => {
+        Submitted::Pending { announcement, .. } | Submitted::Already { announcement } => {
             say!("{}", t!(lang, "post-pending", id = announcement.id));
         }
     }
@@ -518,7 +518,26 @@ pub async fn people(settings: Settings, lang: Lang, cmd: PeopleCmd) -> CliResult
             until = local_time(lang, inv.expires_at)
         )
     );
+    if let Some(bot) = bot_username(&app.settings).await {
+        let link = format!("https://t.me/{bot}?start={}", inv.code);
+        say!("{}", t!(lang, "people-invite-link", link = link.as_str()));
+    }
     Ok(())
+}
+
+/// The Telegram bot's user name, for invitation links: from the settings, else asked of
+/// Telegram. None without a bot, or when Telegram cannot be asked (the code alone works).
+async fn bot_username(settings: &Settings) -> Option<String> {
+    let tg = &settings.telegram;
+    if let Some(name) = &tg.bot_username {
+        return Some(name.trim_start_matches('@').to_owned());
+    }
+    let token = tg.token.as_ref()?.resolve().ok()?;
+    let api = crate::telegram::Api::new(token, &tg.api_url, &settings.http).ok()?;
+    match tokio::time::timeout(std::time::Duration::from_secs(10), api.username()).await {
+        Ok(Ok(name)) if !name.is_empty() => Some(name),
+        _ => None,
+    }
 }
 
 /// `queue pending|approve|reject|withdraw`: the PR officer's decisions on what waits.

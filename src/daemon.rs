@@ -35,7 +35,7 @@ pub async fn run_with_clock(
 ) -> anyhow::Result<()> {
     // The data directory's lock and the database's: one daemon per site and per database.
     let lock = crate::lock::DaemonLock::acquire_or_explain(&settings)?;
-    let app = App::open(settings).await?;
+    let app = Arc::new(App::open(settings).await?);
     let owner = format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple());
     // We hold the lock: whoever held these leases is dead.
     let released = app
@@ -53,6 +53,31 @@ pub async fn run_with_clock(
     let wake = Arc::new(Notify::new());
     let progress = Arc::new(crate::dispatch::ProgressBoard::default());
     let db_file = crate::server::health::DbFile::identify(&app.settings.database_url())?;
+    // The Telegram bot, when a token is set; in webhook mode Telegram's calls reach it through
+    // the public listener.
+    let bot = crate::telegram::Bot::new(app.clone(), clock.clone(), wake.clone())?;
+    let (webhook, webhook_rx) = match (&bot, app.settings.telegram.mode) {
+        (Some(bot), crate::settings::TelegramMode::Webhook) => {
+            let secret = match &app.settings.telegram.webhook_secret {
+                Some(s) => s.resolve().map_err(|e| anyhow::anyhow!("telegram.webhook_secret: {e}"))?.to_owned(),
+                None => uuid::Uuid::new_v4().simple().to_string(),
+            };
+            prakat_adapters::remember_secret(&secret);
+            let url = format!("{}/telegram/webhook", app.settings.public_base_url());
+            bot.api.set_webhook(&url, &secret).await.map_err(|e| {
+                anyhow::anyhow!("cannot set the Telegram webhook to {url}: {e}")
+            })?;
+            let (tx, rx) = tokio::sync::mpsc::channel(64);
+            (
+                Some(crate::server::TelegramWebhook {
+                    secret,
+                    updates: tx,
+                }),
+                Some(rx),
+            )
+        }
+        _ => (None, None),
+    };
     let server = crate::server::spawn(
         listeners,
         Arc::new(HttpState {
@@ -62,6 +87,7 @@ pub async fn run_with_clock(
             channels: app.registry.names(),
             progress: progress.clone(),
             db_file: db_file.clone(),
+            telegram: webhook,
         }),
         &app.settings,
         shutdown.clone(),
@@ -74,9 +100,16 @@ pub async fn run_with_clock(
         shutdown.clone(),
     ));
 
+    let mut notifiers: Vec<Arc<dyn crate::events::Notifier>> =
+        vec![Arc::new(crate::events::LogNotifier)];
+    let mut bot_task = None;
+    if let Some(bot) = bot {
+        notifiers.push(Arc::new(crate::telegram::TelegramNotifier::new(bot.clone())));
+        bot_task = Some(tokio::spawn(bot.run(webhook_rx, shutdown.clone())));
+    }
     let notifier = tokio::spawn(crate::events::run(
         app.store.clone(),
-        vec![Arc::new(crate::events::LogNotifier) as Arc<dyn crate::events::Notifier>],
+        notifiers,
         // Its own wake-up: the dispatcher's is taken by whoever waits first.
         Arc::new(Notify::new()),
         std::time::Duration::from_secs(2),
@@ -100,6 +133,9 @@ pub async fn run_with_clock(
     server.await??;
     let _ = watcher.await;
     let _ = notifier.await;
+    if let Some(t) = bot_task {
+        let _ = t.await;
+    }
     drop(lock);
     Ok(())
 }

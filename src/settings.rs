@@ -36,6 +36,7 @@ pub struct Settings {
     pub http: Http,
     pub channels: Channels,
     pub ui: Ui,
+    pub telegram: Telegram,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -171,6 +172,65 @@ pub struct Post {
     pub default_channels: Vec<String>,
 }
 
+/// The Telegram bot: department staff send results, the PR officer approves and hears back.
+/// Off until a token is set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Telegram {
+    /// The bot's token from @BotFather. No token: no bot.
+    pub token: Option<prakat_adapters::Secret>,
+    /// The Bot API's address (a self-hosted Bot API server takes files over 20 MB).
+    pub api_url: String,
+    /// The bot's user name, for the `t.me/<bot>?start=<code>` links of invitations; asked of
+    /// Telegram when not set.
+    pub bot_username: Option<String>,
+    /// `polling` (works behind NAT) or `webhook` (Telegram calls the public listener at
+    /// `/telegram/webhook`, which needs `server.public_base_url` over https).
+    pub mode: TelegramMode,
+    /// The secret Telegram sends with every webhook call; made up at each start when not set.
+    pub webhook_secret: Option<prakat_adapters::Secret>,
+    /// Pieces a person sends (a text, the photos of an album) become one submission when the
+    /// person is quiet this long, or at once on /send.
+    #[serde(with = "humantime_serde")]
+    pub gather_for: Duration,
+    /// How long one getUpdates call waits for news.
+    #[serde(with = "humantime_serde")]
+    pub poll_timeout: Duration,
+    /// When the PR officers get the day's summary of what waits for approval (Bangkok time,
+    /// `HH:MM`); empty for none.
+    pub daily_summary_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TelegramMode {
+    #[default]
+    Polling,
+    Webhook,
+}
+
+impl Default for Telegram {
+    fn default() -> Self {
+        Telegram {
+            token: None,
+            api_url: "https://api.telegram.org".into(),
+            bot_username: None,
+            mode: TelegramMode::Polling,
+            webhook_secret: None,
+            gather_for: Duration::from_secs(60),
+            poll_timeout: Duration::from_secs(25),
+            daily_summary_at: "08:30".into(),
+        }
+    }
+}
+
+impl Telegram {
+    /// The summary's time of day, when one is asked for.
+    pub fn summary_time(&self) -> Option<chrono::NaiveTime> {
+        chrono::NaiveTime::parse_from_str(self.daily_summary_at.trim(), "%H:%M").ok()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Ui {
@@ -199,6 +259,7 @@ impl Default for Settings {
             http: Http::default(),
             channels: Channels::default(),
             ui: Ui { lang: Lang::En },
+            telegram: Telegram::default(),
         }
     }
 }
@@ -483,6 +544,28 @@ impl Settings {
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
             return invalid(Msg::new("settings-public-url-scheme").with("url", format!("{url:?}")));
+        }
+        let tg = &self.telegram;
+        if !tg.daily_summary_at.trim().is_empty() && tg.summary_time().is_none() {
+            return invalid(
+                Msg::new("settings-telegram-summary-time")
+                    .with("value", format!("{:?}", tg.daily_summary_at)),
+            );
+        }
+        if !(tg.api_url.starts_with("http://") || tg.api_url.starts_with("https://")) {
+            return invalid(
+                Msg::new("settings-telegram-api-url").with("url", format!("{:?}", tg.api_url)),
+            );
+        }
+        if tg.token.is_some()
+            && tg.mode == TelegramMode::Webhook
+            && !self
+                .server
+                .public_base_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+        {
+            return invalid(Msg::new("settings-telegram-webhook-https"));
         }
         self.channels.validate().map_err(SettingsError::Invalid)?;
         for c in &self.post.default_channels {

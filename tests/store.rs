@@ -1346,3 +1346,21 @@ async fn open_sqlite() -> Result<(tempfile::TempDir, SqliteStore)> {
 }
 
 backend!(sqlite, super::open_sqlite);
+
+/// The daemon starting while a command runs: both open a new database at once. Its migrations
+/// are applied once, whoever comes first, and both open it.
+#[tokio::test(flavor = "multi_thread")]
+async fn processes_opening_a_new_database_at_once_all_open_it() {
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("prakat.db");
+        let opens = (0..4).map(|_| SqliteStore::open(&path));
+        let mut ids = Vec::new();
+        for opened in futures_util::future::join_all(opens).await {
+            let store = opened.expect("every opener succeeds");
+            ids.push(store.store_id().await.unwrap());
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "one database, one identity: {ids:?}");
+    }
+}

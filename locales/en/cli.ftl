@@ -46,3 +46,4 @@ reject-done = announcement { $id } not approved: { $reason }
 withdraw-done = announcement { $id } withdrawn
 people-invited = invite code { $code } ({ $role }, department { $department }), valid once until { $until }. The person sends /start { $code } to the station's bot
 people-bad-role = unknown role { $role }: department_staff, pr_officer or admin
+people-invite-link = or open { $link } on the phone with Telegram

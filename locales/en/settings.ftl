@@ -28,3 +28,6 @@ settings-admin-same = server.admin_listen ({ $addr }) must differ from server.li
 settings-public-url-scheme = server.public_base_url must start with http:// or https://, not { $url }
 settings-default-channel = post.default_channels names { $channel }, which is not an enabled channel
 settings-one-website = channels.{ $name }: there is one website, the section [channels.website]
+settings-telegram-summary-time = telegram.daily_summary_at must be a time of day as HH:MM (Bangkok), such as "08:30", or empty for no summary; not { $value }
+settings-telegram-api-url = telegram.api_url must start with http:// or https://, not { $url }
+settings-telegram-webhook-https = telegram.mode = "webhook" needs server.public_base_url starting with https:// (Telegram calls webhooks over https only); use mode = "polling" behind NAT

@@ -53,3 +53,4 @@ reject-done = ไม่อนุมัติประกาศ { $id }: { $reaso
 withdraw-done = ถอนประกาศ { $id } แล้ว
 people-invited = รหัสเชิญ { $code } ({ $role } หน่วยงาน { $department }) ใช้ได้ครั้งเดียว ถึง { $until } ให้ผู้ได้รับเชิญส่ง /start { $code } ถึงบอตของสถานี
 people-bad-role = ไม่มีบทบาท { $role } (ใช้ได้: department_staff, pr_officer หรือ admin)
+people-invite-link = หรือเปิดลิงก์ { $link } บนโทรศัพท์ที่มี Telegram

@@ -28,3 +28,6 @@ settings-admin-same = server.admin_listen ({ $addr }) ต้องไม่ซ�
 settings-public-url-scheme = server.public_base_url ต้องขึ้นต้นด้วย http:// หรือ https:// (ขณะนี้เป็น { $url })
 settings-default-channel = post.default_channels ระบุช่องทาง { $channel } ซึ่งไม่ได้เปิดใช้งาน
 settings-one-website = channels.{ $name }: เว็บไซต์มีได้เพียงหนึ่งเดียว คือส่วน [channels.website]
+settings-telegram-summary-time = telegram.daily_summary_at ต้องเป็นเวลาแบบ HH:MM (เวลาไทย) เช่น "08:30" หรือเว้นว่างถ้าไม่ต้องการสรุปรายวัน (ขณะนี้เป็น { $value })
+settings-telegram-api-url = telegram.api_url ต้องขึ้นต้นด้วย http:// หรือ https:// (ขณะนี้เป็น { $url })
+settings-telegram-webhook-https = telegram.mode = "webhook" ต้องตั้ง server.public_base_url ให้ขึ้นต้นด้วย https:// (Telegram เรียก webhook ผ่าน https เท่านั้น) ถ้าอยู่หลัง NAT ให้ใช้ mode = "polling"

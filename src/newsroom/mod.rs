@@ -108,6 +108,8 @@ pub enum Submitted {
         announcement: AnnouncementRecord,
         skipped: Vec<Skipped>,
     },
+    /// Made by an earlier try of the same submission, and decided since.
+    Already { announcement: AnnouncementRecord },
     /// A recurring rule, first firing at `first_at`.
     Recurring {
         rule: RuleRecord,
@@ -225,6 +227,18 @@ impl<'a> Newsroom<'a> {
         draft: Draft,
         now: DateTime<Utc>,
     ) -> Result<Submitted> {
+        self.submit_once(who, draft, None, now).await
+    }
+
+    /// [`Newsroom::submit`], made once for `origin` (a chat submission's first piece) however
+    /// often it is tried: a second try finds the announcement the first made.
+    pub async fn submit_once(
+        &self,
+        who: &Person,
+        draft: Draft,
+        origin: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Submitted> {
         let c = self.check(who, &draft, now).await?;
         let actor = who.actor();
         // Checked; now stored, media first (an announcement refers to its files).
@@ -269,7 +283,16 @@ impl<'a> Newsroom<'a> {
             source: who.source.into(),
             publish_at: c.publish_at,
         };
-        let pending = self.app.store.submit_announcement(&new, &actor).await?;
+        let pending = self
+            .app
+            .store
+            .submit_announcement(&new, origin, &actor)
+            .await?;
+        if pending.decided().is_some() {
+            return Ok(Submitted::Already {
+                announcement: pending,
+            });
+        }
         if !who.role.may_approve() {
             return Ok(Submitted::Pending {
                 announcement: pending,

@@ -32,6 +32,15 @@ pub struct HttpState<S: Store> {
     pub progress: Arc<crate::dispatch::ProgressBoard>,
     /// The database file as it was when the daemon opened it (`None`: not a file).
     pub db_file: Option<health::DbFile>,
+    /// Where Telegram's webhook calls go, when the bot takes its updates that way.
+    pub telegram: Option<TelegramWebhook>,
+}
+
+/// The Telegram webhook's secret and the bot's queue of updates.
+#[derive(Clone)]
+pub struct TelegramWebhook {
+    pub secret: String,
+    pub updates: tokio::sync::mpsc::Sender<crate::telegram::WebhookUpdate>,
 }
 
 /// The daemon's two sockets, bound before it starts (tests bind port 0 for both).

@@ -1,5 +1,6 @@
 //! The public listener: `/site/` (the static website), `/media/` (photos and videos, fetched by
-//! LINE and Facebook), `/` (a redirect to the site) and `/healthz`. Nothing here changes state or
+//! LINE and Facebook), `/` (a redirect to the site), `/healthz` and, when the Telegram bot runs
+//! in webhook mode, `/telegram/webhook` (Telegram's secret-token header checked). Nothing here changes state or
 //! tells more than the website does; everything else is 404.
 //!
 //! Every answer carries `X-Content-Type-Options: nosniff` and a Content-Security-Policy: the
@@ -14,7 +15,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -35,6 +36,7 @@ pub fn router<S: Store>(state: Arc<HttpState<S>>, site_dir: PathBuf, media_dir: 
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/site/") }))
         .route("/healthz", get(healthz::<S>))
+        .route("/telegram/webhook", post(telegram_webhook::<S>))
         .nest_service(
             "/site",
             ServeDir::new(site_dir).append_index_html_on_directories(true),
@@ -82,5 +84,41 @@ async fn healthz<S: Store>(State(st): State<Arc<HttpState<S>>>) -> Response {
             )
                 .into_response()
         }
+    }
+}
+
+/// Telegram's call with an update: refused (401) without the secret this daemon gave Telegram,
+/// answered 200 once the bot has handled the update (otherwise Telegram sends it again).
+async fn telegram_webhook<S: Store>(
+    State(st): State<Arc<HttpState<S>>>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    use subtle::ConstantTimeEq;
+    let Some(hook) = &st.telegram else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = headers
+        .get("x-telegram-bot-api-secret-token")
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if !bool::from(given.ct_eq(hook.secret.as_bytes())) {
+        tracing::warn!("a Telegram webhook call without the right secret token was refused");
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let update: teloxide::types::Update = match serde_json::from_slice(&body) {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::warn!(error = %e, "a Telegram webhook call that is not an update");
+            return StatusCode::BAD_REQUEST.into_response();
+        }
+    };
+    let (done, handled) = tokio::sync::oneshot::channel();
+    if hook.updates.send((update, done)).await.is_err() {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    match tokio::time::timeout(std::time::Duration::from_secs(50), handled).await {
+        Ok(Ok(())) => StatusCode::OK.into_response(),
+        _ => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
 }

@@ -89,6 +89,7 @@ pub trait Store: Send + Sync + 'static {
     async fn submit_announcement(
         &self,
         new: &NewAnnouncement,
+        origin: Option<&str>,
         actor: &Actor,
     ) -> Result<AnnouncementRecord>;
     /// Approve a pending announcement, storing the deliveries composed for it beforehand, in
@@ -197,6 +198,16 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- audit
     async fn audit_trail(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>>;
+    /// Keep a line in the audit trail about something that changed nothing else (a stranger's
+    /// message refused).
+    async fn record_audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        detail: serde_json::Value,
+    ) -> Result<()>;
 
     // ---- people
     async fn create_invite(&self, invite: &NewInvite, actor: &Actor) -> Result<()>;
@@ -219,4 +230,45 @@ pub trait Store: Send + Sync + 'static {
     /// starts from now, not from the beginning of the log).
     async fn notifier_cursor(&self, notifier: &str) -> Result<i64>;
     async fn save_notifier_cursor(&self, notifier: &str, last_event: i64) -> Result<()>;
+
+    // ---- people, as the chat front ends need them
+    async fn person(&self, id: i64) -> Result<Option<PersonRecord>>;
+    /// Everyone who may use prakat now.
+    async fn people(&self) -> Result<Vec<PersonRecord>>;
+
+    // ---- submissions by chat
+    /// Keep a piece once: `false` when a piece of the same origin is kept already.
+    async fn add_chat_piece(&self, piece: &NewChatPiece) -> Result<bool>;
+    /// A person's pieces not yet gathered, oldest first.
+    async fn open_chat_pieces(&self, person_id: i64) -> Result<Vec<ChatPiece>>;
+    /// The people whose newest open piece came at or before `quiet_since`.
+    async fn quiet_chat_senders(&self, quiet_since: DateTime<Utc>) -> Result<Vec<i64>>;
+    /// Close a person's open pieces up to piece `up_to`: `submitted` with the announcement they
+    /// became, or `discarded`. Returns how many it closed.
+    async fn close_chat_pieces(
+        &self,
+        person_id: i64,
+        up_to: i64,
+        announcement_id: Option<i64>,
+    ) -> Result<u64>;
+    /// The chat an announcement was submitted from, with the person who sent it.
+    async fn chat_of_announcement(&self, announcement_id: i64) -> Result<Option<(i64, String)>>;
+    /// The announcements a person submitted by chat, newest first.
+    async fn chat_announcements(&self, person_id: i64, limit: usize) -> Result<Vec<i64>>;
+    /// Ask a person a question (replacing any earlier one).
+    async fn set_chat_wait(&self, person_id: i64, wait: &ChatWait, now: DateTime<Utc>)
+    -> Result<()>;
+    /// The question a person was asked, taken (asked once, answered once).
+    async fn take_chat_wait(&self, person_id: i64) -> Result<Option<ChatWait>>;
+    /// Where a front end is in its stream of updates.
+    async fn chat_cursor(&self, front: &str) -> Result<Option<i64>>;
+    async fn save_chat_cursor(&self, front: &str, next: i64) -> Result<()>;
+    /// Remember a message sent about an announcement (to change it once decided).
+    async fn add_chat_message(&self, announcement_id: i64, chat: &str, message_id: i64)
+    -> Result<()>;
+    async fn chat_messages(&self, announcement_id: i64) -> Result<Vec<(String, i64)>>;
+    /// Whether `key` is said for the first time; it is then remembered as said.
+    async fn say_once(&self, key: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// Whether `key` was said.
+    async fn said(&self, key: &str) -> Result<bool>;
 }

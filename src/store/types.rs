@@ -344,3 +344,43 @@ pub struct AuditEntry {
     pub action: String,
     pub detail: serde_json::Value,
 }
+
+/// One thing a person sent by chat, before it is gathered into a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewChatPiece {
+    /// Front end, chat and message (`telegram:42:17`): kept once however often it arrives.
+    pub origin: String,
+    pub person_id: i64,
+    /// Where answers go (`telegram:42`).
+    pub chat: String,
+    /// The text, or a file's caption.
+    pub body: Option<String>,
+    /// `photo`, `video`, `document`; none for a text.
+    pub kind: Option<String>,
+    /// The file as downloaded on this machine.
+    pub file_path: Option<String>,
+    /// The front end's own reference to the file (Telegram's `file_id`).
+    pub file_ref: Option<String>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// A piece as kept, waiting to be gathered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatPiece {
+    pub id: i64,
+    pub origin: String,
+    pub chat: String,
+    pub body: Option<String>,
+    pub kind: Option<String>,
+    pub file_path: Option<String>,
+    pub file_ref: Option<String>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// A question the bot asked a person and waits for the answer to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatWait {
+    /// `reject` (the answer is the reason), `edit` (the new text), `time` (when to publish).
+    pub action: String,
+    pub announcement_id: i64,
+}

@@ -5,6 +5,7 @@
 //! RETURNING` statement: SQLite has a single writer, so no row locking is needed. Audit rows are
 //! written in the same transaction as the change they describe.
 
+mod chat;
 mod rows;
 mod settle;
 
@@ -122,6 +123,11 @@ impl SqliteStore {
             .synchronous(durability.synchronous())
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
+        // Two processes opening a new database at once (the daemon starting while a command
+        // runs) would both switch it to WAL and both apply the same migration; the second fails
+        // half-way. SQLite's migrations take no lock of their own across processes: a file lock
+        // beside the database makes opening one at a time.
+        let guard = migration_lock(opts.get_filename()).await?;
         // The file is created once, here; the pool's later connections never create it, so a
         // database deleted under a running daemon is an error, not a fresh empty one.
         {
@@ -138,6 +144,7 @@ impl SqliteStore {
             .connect_with(opts.create_if_missing(false))
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        drop(guard);
         Ok(SqliteStore {
             pool,
             media_root: None,
@@ -147,6 +154,39 @@ impl SqliteStore {
     async fn write_tx(&self) -> Result<Transaction<'static, Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
+}
+
+/// An exclusive lock on `<database>.migrate-lock` while the database is opened (none for an
+/// in-memory database, nor where the file cannot be made: a read-only folder, whose database
+/// no one can be migrating).
+async fn migration_lock(db: &Path) -> Result<Option<std::fs::File>> {
+    let name = db.as_os_str();
+    if name.is_empty() || name == ":memory:" {
+        return Ok(None);
+    }
+    let mut path = name.to_owned();
+    path.push(".migrate-lock");
+    let path = PathBuf::from(path);
+    let locked = tokio::task::spawn_blocking(move || {
+        use fs4::fs_std::FileExt;
+        let file = match std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+        {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::debug!(path = %path.display(), error = %e, "no lock file for opening the database");
+                return Ok(None);
+            }
+        };
+        file.lock_exclusive()?;
+        Ok::<_, std::io::Error>(Some(file))
+    })
+    .await
+    .map_err(|e| StoreError::Corrupt(format!("migration lock: {e}")))?;
+    locked.map_err(|e| StoreError::Database(sqlx::Error::Io(e)))
 }
 
 async fn audit(
@@ -524,13 +564,33 @@ impl Store for SqliteStore {
     async fn submit_announcement(
         &self,
         new: &NewAnnouncement,
+        origin: Option<&str>,
         actor: &Actor,
     ) -> Result<AnnouncementRecord> {
         let now = Utc::now();
         let mut tx = self.write_tx().await?;
+        if let Some(origin) = origin {
+            let earlier: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM announcements WHERE origin = ?")
+                    .bind(origin)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some(id) = earlier {
+                let mut record = load_announcement(&mut tx, id).await?;
+                record.media.iter_mut().for_each(|m| self.resolve_media(m));
+                return Ok(record);
+            }
+        }
         let record = insert_announcement_row(&mut tx, new, None, actor, now, "pending_approval")
             .await?
             .ok_or_else(|| StoreError::Conflict("announcement already exists".into()))?;
+        if let Some(origin) = origin {
+            sqlx::query("UPDATE announcements SET origin = ? WHERE id = ?")
+                .bind(origin)
+                .bind(record.id)
+                .execute(&mut *tx)
+                .await?;
+        }
         audit(
             &mut tx,
             now,
@@ -1154,6 +1214,99 @@ impl Store for SqliteStore {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn record_audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        audit(&mut tx, Utc::now(), actor, action, entity, entity_id, detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn person(&self, id: i64) -> Result<Option<PersonRecord>> {
+        chat::person_by_id(&self.pool, id).await
+    }
+
+    async fn people(&self) -> Result<Vec<PersonRecord>> {
+        chat::people(&self.pool).await
+    }
+
+    async fn add_chat_piece(&self, piece: &NewChatPiece) -> Result<bool> {
+        chat::add_piece(&self.pool, piece).await
+    }
+
+    async fn open_chat_pieces(&self, person_id: i64) -> Result<Vec<ChatPiece>> {
+        chat::open_pieces(&self.pool, person_id).await
+    }
+
+    async fn quiet_chat_senders(&self, quiet_since: DateTime<Utc>) -> Result<Vec<i64>> {
+        chat::quiet_senders(&self.pool, quiet_since).await
+    }
+
+    async fn close_chat_pieces(
+        &self,
+        person_id: i64,
+        up_to: i64,
+        announcement_id: Option<i64>,
+    ) -> Result<u64> {
+        chat::close_pieces(&self.pool, person_id, up_to, announcement_id).await
+    }
+
+    async fn chat_of_announcement(&self, announcement_id: i64) -> Result<Option<(i64, String)>> {
+        chat::chat_of(&self.pool, announcement_id).await
+    }
+
+    async fn chat_announcements(&self, person_id: i64, limit: usize) -> Result<Vec<i64>> {
+        chat::announcements_of(&self.pool, person_id, limit).await
+    }
+
+    async fn set_chat_wait(
+        &self,
+        person_id: i64,
+        wait: &ChatWait,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        chat::set_wait(&self.pool, person_id, wait, now).await
+    }
+
+    async fn take_chat_wait(&self, person_id: i64) -> Result<Option<ChatWait>> {
+        chat::take_wait(&self.pool, person_id).await
+    }
+
+    async fn chat_cursor(&self, front: &str) -> Result<Option<i64>> {
+        chat::cursor(&self.pool, front).await
+    }
+
+    async fn save_chat_cursor(&self, front: &str, next: i64) -> Result<()> {
+        chat::save_cursor(&self.pool, front, next).await
+    }
+
+    async fn add_chat_message(
+        &self,
+        announcement_id: i64,
+        chat: &str,
+        message_id: i64,
+    ) -> Result<()> {
+        chat::add_message(&self.pool, announcement_id, chat, message_id).await
+    }
+
+    async fn chat_messages(&self, announcement_id: i64) -> Result<Vec<(String, i64)>> {
+        chat::messages(&self.pool, announcement_id).await
+    }
+
+    async fn say_once(&self, key: &str, now: DateTime<Utc>) -> Result<bool> {
+        chat::say_once(&self.pool, key, now).await
+    }
+
+    async fn said(&self, key: &str) -> Result<bool> {
+        chat::said(&self.pool, key).await
     }
 
     async fn audit_trail(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {

@@ -1,0 +1,181 @@
+//! Submissions by chat, whatever the chat. A person sends a text, photos (an album), a video or
+//! a document, in one message or several; each is kept as a piece the moment it arrives (once,
+//! however often the chat service hands it over), and the pieces are gathered into one
+//! submission to the [`Newsroom`] when the person is quiet for a moment, or says `/send`.
+//!
+//! Nothing here knows Telegram: the Telegram bot is the first front end, a LINE group bot can be
+//! the next. A front end turns what arrived into [`NewChatPiece`]s and shows the [`Gathered`]
+//! answer in the person's words.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::app::App;
+use crate::i18n::Msg;
+use crate::newsroom::{Draft, Newsroom, NewsroomError, Person, Preview, Submitted, When};
+use crate::store::{ChatPiece, NewChatPiece, PersonRecord, Store};
+
+/// What came of gathering a person's pieces.
+#[derive(Debug)]
+pub enum Gathered {
+    /// Nothing was waiting.
+    Nothing,
+    /// Files arrived without a word about them: they wait for a text.
+    NeedsText { chat: String, first_piece: i64 },
+    /// Filed: pending approval (or queued, from a PR officer).
+    Submitted {
+        chat: String,
+        submitted: Box<Submitted>,
+        preview: Preview,
+    },
+    /// The newsroom said no; the pieces are let go and the person is told why.
+    Refused { chat: String, error: NewsroomError },
+}
+
+/// The intake over an opened [`App`].
+pub struct Intake<'a> {
+    app: &'a App,
+}
+
+impl<'a> Intake<'a> {
+    pub fn new(app: &'a App) -> Self {
+        Intake { app }
+    }
+
+    /// Keep a piece: `false` when it was kept already (the chat service sent it again).
+    pub async fn receive(&self, piece: &NewChatPiece) -> Result<bool, NewsroomError> {
+        Ok(self.app.store.add_chat_piece(piece).await?)
+    }
+
+    /// The people who have been quiet since `quiet_since` with pieces waiting.
+    pub async fn quiet(&self, quiet_since: DateTime<Utc>) -> Result<Vec<i64>, NewsroomError> {
+        Ok(self.app.store.quiet_chat_senders(quiet_since).await?)
+    }
+
+    /// Let go of what a person sent and has not been gathered yet; how many pieces.
+    pub async fn discard(&self, person_id: i64) -> Result<u64, NewsroomError> {
+        let pieces = self.app.store.open_chat_pieces(person_id).await?;
+        let Some(last) = pieces.last() else {
+            return Ok(0);
+        };
+        let closed = self
+            .app
+            .store
+            .close_chat_pieces(person_id, last.id, None)
+            .await?;
+        remove_files(&pieces);
+        Ok(closed)
+    }
+
+    /// Gather what `who` (the person `record`) sent into one submission. A store failure leaves
+    /// the pieces waiting, to be gathered again.
+    pub async fn gather(
+        &self,
+        record: &PersonRecord,
+        who: &Person,
+        now: DateTime<Utc>,
+    ) -> Result<Gathered, NewsroomError> {
+        let pieces = self.app.store.open_chat_pieces(record.id).await?;
+        let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else {
+            return Ok(Gathered::Nothing);
+        };
+        let chat = last.chat.clone();
+        let text = pieces
+            .iter()
+            .filter_map(|p| p.body.as_deref())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        if text.is_empty() {
+            return Ok(Gathered::NeedsText {
+                chat,
+                first_piece: first.id,
+            });
+        }
+        let Some(department) = record.department.clone() else {
+            self.app
+                .store
+                .close_chat_pieces(record.id, last.id, None)
+                .await?;
+            remove_files(&pieces);
+            return Ok(Gathered::Refused {
+                chat,
+                error: NewsroomError::Refused(Msg::new("intake-no-department")),
+            });
+        };
+        let draft = Draft {
+            department,
+            title: None,
+            text,
+            link: None,
+            tags: vec![],
+            media: pieces
+                .iter()
+                .filter_map(|p| p.file_path.as_deref().map(PathBuf::from))
+                .collect(),
+            channels: vec![],
+            when: When::Now,
+        };
+        let room = Newsroom::new(self.app);
+        let preview = match room.preview(who, &draft, now).await {
+            Ok(p) => p,
+            Err(e) => return self.refuse(record.id, &pieces, chat, e).await,
+        };
+        let origin = format!("chat-piece:{}", first.id);
+        match room.submit_once(who, draft, Some(&origin), now).await {
+            Ok(submitted) => {
+                let id = match &submitted {
+                    Submitted::Queued { announcement, .. }
+                    | Submitted::Pending { announcement, .. }
+                    | Submitted::Already { announcement } => announcement.id,
+                    Submitted::Recurring { .. } => unreachable!("a chat submission is not a rule"),
+                };
+                self.app
+                    .store
+                    .close_chat_pieces(record.id, last.id, Some(id))
+                    .await?;
+                remove_files(&pieces);
+                Ok(Gathered::Submitted {
+                    chat,
+                    submitted: Box::new(submitted),
+                    preview,
+                })
+            }
+            Err(e) => self.refuse(record.id, &pieces, chat, e).await,
+        }
+    }
+
+    async fn refuse(
+        &self,
+        person_id: i64,
+        pieces: &[ChatPiece],
+        chat: String,
+        error: NewsroomError,
+    ) -> Result<Gathered, NewsroomError> {
+        if let NewsroomError::Store(_) = error {
+            // The database, not the submission: try again later with the same pieces.
+            return Err(error);
+        }
+        let last = pieces.last().map_or(0, |p| p.id);
+        self.app
+            .store
+            .close_chat_pieces(person_id, last, None)
+            .await?;
+        remove_files(pieces);
+        Ok(Gathered::Refused { chat, error })
+    }
+}
+
+/// Downloaded files are copies: once in the media store (or let go), they go.
+fn remove_files(pieces: &[ChatPiece]) {
+    for p in pieces {
+        if let Some(path) = &p.file_path
+            && let Err(e) = std::fs::remove_file(path)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(path = %path, error = %e, "cannot remove a downloaded file");
+        }
+    }
+}

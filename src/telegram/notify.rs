@@ -1,0 +1,311 @@
+//! The bot as a [`Notifier`]: the PR officers receive each submission with its buttons, and
+//! hear of every delivery parked for a person; the sender and the PR officers hear once when
+//! an announcement's channels are done, with the links.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+use super::api::Sent;
+use super::updates::chat_of;
+use super::{Bot, FRONT, esc, say, when};
+use crate::events::Notifier;
+use crate::newsroom::Preview;
+use crate::store::{AnnouncementRecord, DeliveryFilter, DeliveryState, DomainEvent, Store};
+
+/// How much of a submission's text the PR officer's card shows.
+const EXCERPT: usize = 1500;
+
+pub struct TelegramNotifier {
+    bot: Arc<Bot>,
+}
+
+impl TelegramNotifier {
+    pub fn new(bot: Arc<Bot>) -> Self {
+        TelegramNotifier { bot }
+    }
+}
+
+/// What the PR officer reads about a submission, and the buttons under it (none once decided:
+/// `decided` is the line that says how).
+pub(crate) fn card(a: &AnnouncementRecord, decided: Option<String>) -> (String, InlineKeyboardMarkup) {
+    let mut body: String = a.body.chars().take(EXCERPT).collect();
+    if a.body.chars().count() > EXCERPT {
+        body.push('…');
+    }
+    let mut text = say!(
+        "tg-card",
+        id = a.id,
+        department = esc(&a.department.name_th),
+        by = esc(&a.author),
+        title = esc(&a.title),
+        body = esc(&body),
+        channels = esc(&a.channels.join(", ")),
+        media = a.media.len()
+    );
+    let keyboard = match decided {
+        Some(line) => {
+            text.push_str("\n\n");
+            text.push_str(&line);
+            InlineKeyboardMarkup::default()
+        }
+        None => InlineKeyboardMarkup::new(vec![
+            vec![
+                InlineKeyboardButton::callback(say!("tg-btn-approve"), format!("ap:{}", a.id)),
+                InlineKeyboardButton::callback(say!("tg-btn-time"), format!("tm:{}", a.id)),
+            ],
+            vec![
+                InlineKeyboardButton::callback(say!("tg-btn-edit"), format!("ed:{}", a.id)),
+                InlineKeyboardButton::callback(say!("tg-btn-reject"), format!("rj:{}", a.id)),
+            ],
+        ]),
+    };
+    (text, keyboard)
+}
+
+/// The lines under a submission's receipt: where it goes, what each channel changes, what it
+/// skips.
+pub(crate) fn preview_lines(p: &Preview) -> String {
+    let mut out = String::new();
+    let names: Vec<&str> = p.channels.iter().map(|(c, _)| c.as_str()).collect();
+    out.push('\n');
+    out.push_str(&say!("tg-preview-channels", channels = esc(&names.join(", "))));
+    for (channel, notes) in &p.channels {
+        for n in notes {
+            out.push('\n');
+            out.push_str(&say!("tg-preview-note", channel = esc(channel), note = esc(n)));
+        }
+    }
+    for k in &p.skipped {
+        out.push('\n');
+        out.push_str(&say!(
+            "tg-preview-skipped",
+            channel = esc(&k.channel),
+            reason = esc(&k.reason.th)
+        ));
+    }
+    out
+}
+
+impl TelegramNotifier {
+    /// Send `html` to `chat`; `Err` only when Telegram could not be reached (tried again later).
+    async fn send(&self, chat: i64, html: &str) -> Result<Option<i64>, String> {
+        match self.bot.api.send(chat, html, None).await {
+            Ok(Sent::Message(m)) => Ok(Some(m)),
+            Ok(Sent::Unreachable) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    async fn submitted(&self, a: &AnnouncementRecord) -> Result<(), String> {
+        if a.decided().is_some() {
+            // A PR officer's own, approved at once; or decided before this was read.
+            return Ok(());
+        }
+        let (text, keyboard) = card(a, None);
+        for p in self.bot.deciders().await {
+            let chat = p.telegram_user_id.unwrap_or_default();
+            match self.bot.api.send(chat, &text, Some(keyboard.clone())).await {
+                Ok(Sent::Message(m)) => self
+                    .bot
+                    .app
+                    .store
+                    .add_chat_message(a.id, &format!("{FRONT}:{chat}"), m)
+                    .await
+                    .map_err(|e| e.to_string())?,
+                Ok(Sent::Unreachable) => {}
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        Ok(())
+    }
+
+    /// The cards about a decided announcement lose their buttons and say who decided; the
+    /// sender is told.
+    async fn decided(&self, a: &AnnouncementRecord, action: &str) -> Result<(), String> {
+        let Some(d) = &a.decision else { return Ok(()) };
+        let line = match action {
+            "approved" => say!("tg-decided-approved", by = esc(&d.by), at = when(a.publish_at)),
+            "rejected" => say!(
+                "tg-decided-rejected",
+                by = esc(&d.by),
+                reason = esc(d.note.as_deref().unwrap_or("-"))
+            ),
+            _ => say!("tg-decided-withdrawn", by = esc(&d.by)),
+        };
+        let messages = self
+            .bot
+            .app
+            .store
+            .chat_messages(a.id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let (text, _) = card(a, Some(line));
+        for (chat, message) in messages {
+            if let Some(chat) = chat_of(&chat) {
+                self.bot
+                    .api
+                    .edit(chat, message, &text, None)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        let Some((_, chat)) = self
+            .bot
+            .app
+            .store
+            .chat_of_announcement(a.id)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(());
+        };
+        if d.by == a.author {
+            // Their own doing: they know.
+            return Ok(());
+        }
+        let told = match action {
+            "approved" => say!(
+                "tg-you-approved",
+                id = a.id,
+                title = esc(&a.title),
+                at = when(a.publish_at)
+            ),
+            "rejected" => say!(
+                "tg-you-rejected",
+                id = a.id,
+                title = esc(&a.title),
+                reason = esc(d.note.as_deref().unwrap_or("-"))
+            ),
+            _ => say!("tg-you-withdrawn", id = a.id, title = esc(&a.title), by = esc(&d.by)),
+        };
+        if let Some(chat) = chat_of(&chat) {
+            self.send(chat, &told).await?;
+        }
+        Ok(())
+    }
+
+    /// A delivery settled: a parked one is told to the PR officers; once every delivery of the
+    /// announcement is done, the links go to the sender and the PR officers, once.
+    async fn settled(&self, e: &DomainEvent) -> Result<(), String> {
+        let store = &self.bot.app.store;
+        let Ok(id) = e.entity_id.parse::<i64>() else {
+            return Ok(());
+        };
+        let d = store.delivery(id).await.map_err(|e| e.to_string())?;
+        if matches!(e.action.as_str(), "needs_attention" | "failed") {
+            let error = e.detail["error"].as_str().unwrap_or("-");
+            let todo = match e.detail["class"].as_str() {
+                Some("auth") => say!("tg-todo-auth", channel = esc(&d.channel), id = d.id),
+                _ => say!("tg-todo-retry", id = d.id),
+            };
+            let text = say!(
+                "tg-parked",
+                id = d.announcement_id,
+                title = esc(&d.title),
+                channel = esc(&d.channel),
+                error = esc(error),
+                todo = todo
+            );
+            for p in self.bot.deciders().await {
+                self.send(p.telegram_user_id.unwrap_or_default(), &text).await?;
+            }
+        }
+        let all = store
+            .deliveries(&DeliveryFilter {
+                announcement_id: Some(d.announcement_id),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        let done = all.iter().all(|x| {
+            matches!(
+                x.state,
+                DeliveryState::Published
+                    | DeliveryState::NeedsAttention
+                    | DeliveryState::Failed
+                    | DeliveryState::Cancelled
+            )
+        });
+        let key = format!("links:{}", d.announcement_id);
+        if !done
+            || !all.iter().any(|x| x.state == DeliveryState::Published)
+            || store.said(&key).await.map_err(|e| e.to_string())?
+        {
+            return Ok(());
+        }
+        let mut text = say!("tg-published", id = d.announcement_id, title = esc(&d.title));
+        for x in &all {
+            text.push('\n');
+            text.push_str(&match (x.state, &x.remote_url) {
+                (DeliveryState::Published, Some(url)) => {
+                    say!("tg-published-link", channel = esc(&x.channel), url = esc(url))
+                }
+                (DeliveryState::Published, None) => {
+                    say!("tg-published-nolink", channel = esc(&x.channel))
+                }
+                _ => say!(
+                    "tg-published-not",
+                    channel = esc(&x.channel),
+                    state = say!("tg-delivery-state", state = x.state.as_str())
+                ),
+            });
+        }
+        let mut chats: Vec<i64> = self
+            .bot
+            .deciders()
+            .await
+            .iter()
+            .filter_map(|p| p.telegram_user_id)
+            .collect();
+        if let Some((_, chat)) = store
+            .chat_of_announcement(d.announcement_id)
+            .await
+            .map_err(|e| e.to_string())?
+            && let Some(chat) = chat_of(&chat)
+            && !chats.contains(&chat)
+        {
+            chats.push(chat);
+        }
+        for chat in chats {
+            self.send(chat, &text).await?;
+        }
+        store
+            .say_once(&key, self.bot.clock.now())
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Notifier for TelegramNotifier {
+    fn name(&self) -> &str {
+        FRONT
+    }
+
+    async fn notify(&self, e: &DomainEvent) -> Result<(), String> {
+        match (e.entity.as_str(), e.action.as_str()) {
+            ("announcement", action @ ("submitted" | "approved" | "rejected" | "withdrawn")) => {
+                let Ok(id) = e.entity_id.parse::<i64>() else {
+                    return Ok(());
+                };
+                let a = self
+                    .bot
+                    .app
+                    .store
+                    .announcement(id)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if action == "submitted" {
+                    self.submitted(&a).await
+                } else {
+                    self.decided(&a, action).await
+                }
+            }
+            ("delivery", "published" | "needs_attention" | "failed") => self.settled(e).await,
+            _ => Ok(()),
+        }
+    }
+}
