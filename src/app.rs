@@ -79,13 +79,9 @@ impl App {
         }
         .check(purpose == Purpose::Publish)?;
         if store.departments().await?.is_empty() {
-            let actor = Actor::daemon("system:seed");
-            for d in default_departments() {
-                match store.add_department(&d, &actor).await {
-                    Ok(()) | Err(crate::store::StoreError::Conflict(_)) => {}
-                    Err(e) => return Err(e.into()),
-                }
-            }
+            store
+                .seed_departments(&default_departments(), &Actor::daemon("system:seed"))
+                .await?;
         }
         let registry = Arc::new(Registry::build(&settings, purpose)?);
         let composer = Arc::new(Composer::new(

@@ -59,14 +59,18 @@ pub async fn run_with_clock(
     let (webhook, webhook_rx) = match (&bot, app.settings.telegram.mode) {
         (Some(bot), crate::settings::TelegramMode::Webhook) => {
             let secret = match &app.settings.telegram.webhook_secret {
-                Some(s) => s.resolve().map_err(|e| anyhow::anyhow!("telegram.webhook_secret: {e}"))?.to_owned(),
+                Some(s) => s
+                    .resolve()
+                    .map_err(|e| anyhow::anyhow!("telegram.webhook_secret: {e}"))?
+                    .to_owned(),
                 None => uuid::Uuid::new_v4().simple().to_string(),
             };
             prakat_adapters::remember_secret(&secret);
             let url = format!("{}/telegram/webhook", app.settings.public_base_url());
-            bot.api.set_webhook(&url, &secret).await.map_err(|e| {
-                anyhow::anyhow!("cannot set the Telegram webhook to {url}: {e}")
-            })?;
+            bot.api
+                .set_webhook(&url, &secret)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot set the Telegram webhook to {url}: {e}"))?;
             let (tx, rx) = tokio::sync::mpsc::channel(64);
             (
                 Some(crate::server::TelegramWebhook {
@@ -95,6 +99,7 @@ pub async fn run_with_clock(
 
     let watcher = tokio::spawn(crate::watch::run(
         app.registry.clone(),
+        app.store.clone(),
         clock.clone(),
         std::time::Duration::from_secs(6 * 3600),
         shutdown.clone(),
@@ -104,7 +109,9 @@ pub async fn run_with_clock(
         vec![Arc::new(crate::events::LogNotifier)];
     let mut bot_task = None;
     if let Some(bot) = bot {
-        notifiers.push(Arc::new(crate::telegram::TelegramNotifier::new(bot.clone())));
+        notifiers.push(Arc::new(crate::telegram::TelegramNotifier::new(
+            bot.clone(),
+        )));
         bot_task = Some(tokio::spawn(bot.run(webhook_rx, shutdown.clone())));
     }
     let notifier = tokio::spawn(crate::events::run(

@@ -1,7 +1,8 @@
-//! The channel watch: every few hours the daemon runs each channel's health check and logs what
+//! The channel watch: every few hours the daemon runs each channel's health check and tells what
 //! a person must act on — a token that no longer works, one that expires within a week, missing
-//! permissions — so an expiring token is noticed before deliveries start failing. (A log line
-//! now; the chat bot will carry these to the PR officer.)
+//! permissions — so an expiring token is noticed before deliveries start failing. Each is a log
+//! line and, once a day per channel, a `channel_concern` event, which the chat bot carries to
+//! the PR officers.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use tokio::sync::watch;
 
 use crate::channels::Registry;
 use crate::clock::Clock;
+use crate::store::{Actor, Store};
 
 /// How soon before expiry a token is reported.
 pub const EXPIRY_WARNING: chrono::Duration = chrono::Duration::days(7);
@@ -42,31 +44,87 @@ pub fn concern(health: &Health, now: DateTime<Utc>) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// The `channel_concern` event's detail: what a person must act on, for any front end to word.
+pub fn concern_detail(
+    channel: &str,
+    health: Option<&Health>,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> serde_json::Value {
+    let expires = health.and_then(|h| h.token_expires_at);
+    serde_json::json!({
+        "channel": channel,
+        "expires_at": expires.map(|t| t.to_rfc3339()),
+        "expired": expires.is_some_and(|t| t <= now),
+        "missing_permissions": health.map(|h| h.missing_permissions.clone()).unwrap_or_default(),
+        "error": error,
+    })
+}
+
 /// Check every channel now, then every `every`, until shutdown.
-pub async fn run(
+pub async fn run<S: Store>(
     registry: Arc<Registry>,
+    store: Arc<S>,
     clock: Arc<dyn Clock>,
     every: Duration,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
         for (name, entry) in registry.entries() {
-            match entry.channel.healthcheck().await {
-                Ok(h) => match concern(&h, clock.now()) {
+            let now = clock.now();
+            let detail = match entry.channel.healthcheck().await {
+                Ok(h) => match concern(&h, now) {
                     Some(c) => {
-                        tracing::warn!(channel = %name, concern = %c, "channel needs attention soon")
+                        tracing::warn!(channel = %name, concern = %c, "channel needs attention soon");
+                        Some(concern_detail(name, Some(&h), None, now))
                     }
-                    None => tracing::debug!(channel = %name, health = %h, "channel healthy"),
+                    None => {
+                        tracing::debug!(channel = %name, health = %h, "channel healthy");
+                        None
+                    }
                 },
                 Err(e) => {
-                    tracing::error!(channel = %name, error = %e, "channel health check failed")
+                    tracing::error!(channel = %name, error = %e, "channel health check failed");
+                    Some(concern_detail(name, None, Some(&e.to_string()), now))
                 }
+            };
+            if let Some(detail) = detail {
+                tell_once_a_day(store.as_ref(), name, detail, now).await;
             }
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = shutdown.wait_for(|s| *s) => return,
         }
+    }
+}
+
+/// A `channel_concern` event, at most once a day per channel (the watch runs more often).
+async fn tell_once_a_day<S: Store>(
+    store: &S,
+    channel: &str,
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) {
+    let day = now.with_timezone(&chrono_tz::Asia::Bangkok).date_naive();
+    let key = format!("concern:{channel}:{day}");
+    let told = async {
+        if store.said(&key).await? {
+            return Ok(());
+        }
+        store
+            .record_audit(
+                &Actor::daemon("watch"),
+                "channel_concern",
+                "channel",
+                channel,
+                detail,
+            )
+            .await?;
+        store.say_once(&key, now).await.map(|_| ())
+    };
+    if let Err(e) = told.await {
+        tracing::warn!(channel, error = %e, "cannot record a channel's concern");
     }
 }
 
@@ -103,5 +161,48 @@ mod tests {
         );
         let c = concern(&health(None, &["pages_manage_posts"]), now).unwrap();
         assert!(c.contains("pages_manage_posts"), "{c}");
+    }
+
+    #[tokio::test]
+    async fn a_concern_becomes_one_event_a_day_per_channel() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::SqliteStore::open(&dir.path().join("p.db"))
+            .await
+            .unwrap();
+        let now = Utc::now();
+        let h = health(
+            Some(now + chrono::Duration::days(2)),
+            &["pages_manage_posts"],
+        );
+        let detail = concern_detail("facebook", Some(&h), None, now);
+        assert_eq!(detail["expired"], false);
+        assert_eq!(detail["missing_permissions"][0], "pages_manage_posts");
+        for _ in 0..3 {
+            tell_once_a_day(&store, "facebook", detail.clone(), now).await;
+        }
+        tell_once_a_day(
+            &store,
+            "line",
+            concern_detail("line", None, Some("401"), now),
+            now,
+        )
+        .await;
+        let events = store.events_after(0, 100).await.unwrap();
+        let concerns: Vec<&str> = events
+            .iter()
+            .filter(|e| e.action == "channel_concern")
+            .map(|e| e.entity_id.as_str())
+            .collect();
+        assert_eq!(concerns, ["facebook", "line"]);
+        tell_once_a_day(&store, "facebook", detail, now + chrono::Duration::days(1)).await;
+        let again = store.events_after(0, 100).await.unwrap();
+        assert_eq!(
+            again
+                .iter()
+                .filter(|e| e.action == "channel_concern")
+                .count(),
+            3,
+            "the next day, again"
+        );
     }
 }

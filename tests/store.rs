@@ -1364,3 +1364,26 @@ async fn processes_opening_a_new_database_at_once_all_open_it() {
         assert_eq!(ids.len(), 1, "one database, one identity: {ids:?}");
     }
 }
+
+/// A command run while the daemon starts on a new data directory finds every department the
+/// database starts with, never some of them.
+#[tokio::test(flavor = "multi_thread")]
+async fn whoever_opens_a_new_data_directory_sees_all_its_departments() {
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = prakat::settings::Settings::default();
+        settings.storage.data_dir = dir.path().join("data");
+        // Each looks the moment its own opening is done.
+        let opens = (0..4).map(|_| {
+            let settings = settings.clone();
+            async move {
+                let app = prakat::app::App::open_for(settings, prakat::channels::Purpose::Compose)
+                    .await
+                    .expect("every opener succeeds");
+                app.store.departments().await.unwrap().len()
+            }
+        });
+        let seen = futures_util::future::join_all(opens).await;
+        assert_eq!(seen, [5, 5, 5, 5]);
+    }
+}

@@ -5,17 +5,29 @@
 mod common;
 mod telegram_fake;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command};
 
 use prakat::store::Store;
 use serde_json::Value;
 use telegram_fake::{Fake, TOKEN, User};
 
-const STAFF: User = User { id: 7001, name: "ส.ต.ท.สมชาย" };
-const OFFICER_A: User = User { id: 8001, name: "ร.ต.อ.หญิงวิไล" };
-const OFFICER_B: User = User { id: 8002, name: "ด.ต.ประเสริฐ" };
-const STRANGER: User = User { id: 9001, name: "someone" };
+const STAFF: User = User {
+    id: 7001,
+    name: "ส.ต.ท.สมชาย",
+};
+const OFFICER_A: User = User {
+    id: 8001,
+    name: "ร.ต.อ.หญิงวิไล",
+};
+const OFFICER_B: User = User {
+    id: 8002,
+    name: "ด.ต.ประเสริฐ",
+};
+const STRANGER: User = User {
+    id: 9001,
+    name: "someone",
+};
 
 struct Station {
     _dir: tempfile::TempDir,
@@ -77,7 +89,11 @@ impl Station {
                 .args(["-TERM", &d.id().to_string()])
                 .status()
                 .unwrap();
-            assert!(d.wait().unwrap().success(), "a clean stop; see {}", self.log.display());
+            assert!(
+                d.wait().unwrap().success(),
+                "a clean stop; see {}",
+                self.log.display()
+            );
         }
     }
 
@@ -90,7 +106,8 @@ impl Station {
         let staff = self.invite(&["--department", "traffic"]);
         let a = self.invite(&["--role", "pr_officer"]);
         let b = self.invite(&["--role", "pr_officer"]);
-        self.fake.text(STAFF, &format!("/start {}", staff.to_lowercase()));
+        self.fake
+            .text(STAFF, &format!("/start {}", staff.to_lowercase()));
         self.fake.text(OFFICER_A, &format!("/start {a}"));
         self.fake.text(OFFICER_B, &format!("/start {b}"));
         for u in [STAFF, OFFICER_A, OFFICER_B] {
@@ -119,7 +136,10 @@ impl Drop for Station {
 
 /// The submission number in the bot's receipt "รับเรื่องที่ N แล้ว".
 fn number_in(text: &str, after: &str) -> i64 {
-    let rest = &text[text.find(after).unwrap_or_else(|| panic!("{after:?} in {text}")) + after.len()..];
+    let rest = &text[text
+        .find(after)
+        .unwrap_or_else(|| panic!("{after:?} in {text}"))
+        + after.len()..];
     rest.trim_start()
         .chars()
         .take_while(char::is_ascii_digit)
@@ -178,10 +198,20 @@ async fn an_album_from_a_member_is_approved_once_by_two_officers_and_published_w
     let receipt = st.fake.wait_text(STAFF.id, "รับเรื่องที่").await;
     let receipt = receipt["text"].as_str().unwrap();
     let id = number_in(receipt, "รับเรื่องที่");
-    assert!(receipt.contains("&lt;b&gt;2&lt;/b&gt;"), "the sender's HTML is escaped: {receipt}");
-    assert!(receipt.contains("website"), "the preview says where: {receipt}");
+    assert!(
+        receipt.contains("&lt;b&gt;2&lt;/b&gt;"),
+        "the sender's HTML is escaped: {receipt}"
+    );
+    assert!(
+        receipt.contains("website"),
+        "the preview says where: {receipt}"
+    );
     assert_eq!(
-        st.fake.texts_to(STAFF.id).iter().filter(|t| t.contains("ได้รับแล้ว")).count(),
+        st.fake
+            .texts_to(STAFF.id)
+            .iter()
+            .filter(|t| t.contains("ได้รับแล้ว"))
+            .count(),
         1,
         "an album is acknowledged once"
     );
@@ -199,7 +229,12 @@ async fn an_album_from_a_member_is_approved_once_by_two_officers_and_published_w
         assert!(text.contains("&amp;"), "escaped: {text}");
         assert_eq!(
             buttons(&card),
-            [format!("ap:{id}"), format!("tm:{id}"), format!("ed:{id}"), format!("rj:{id}")]
+            [
+                format!("ap:{id}"),
+                format!("tm:{id}"),
+                format!("ed:{id}"),
+                format!("rj:{id}")
+            ]
         );
     }
 
@@ -215,9 +250,15 @@ async fn an_album_from_a_member_is_approved_once_by_two_officers_and_published_w
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
-    let texts: Vec<&str> = answers.iter().map(|a| a["text"].as_str().unwrap_or_default()).collect();
+    let texts: Vec<&str> = answers
+        .iter()
+        .map(|a| a["text"].as_str().unwrap_or_default())
+        .collect();
     assert_eq!(
-        texts.iter().filter(|t| t.contains(&format!("อนุมัติเรื่องที่ {id} แล้ว"))).count(),
+        texts
+            .iter()
+            .filter(|t| t.contains(&format!("อนุมัติเรื่องที่ {id} แล้ว")))
+            .count(),
         1,
         "approved once: {texts:?}"
     );
@@ -242,9 +283,14 @@ async fn an_album_from_a_member_is_approved_once_by_two_officers_and_published_w
     // The cards lose their buttons and say who approved.
     let edits = st
         .fake
-        .wait_for("editMessageText", |v| v["message_id"].as_i64() == Some(card_b))
+        .wait_for("editMessageText", |v| {
+            v["message_id"].as_i64() == Some(card_b)
+        })
         .await;
-    assert!(edits["text"].as_str().unwrap().contains("อนุมัติโดย"), "{edits}");
+    assert!(
+        edits["text"].as_str().unwrap().contains("อนุมัติโดย"),
+        "{edits}"
+    );
 
     let app = st.app().await;
     let deliveries = prakat::store::Store::deliveries(
@@ -258,14 +304,20 @@ async fn an_album_from_a_member_is_approved_once_by_two_officers_and_published_w
     .unwrap();
     assert_eq!(deliveries.len(), 1, "{deliveries:#?}");
     assert_eq!(deliveries[0].state, prakat::store::DeliveryState::Published);
-    let a = prakat::store::Store::announcement(app.store.as_ref(), id).await.unwrap();
+    let a = prakat::store::Store::announcement(app.store.as_ref(), id)
+        .await
+        .unwrap();
     assert_eq!(a.media.len(), 2, "both photos of the album");
     assert_eq!(a.department.code, "traffic");
     assert!(a.title.starts_with("จับกุมผู้ต้องหาลักทรัพย์"));
     // Links were said once per person, whatever was redelivered.
     for who in [STAFF, OFFICER_A, OFFICER_B] {
         assert_eq!(
-            st.fake.texts_to(who.id).iter().filter(|t| t.contains("📣")).count(),
+            st.fake
+                .texts_to(who.id)
+                .iter()
+                .filter(|t| t.contains("📣"))
+                .count(),
             1
         );
     }
@@ -283,15 +335,27 @@ async fn rejection_edit_withdrawal_and_bad_input_each_get_their_answer() {
     // Rejected with a reason the sender receives.
     f.text(STAFF, "ประชาสัมพันธ์การจราจร\nปิดถนนชั่วคราว <ถนนเรืองราษฎร์>");
     f.text(STAFF, "/send");
-    let id = number_in(f.wait_text(STAFF.id, "รับเรื่องที่").await["text"].as_str().unwrap(), "รับเรื่องที่");
-    f.wait_for("sendMessage", |v| v["chat_id"].as_i64() == Some(OFFICER_A.id) && buttons(v).contains(&format!("rj:{id}"))).await;
+    let id = number_in(
+        f.wait_text(STAFF.id, "รับเรื่องที่").await["text"]
+            .as_str()
+            .unwrap(),
+        "รับเรื่องที่",
+    );
+    f.wait_for("sendMessage", |v| {
+        v["chat_id"].as_i64() == Some(OFFICER_A.id) && buttons(v).contains(&format!("rj:{id}"))
+    })
+    .await;
     let card = message_id_of_card(&f, OFFICER_A.id, id);
     f.press(OFFICER_A, card, &format!("rj:{id}"));
     f.wait_text(OFFICER_A.id, "เหตุผลที่ไม่อนุมัติ").await;
     f.text(OFFICER_A, "ข้อมูลไม่ครบ ขอชื่อถนนที่ถูกต้อง");
-    f.wait_text(OFFICER_A.id, &format!("แจ้งไม่อนุมัติเรื่องที่ {id}")).await;
+    f.wait_text(OFFICER_A.id, &format!("แจ้งไม่อนุมัติเรื่องที่ {id}"))
+        .await;
     let told = f.wait_text(STAFF.id, "ไม่ได้รับอนุมัติ").await;
-    assert!(told["text"].as_str().unwrap().contains("ข้อมูลไม่ครบ"), "{told}");
+    assert!(
+        told["text"].as_str().unwrap().contains("ข้อมูลไม่ครบ"),
+        "{told}"
+    );
 
     // Edited by an officer, then approved at a chosen time.
     f.text(STAFF, "ผลการปฏิบัติงาน\nข้อความเดิม");
@@ -309,24 +373,37 @@ async fn rejection_edit_withdrawal_and_bad_input_each_get_their_answer() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
-    f.wait_for("sendMessage", |v| v["chat_id"].as_i64() == Some(OFFICER_B.id) && buttons(v).contains(&format!("ed:{id2}"))).await;
+    f.wait_for("sendMessage", |v| {
+        v["chat_id"].as_i64() == Some(OFFICER_B.id) && buttons(v).contains(&format!("ed:{id2}"))
+    })
+    .await;
     let card = message_id_of_card(&f, OFFICER_B.id, id2);
     f.press(OFFICER_B, card, &format!("ed:{id2}"));
     f.wait_text(OFFICER_B.id, "พิมพ์ข้อความใหม่").await;
     f.text(OFFICER_B, "ผลการปฏิบัติงานประจำวัน\nข้อความที่แก้แล้ว");
-    f.wait_text(OFFICER_B.id, &format!("แก้ไขเรื่องที่ {id2} แล้ว")).await;
+    f.wait_text(OFFICER_B.id, &format!("แก้ไขเรื่องที่ {id2} แล้ว"))
+        .await;
     let app = st.app().await;
-    let a = prakat::store::Store::announcement(app.store.as_ref(), id2).await.unwrap();
+    let a = prakat::store::Store::announcement(app.store.as_ref(), id2)
+        .await
+        .unwrap();
     assert_eq!(a.title, "ผลการปฏิบัติงานประจำวัน");
     f.press(OFFICER_B, card, &format!("tm:{id2}"));
     f.wait_text(OFFICER_B.id, "จะให้เผยแพร่เมื่อไร").await;
     f.text(OFFICER_B, "เมื่อวาน");
     f.wait_text(OFFICER_B.id, "เมื่อวาน").await; // the refusal quotes what was typed
     f.text(OFFICER_B, "31/12/2600 09.00");
-    f.wait_text(OFFICER_B.id, &format!("อนุมัติเรื่องที่ {id2} แล้ว")).await;
-    let a = prakat::store::Store::announcement(app.store.as_ref(), id2).await.unwrap();
+    f.wait_text(OFFICER_B.id, &format!("อนุมัติเรื่องที่ {id2} แล้ว"))
+        .await;
+    let a = prakat::store::Store::announcement(app.store.as_ref(), id2)
+        .await
+        .unwrap();
     assert_eq!(a.state, "approved");
-    assert_eq!(a.publish_at.to_rfc3339(), "2057-12-31T02:00:00+00:00", "BE 2600 is CE 2057, 09:00 Bangkok");
+    assert_eq!(
+        a.publish_at.to_rfc3339(),
+        "2057-12-31T02:00:00+00:00",
+        "BE 2600 is CE 2057, 09:00 Bangkok"
+    );
 
     // Withdrawn by the sender while pending.
     f.text(STAFF, "เรื่องที่จะถอน");
@@ -335,35 +412,63 @@ async fn rejection_edit_withdrawal_and_bad_input_each_get_their_answer() {
     f.text(STAFF, "/cancel");
     let w = f.wait_text(STAFF.id, "ถอนเรื่องที่").await;
     let id3 = number_in(w["text"].as_str().unwrap(), "ถอนเรื่องที่");
-    let a = prakat::store::Store::announcement(app.store.as_ref(), id3).await.unwrap();
+    let a = prakat::store::Store::announcement(app.store.as_ref(), id3)
+        .await
+        .unwrap();
     assert_eq!(a.state, "withdrawn");
     // /status lists theirs.
     f.text(STAFF, "/status");
     let s = f.wait_text(STAFF.id, "เรื่องล่าสุดของท่าน").await;
     let s = s["text"].as_str().unwrap();
-    assert!(s.contains("ไม่อนุมัติ") && s.contains("ถอนแล้ว") && s.contains("อนุมัติแล้ว"), "{s}");
+    assert!(
+        s.contains("ไม่อนุมัติ") && s.contains("ถอนแล้ว") && s.contains("อนุมัติแล้ว"),
+        "{s}"
+    );
 
     // What cannot be announced.
     f.location(STAFF);
     f.wait_text(STAFF.id, "รับได้เฉพาะข้อความ").await;
     f.voice(STAFF);
-    f.wait_for("sendMessage", |v| v["chat_id"].as_i64() == Some(STAFF.id) && v["text"].as_str().unwrap().contains("รับได้เฉพาะข้อความ") && f.texts_to(STAFF.id).iter().filter(|t| t.contains("รับได้เฉพาะข้อความ")).count() == 2).await;
+    f.wait_for("sendMessage", |v| {
+        v["chat_id"].as_i64() == Some(STAFF.id)
+            && v["text"].as_str().unwrap().contains("รับได้เฉพาะข้อความ")
+            && f.texts_to(STAFF.id)
+                .iter()
+                .filter(|t| t.contains("รับได้เฉพาะข้อความ"))
+                .count()
+                == 2
+    })
+    .await;
     let fetched = f.calls_of("getFile").len();
     f.video(STAFF, 30 * 1024 * 1024, Some("คลิปเหตุการณ์"));
     let big = f.wait_text(STAFF.id, "เกินกว่าที่บอทดาวน์โหลดได้").await;
     assert!(big["text"].as_str().unwrap().contains("20"), "{big}");
-    assert_eq!(f.calls_of("getFile").len(), fetched, "a file over the limit is never fetched");
+    assert_eq!(
+        f.calls_of("getFile").len(),
+        fetched,
+        "a file over the limit is never fetched"
+    );
     // A group: told once, then left.
     f.group_text(STAFF, -100777, "สวัสดีบอท");
     f.group_text(STRANGER, -100777, "ว่าไง");
-    f.wait_for("leaveChat", |v| v["chat_id"].as_i64() == Some(-100777)).await;
-    f.wait_for("leaveChat", |_| f.calls_of("leaveChat").len() == 2).await;
+    f.wait_for("leaveChat", |v| v["chat_id"].as_i64() == Some(-100777))
+        .await;
+    f.wait_for("leaveChat", |_| f.calls_of("leaveChat").len() == 2)
+        .await;
     assert_eq!(f.texts_to(-100777).len(), 1, "a group is told once");
     // A button from an unknown message, and from someone who may not approve.
     f.press(OFFICER_A, 1, "ap:999999");
-    f.wait_for("answerCallbackQuery", |v| v["text"].as_str().is_some_and(|t| t.contains("ไม่พบรายการนี้"))).await;
+    f.wait_for("answerCallbackQuery", |v| {
+        v["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("ไม่พบรายการนี้"))
+    })
+    .await;
     f.press(STAFF, 1, &format!("ap:{id3}"));
-    f.wait_for("answerCallbackQuery", |v| v["text"].as_str().is_some_and(|t| t.contains("ไม่มีสิทธิ์"))).await;
+    f.wait_for("answerCallbackQuery", |v| {
+        v["text"].as_str().is_some_and(|t| t.contains("ไม่มีสิทธิ์"))
+    })
+    .await;
     st.stop();
 }
 
@@ -380,11 +485,20 @@ async fn flood_control_is_waited_out_and_a_blocked_officer_does_not_stop_the_oth
     // The first sendMessage after this is refused with retry_after = 1, then sent again.
     f.wait_text(STAFF.id, "รับเรื่องที่").await;
     let card = f
-        .wait_for("sendMessage", |v| v["chat_id"].as_i64() == Some(OFFICER_A.id) && !buttons(v).is_empty())
+        .wait_for("sendMessage", |v| {
+            v["chat_id"].as_i64() == Some(OFFICER_A.id) && !buttons(v).is_empty()
+        })
         .await;
     assert!(card["text"].as_str().unwrap().contains("มิจฉาชีพ"));
-    let to_b = f.calls_of("sendMessage").into_iter().filter(|v| v["chat_id"].as_i64() == Some(OFFICER_B.id) && !buttons(v).is_empty()).count();
-    assert_eq!(to_b, 1, "the blocked officer was tried once, not again and again");
+    let to_b = f
+        .calls_of("sendMessage")
+        .into_iter()
+        .filter(|v| v["chat_id"].as_i64() == Some(OFFICER_B.id) && !buttons(v).is_empty())
+        .count();
+    assert_eq!(
+        to_b, 1,
+        "the blocked officer was tried once, not again and again"
+    );
     st.stop();
     assert!(st.log().contains("flood control"), "{}", st.log());
 }
@@ -395,7 +509,16 @@ async fn a_revoked_token_is_said_once_in_the_log_and_the_daemon_keeps_publishing
     st.fake.revoke_token();
     st.start();
     // The rest of the daemon works: a post from the CLI is published.
-    let out = common::prakat(&st.config, &["post", "--department", "traffic", "--text", "ประกาศ\nข้อความ"]);
+    let out = common::prakat(
+        &st.config,
+        &[
+            "post",
+            "--department",
+            "traffic",
+            "--text",
+            "ประกาศ\nข้อความ",
+        ],
+    );
     assert!(out.status.success(), "{}", common::stderr(&out));
     let app = st.app().await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
@@ -405,16 +528,18 @@ async fn a_revoked_token_is_said_once_in_the_log_and_the_daemon_keeps_publishing
     }
     st.stop();
     let log = st.log();
-    assert_eq!(log.matches("Telegram refuses the bot's token").count(), 1, "{log}");
+    assert_eq!(
+        log.matches("Telegram refuses the bot's token").count(),
+        1,
+        "{log}"
+    );
     assert!(!log.contains(TOKEN), "the token is never logged");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn webhook_calls_need_the_secret_and_are_answered_once_handled() {
-    let mut st = Station::new(
-        "mode = \"webhook\"\nwebhook_secret = \"a-long-webhook-secret-1234\"\n",
-    )
-    .await;
+    let mut st =
+        Station::new("mode = \"webhook\"\nwebhook_secret = \"a-long-webhook-secret-1234\"\n").await;
     // Telegram calls webhooks over https; the station's proxy forwards to the listener.
     let text = std::fs::read_to_string(&st.config).unwrap().replace(
         "[storage]",
@@ -447,12 +572,23 @@ async fn webhook_calls_need_the_secret_and_are_answered_once_handled() {
         .await
         .unwrap();
     assert_eq!(forged.status(), 401);
-    let none = client.post(format!("{base}/telegram/webhook")).json(&update).send().await.unwrap();
+    let none = client
+        .post(format!("{base}/telegram/webhook"))
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(none.status(), 401);
-    assert!(st.fake.texts_to(STRANGER.id).is_empty(), "a forged call is not handled");
+    assert!(
+        st.fake.texts_to(STRANGER.id).is_empty(),
+        "a forged call is not handled"
+    );
     let real = client
         .post(format!("{base}/telegram/webhook"))
-        .header("X-Telegram-Bot-Api-Secret-Token", "a-long-webhook-secret-1234")
+        .header(
+            "X-Telegram-Bot-Api-Secret-Token",
+            "a-long-webhook-secret-1234",
+        )
         .json(&update)
         .send()
         .await
@@ -460,14 +596,64 @@ async fn webhook_calls_need_the_secret_and_are_answered_once_handled() {
     assert_eq!(real.status(), 200);
     // Answered 200 only once handled: the reply is already out.
     assert!(
-        st.fake.texts_to(STRANGER.id).iter().any(|t| t.contains("ยังไม่ได้ลงทะเบียน")),
+        st.fake
+            .texts_to(STRANGER.id)
+            .iter()
+            .any(|t| t.contains("ยังไม่ได้ลงทะเบียน")),
         "{:?}",
         st.fake.calls()
     );
-    assert!(st.fake.calls_of("getUpdates").is_empty(), "no polling in webhook mode");
+    assert!(
+        st.fake.calls_of("getUpdates").is_empty(),
+        "no polling in webhook mode"
+    );
     st.stop();
-    assert!(!st.log().contains("a-long-webhook-secret-1234"), "the secret is never logged");
+    assert!(
+        !st.log().contains("a-long-webhook-secret-1234"),
+        "the secret is never logged"
+    );
 }
 
-#[allow(dead_code)]
-fn unused(_: &Path) {}
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expiring_token_reaches_the_pr_officers_in_thai() {
+    let mut st = Station::new("").await;
+    st.start();
+    st.register_everyone().await;
+    // What the channel watch records when a health check finds a token about to expire.
+    let app = st.app().await;
+    let now = chrono::Utc::now();
+    let health = prakat_adapters::Health {
+        summary: "ok".into(),
+        token_expires_at: Some(now + chrono::Duration::days(3)),
+        missing_permissions: vec!["pages_manage_posts".into()],
+        quota: None,
+    };
+    app.store
+        .record_audit(
+            &prakat::store::Actor::daemon("watch"),
+            "channel_concern",
+            "channel",
+            "facebook",
+            prakat::watch::concern_detail("facebook", Some(&health), None, now),
+        )
+        .await
+        .unwrap();
+    for o in [OFFICER_A, OFFICER_B] {
+        let m = st
+            .fake
+            .wait_text(o.id, "โทเคนของช่องทาง facebook จะหมดอายุ")
+            .await;
+        assert!(
+            m["text"].as_str().unwrap().contains("pages_manage_posts"),
+            "{m}"
+        );
+    }
+    assert!(
+        !st.fake
+            .texts_to(STAFF.id)
+            .iter()
+            .any(|t| t.contains("โทเคน")),
+        "department staff are not troubled with tokens"
+    );
+    st.stop();
+}

@@ -94,3 +94,7 @@ tg-delivery-state = { $state ->
    *[other] { $state }
 }
 intake-no-department = You belong to no department, so you cannot submit by chat (the PR officer posts with prakat post).
+tg-token-expiring = ⏳ The { $channel } channel's token expires { $at }. Renew it before then (see the README, Platform channels), or publishing on this channel stops.
+tg-token-expired = ⛔ The { $channel } channel's token expired { $at }; publishing on this channel has stopped. Issue a new token, put it in the settings and restart prakat.
+tg-missing-permissions = ⚠️ The { $channel } channel lacks permissions: { $permissions }. Grant them to the app in the platform's settings.
+tg-channel-unhealthy = ⚠️ The { $channel } channel's check failed: { $error }. Check its token and settings, then run prakat channels check.

@@ -93,3 +93,7 @@ tg-delivery-state = { $state ->
    *[other] { $state }
 }
 intake-no-department = ท่านไม่ได้สังกัดสายงานใด จึงส่งเรื่องทางแชทไม่ได้ (เจ้าหน้าที่ประชาสัมพันธ์ประกาศเองด้วย prakat post)
+tg-token-expiring = ⏳ โทเคนของช่องทาง { $channel } จะหมดอายุ { $at } โปรดต่ออายุก่อนหมด (ขั้นตอนอยู่ใน README หัวข้อ Platform channels) มิฉะนั้นการเผยแพร่ทางช่องทางนี้จะหยุด
+tg-token-expired = ⛔ โทเคนของช่องทาง { $channel } หมดอายุแล้วเมื่อ { $at } การเผยแพร่ทางช่องทางนี้หยุดอยู่ โปรดออกโทเคนใหม่ ใส่ในไฟล์ตั้งค่า แล้วเริ่ม prakat ใหม่
+tg-missing-permissions = ⚠️ ช่องทาง { $channel } ขาดสิทธิ์: { $permissions } โปรดให้สิทธิ์เหล่านี้แก่แอปในหน้าตั้งค่าของแพลตฟอร์ม
+tg-channel-unhealthy = ⚠️ ตรวจสอบช่องทาง { $channel } ไม่ผ่าน: { $error } โปรดตรวจโทเคนและการตั้งค่า แล้วสั่ง prakat channels check

@@ -65,6 +65,9 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- departments
     async fn add_department(&self, dept: &Department, actor: &Actor) -> Result<()>;
+    /// A new database's departments, all in one change and only while there are none: whoever
+    /// opens the database meanwhile sees none or all of them. Returns how many it added.
+    async fn seed_departments(&self, depts: &[Department], actor: &Actor) -> Result<usize>;
     async fn departments(&self) -> Result<Vec<Department>>;
     async fn department(&self, code: &str) -> Result<Option<Department>>;
 
@@ -256,16 +259,24 @@ pub trait Store: Send + Sync + 'static {
     /// The announcements a person submitted by chat, newest first.
     async fn chat_announcements(&self, person_id: i64, limit: usize) -> Result<Vec<i64>>;
     /// Ask a person a question (replacing any earlier one).
-    async fn set_chat_wait(&self, person_id: i64, wait: &ChatWait, now: DateTime<Utc>)
-    -> Result<()>;
+    async fn set_chat_wait(
+        &self,
+        person_id: i64,
+        wait: &ChatWait,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
     /// The question a person was asked, taken (asked once, answered once).
     async fn take_chat_wait(&self, person_id: i64) -> Result<Option<ChatWait>>;
     /// Where a front end is in its stream of updates.
     async fn chat_cursor(&self, front: &str) -> Result<Option<i64>>;
     async fn save_chat_cursor(&self, front: &str, next: i64) -> Result<()>;
     /// Remember a message sent about an announcement (to change it once decided).
-    async fn add_chat_message(&self, announcement_id: i64, chat: &str, message_id: i64)
-    -> Result<()>;
+    async fn add_chat_message(
+        &self,
+        announcement_id: i64,
+        chat: &str,
+        message_id: i64,
+    ) -> Result<()>;
     async fn chat_messages(&self, announcement_id: i64) -> Result<Vec<(String, i64)>>;
     /// Whether `key` is said for the first time; it is then remembered as said.
     async fn say_once(&self, key: &str, now: DateTime<Utc>) -> Result<bool>;

@@ -321,6 +321,7 @@ pub const EVENT_ACTIONS: &[&str] = &[
     "published",
     "needs_attention",
     "failed",
+    "channel_concern",
 ];
 
 /// A domain event: an audit row of one of [`EVENT_ACTIONS`], with its place in the log.

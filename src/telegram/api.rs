@@ -52,11 +52,7 @@ pub fn unreachable(e: &RequestError) -> bool {
 }
 
 impl Api {
-    pub fn new(
-        token: &str,
-        api_url: &str,
-        http: &crate::settings::Http,
-    ) -> anyhow::Result<Api> {
+    pub fn new(token: &str, api_url: &str, http: &crate::settings::Http) -> anyhow::Result<Api> {
         let url = reqwest::Url::parse(api_url.trim_end_matches('/'))
             .map_err(|e| anyhow::anyhow!("telegram.api_url {api_url:?}: {e}"))?;
         // A long poll waits up to `poll_timeout` on Telegram's side: the client must wait
@@ -83,7 +79,11 @@ impl Api {
                 Err(RequestError::RetryAfter(s)) if tries + 1 < FLOOD_TRIES => {
                     tries += 1;
                     let wait = s.duration().min(FLOOD_MAX_WAIT);
-                    tracing::info!(call = what, wait_s = wait.as_secs(), "Telegram asks to wait (flood control)");
+                    tracing::info!(
+                        call = what,
+                        wait_s = wait.as_secs(),
+                        "Telegram asks to wait (flood control)"
+                    );
                     tokio::time::sleep(wait).await;
                 }
                 other => return other,
@@ -113,7 +113,10 @@ impl Api {
         match sent {
             Ok(m) => Ok(Sent::Message(i64::from(m.id.0))),
             Err(e) if unreachable(&e) => {
-                tracing::info!(chat, "a person cannot be written to (blocked the bot?); skipped");
+                tracing::info!(
+                    chat,
+                    "a person cannot be written to (blocked the bot?); skipped"
+                );
                 Ok(Sent::Unreachable)
             }
             Err(e) => Err(e),
@@ -159,7 +162,9 @@ impl Api {
                     .bot
                     .answer_callback_query(teloxide::types::CallbackQueryId(id.to_owned()));
                 if let Some(t) = text {
-                    req = req.text(t.chars().take(200).collect::<String>()).show_alert(alert);
+                    req = req
+                        .text(t.chars().take(200).collect::<String>())
+                        .show_alert(alert);
                 }
                 async move { req.await }
             })

@@ -207,7 +207,10 @@ impl Bot {
                 ));
             }
             for p in self.deciders().await {
-                let _ = self.api.send(p.telegram_user_id.unwrap(), &text, None).await;
+                let _ = self
+                    .api
+                    .send(p.telegram_user_id.unwrap(), &text, None)
+                    .await;
             }
         }
         let _ = self.app.store.say_once(&key, self.clock.now()).await;

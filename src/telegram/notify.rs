@@ -29,7 +29,10 @@ impl TelegramNotifier {
 
 /// What the PR officer reads about a submission, and the buttons under it (none once decided:
 /// `decided` is the line that says how).
-pub(crate) fn card(a: &AnnouncementRecord, decided: Option<String>) -> (String, InlineKeyboardMarkup) {
+pub(crate) fn card(
+    a: &AnnouncementRecord,
+    decided: Option<String>,
+) -> (String, InlineKeyboardMarkup) {
     let mut body: String = a.body.chars().take(EXCERPT).collect();
     if a.body.chars().count() > EXCERPT {
         body.push('…');
@@ -70,11 +73,18 @@ pub(crate) fn preview_lines(p: &Preview) -> String {
     let mut out = String::new();
     let names: Vec<&str> = p.channels.iter().map(|(c, _)| c.as_str()).collect();
     out.push('\n');
-    out.push_str(&say!("tg-preview-channels", channels = esc(&names.join(", "))));
+    out.push_str(&say!(
+        "tg-preview-channels",
+        channels = esc(&names.join(", "))
+    ));
     for (channel, notes) in &p.channels {
         for n in notes {
             out.push('\n');
-            out.push_str(&say!("tg-preview-note", channel = esc(channel), note = esc(n)));
+            out.push_str(&say!(
+                "tg-preview-note",
+                channel = esc(channel),
+                note = esc(n)
+            ));
         }
     }
     for k in &p.skipped {
@@ -126,7 +136,11 @@ impl TelegramNotifier {
     async fn decided(&self, a: &AnnouncementRecord, action: &str) -> Result<(), String> {
         let Some(d) = &a.decision else { return Ok(()) };
         let line = match action {
-            "approved" => say!("tg-decided-approved", by = esc(&d.by), at = when(a.publish_at)),
+            "approved" => say!(
+                "tg-decided-approved",
+                by = esc(&d.by),
+                at = when(a.publish_at)
+            ),
             "rejected" => say!(
                 "tg-decided-rejected",
                 by = esc(&d.by),
@@ -178,7 +192,12 @@ impl TelegramNotifier {
                 title = esc(&a.title),
                 reason = esc(d.note.as_deref().unwrap_or("-"))
             ),
-            _ => say!("tg-you-withdrawn", id = a.id, title = esc(&a.title), by = esc(&d.by)),
+            _ => say!(
+                "tg-you-withdrawn",
+                id = a.id,
+                title = esc(&a.title),
+                by = esc(&d.by)
+            ),
         };
         if let Some(chat) = chat_of(&chat) {
             self.send(chat, &told).await?;
@@ -209,7 +228,8 @@ impl TelegramNotifier {
                 todo = todo
             );
             for p in self.bot.deciders().await {
-                self.send(p.telegram_user_id.unwrap_or_default(), &text).await?;
+                self.send(p.telegram_user_id.unwrap_or_default(), &text)
+                    .await?;
             }
         }
         let all = store
@@ -235,12 +255,20 @@ impl TelegramNotifier {
         {
             return Ok(());
         }
-        let mut text = say!("tg-published", id = d.announcement_id, title = esc(&d.title));
+        let mut text = say!(
+            "tg-published",
+            id = d.announcement_id,
+            title = esc(&d.title)
+        );
         for x in &all {
             text.push('\n');
             text.push_str(&match (x.state, &x.remote_url) {
                 (DeliveryState::Published, Some(url)) => {
-                    say!("tg-published-link", channel = esc(&x.channel), url = esc(url))
+                    say!(
+                        "tg-published-link",
+                        channel = esc(&x.channel),
+                        url = esc(url)
+                    )
                 }
                 (DeliveryState::Published, None) => {
                     say!("tg-published-nolink", channel = esc(&x.channel))
@@ -279,6 +307,55 @@ impl TelegramNotifier {
     }
 }
 
+impl TelegramNotifier {
+    /// A channel's token expires soon, has expired or no longer works, or lacks permissions.
+    async fn concern(&self, e: &DomainEvent) -> Result<(), String> {
+        let d = &e.detail;
+        let channel = esc(d["channel"].as_str().unwrap_or(&e.entity_id));
+        let mut lines = vec![];
+        if let Some(at) = d["expires_at"]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        {
+            let at = when(at.with_timezone(&chrono::Utc));
+            lines.push(if d["expired"].as_bool() == Some(true) {
+                say!("tg-token-expired", channel = channel.as_str(), at = at)
+            } else {
+                say!("tg-token-expiring", channel = channel.as_str(), at = at)
+            });
+        }
+        let missing: Vec<&str> = d["missing_permissions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .collect();
+        if !missing.is_empty() {
+            lines.push(say!(
+                "tg-missing-permissions",
+                channel = channel.as_str(),
+                permissions = esc(&missing.join(", "))
+            ));
+        }
+        if let Some(err) = d["error"].as_str() {
+            lines.push(say!(
+                "tg-channel-unhealthy",
+                channel = channel.as_str(),
+                error = esc(err)
+            ));
+        }
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let text = lines.join("\n");
+        for p in self.bot.deciders().await {
+            self.send(p.telegram_user_id.unwrap_or_default(), &text)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl Notifier for TelegramNotifier {
     fn name(&self) -> &str {
@@ -305,6 +382,7 @@ impl Notifier for TelegramNotifier {
                 }
             }
             ("delivery", "published" | "needs_attention" | "failed") => self.settled(e).await,
+            ("channel", "channel_concern") => self.concern(e).await,
             _ => Ok(()),
         }
     }

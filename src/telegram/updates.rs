@@ -136,7 +136,9 @@ impl Bot {
                 Ok(()) => {
                     let _ = done.send(());
                 }
-                Err(e) => tracing::warn!(error = %e, "cannot handle a Telegram update; Telegram will send it again"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot handle a Telegram update; Telegram will send it again")
+                }
             }
         }
     }
@@ -250,7 +252,8 @@ impl Bot {
             }
             Err(NewsroomError::Store(e)) => Err(e),
             Err(e) => {
-                self.reply(chat, &esc(&e.message(crate::i18n::Lang::Th))).await;
+                self.reply(chat, &esc(&e.message(crate::i18n::Lang::Th)))
+                    .await;
                 Ok(())
             }
         }
@@ -292,7 +295,12 @@ impl Bot {
     }
 
     /// Keep what a person sent as a piece of their next submission.
-    async fn piece(&self, chat: i64, record: &PersonRecord, msg: &Message) -> Result<(), StoreError> {
+    async fn piece(
+        &self,
+        chat: i64,
+        record: &PersonRecord,
+        msg: &Message,
+    ) -> Result<(), StoreError> {
         let origin = format!("{FRONT}:{chat}:{}", msg.id.0);
         let body = msg
             .text()
@@ -365,10 +373,7 @@ impl Bot {
         if open.len() == 1 {
             self.reply(
                 chat,
-                &say!(
-                    "tg-gathering",
-                    seconds = self.settings.gather_for.as_secs()
-                ),
+                &say!("tg-gathering", seconds = self.settings.gather_for.as_secs()),
             )
             .await;
         }
@@ -434,11 +439,11 @@ impl Bot {
                     Submitted::Queued { announcement, .. } => {
                         self.wake.notify_one();
                         say!(
-                        "tg-queued",
-                        id = announcement.id,
-                        title = esc(&announcement.title),
-                        at = when(announcement.publish_at)
-                    )
+                            "tg-queued",
+                            id = announcement.id,
+                            title = esc(&announcement.title),
+                            at = when(announcement.publish_at)
+                        )
                     }
                     Submitted::Already { announcement } => say!(
                         "tg-submitted",
@@ -467,7 +472,8 @@ impl Bot {
             .await
             .map_err(store_of)?;
         if dropped > 0 && rest.is_empty() {
-            self.reply(chat, &say!("tg-discarded", count = dropped)).await;
+            self.reply(chat, &say!("tg-discarded", count = dropped))
+                .await;
             return Ok(());
         }
         // The latest pending one, or the one named: `/cancel 12`.
@@ -492,8 +498,11 @@ impl Bot {
         let room = Newsroom::new(&self.app);
         match room.withdraw(&who, id).await {
             Ok(a) => {
-                self.reply(chat, &say!("tg-withdrawn", id = a.id, title = esc(&a.title)))
-                    .await
+                self.reply(
+                    chat,
+                    &say!("tg-withdrawn", id = a.id, title = esc(&a.title)),
+                )
+                .await
             }
             Err(NewsroomError::Store(StoreError::Database(e))) => {
                 return Err(StoreError::Database(e));
@@ -559,14 +568,18 @@ impl Bot {
                 .reject(&who, id, text)
                 .await
                 .map(|a| say!("tg-rejected-done", id = a.id)),
-            "edit" => room.edit(&who, id, None, text, now).await.map(|a| {
-                say!("tg-edited-done", id = a.id, title = esc(&a.title))
-            }),
+            "edit" => room
+                .edit(&who, id, None, text, now)
+                .await
+                .map(|a| say!("tg-edited-done", id = a.id, title = esc(&a.title))),
             "time" => match crate::newsroom::time::parse_bangkok(text) {
-                Ok(at) => room
-                    .approve(&who, id, Some(at), now)
-                    .await
-                    .map(|a| say!("tg-approved-done", id = a.announcement.id, at = when(a.announcement.publish_at))),
+                Ok(at) => room.approve(&who, id, Some(at), now).await.map(|a| {
+                    say!(
+                        "tg-approved-done",
+                        id = a.announcement.id,
+                        at = when(a.announcement.publish_at)
+                    )
+                }),
                 Err(e) => Err(e),
             },
             _ => return,
@@ -579,8 +592,7 @@ impl Bot {
                     && let Ok(a) = self.app.store.announcement(id).await
                 {
                     let (text, keyboard) = super::notify::card(&a, None);
-                    if let Ok(Sent::Message(m)) = self.api.send(chat, &text, Some(keyboard)).await
-                    {
+                    if let Ok(Sent::Message(m)) = self.api.send(chat, &text, Some(keyboard)).await {
                         let _ = self
                             .app
                             .store
@@ -591,12 +603,11 @@ impl Bot {
             }
             Err(e) => {
                 // A time that does not parse, or is past: asked again.
-                if wait.action == "time"
-                    && matches!(e, NewsroomError::Refused(_))
-                {
+                if wait.action == "time" && matches!(e, NewsroomError::Refused(_)) {
                     let _ = self.app.store.set_chat_wait(record.id, &wait, now).await;
                 }
-                self.reply(chat, &esc(&e.message(crate::i18n::Lang::Th))).await;
+                self.reply(chat, &esc(&e.message(crate::i18n::Lang::Th)))
+                    .await;
             }
         }
     }
@@ -609,7 +620,9 @@ impl Bot {
             Some((action, id.parse::<i64>().ok()?))
         });
         let Some((action, id)) = parsed else {
-            self.api.answer(qid, Some(&say!("tg-button-unknown")), true).await;
+            self.api
+                .answer(qid, Some(&say!("tg-button-unknown")), true)
+                .await;
             return Ok(());
         };
         let record = self
@@ -618,12 +631,16 @@ impl Bot {
             .person_by_telegram(q.from.id.0 as i64)
             .await?;
         let Some(who) = record.as_ref().and_then(person) else {
-            self.api.answer(qid, Some(&say!("tg-not-allowed")), true).await;
+            self.api
+                .answer(qid, Some(&say!("tg-not-allowed")), true)
+                .await;
             return Ok(());
         };
         let record = record.expect("a person");
         if !who.role.may_approve() {
-            self.api.answer(qid, Some(&say!("tg-not-allowed")), true).await;
+            self.api
+                .answer(qid, Some(&say!("tg-not-allowed")), true)
+                .await;
             return Ok(());
         }
         let room = Newsroom::new(&self.app);
@@ -632,14 +649,20 @@ impl Bot {
         let current = match self.app.store.announcement(id).await {
             Ok(a) => a,
             Err(StoreError::NotFound(_)) => {
-                self.api.answer(qid, Some(&say!("tg-button-unknown")), true).await;
+                self.api
+                    .answer(qid, Some(&say!("tg-button-unknown")), true)
+                    .await;
                 return Ok(());
             }
             Err(e) => return Err(e),
         };
         if let Some(e) = current.decided() {
             self.api
-                .answer(qid, Some(&NewsroomError::from(e).message(crate::i18n::Lang::Th)), true)
+                .answer(
+                    qid,
+                    Some(&NewsroomError::from(e).message(crate::i18n::Lang::Th)),
+                    true,
+                )
                 .await;
             return Ok(());
         }
@@ -655,7 +678,11 @@ impl Bot {
                     self.api
                         .answer(
                             qid,
-                            Some(&say!("tg-approved-done", id = id, at = when(a.announcement.publish_at))),
+                            Some(&say!(
+                                "tg-approved-done",
+                                id = id,
+                                at = when(a.announcement.publish_at)
+                            )),
                             false,
                         )
                         .await
@@ -680,7 +707,9 @@ impl Bot {
                 self.reply(chat, &question).await;
             }
             _ => {
-                self.api.answer(qid, Some(&say!("tg-button-unknown")), true).await;
+                self.api
+                    .answer(qid, Some(&say!("tg-button-unknown")), true)
+                    .await;
             }
         }
         Ok(())

@@ -129,7 +129,12 @@ impl Fake {
     pub fn text(&self, from: User, text: &str) -> i64 {
         let mut fields = json!({ "text": text });
         if text.starts_with('/') {
-            let len = text.split_whitespace().next().unwrap().encode_utf16().count();
+            let len = text
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .encode_utf16()
+                .count();
             fields["entities"] = json!([{"type": "bot_command", "offset": 0, "length": len}]);
         }
         let m = self.message_body(from, private_chat(from), fields);
@@ -154,7 +159,13 @@ impl Fake {
     }
 
     /// `from` sends a photo, with a caption and as part of an album when given.
-    pub fn photo(&self, from: User, jpeg: Vec<u8>, caption: Option<&str>, album: Option<&str>) -> i64 {
+    pub fn photo(
+        &self,
+        from: User,
+        jpeg: Vec<u8>,
+        caption: Option<&str>,
+        album: Option<&str>,
+    ) -> i64 {
         let (id, size) = self.add_file(jpeg, None, "jpg");
         let mut fields = json!({
             "photo": [
@@ -216,10 +227,14 @@ impl Fake {
             .sent
             .get(&message_id)
             .cloned()
-            .unwrap_or_else(|| {
-                json!({"message_id": message_id, "date": 0, "chat": private_chat(from)})
-            });
-        let id = format!("cbq-{}-{message_id}-{}", from.id, chrono::Utc::now().timestamp_nanos_opt().unwrap());
+            .unwrap_or_else(
+                || json!({"message_id": message_id, "date": 0, "chat": private_chat(from)}),
+            );
+        let id = format!(
+            "cbq-{}-{message_id}-{}",
+            from.id,
+            chrono::Utc::now().timestamp_nanos_opt().unwrap()
+        );
         self.push(
             "callback_query",
             json!({"id": id, "from": user_json(from), "chat_instance": "ci", "data": data, "message": message}),
@@ -296,7 +311,9 @@ impl Fake {
         let g = self.inner.lock().unwrap();
         *g.sent
             .iter()
-            .find(|(_, m)| m["chat"]["id"].as_i64() == Some(chat) && m["text"].as_str() == Some(text))
+            .find(|(_, m)| {
+                m["chat"]["id"].as_i64() == Some(chat) && m["text"].as_str() == Some(text)
+            })
             .unwrap_or_else(|| panic!("no message to {chat} with that text"))
             .0
     }
@@ -324,7 +341,8 @@ async fn method(
     } else if body.starts_with(b"--") {
         form_data(&String::from_utf8_lossy(&body))
     } else {
-        serde_json::from_slice(&body).unwrap_or_else(|_| json!({"raw": String::from_utf8_lossy(&body)}))
+        serde_json::from_slice(&body)
+            .unwrap_or_else(|_| json!({"raw": String::from_utf8_lossy(&body)}))
     };
     {
         let mut g = fake.inner.lock().unwrap();
@@ -346,9 +364,11 @@ async fn method(
     }
     match method.as_str() {
         "getUpdates" => get_updates(&fake, &params).await,
-        "getMe" => ok(json!({"id": BOT_ID, "is_bot": true, "first_name": "สภ.เมืองระนอง", "username": "ranong_station_bot",
+        "getMe" => ok(
+            json!({"id": BOT_ID, "is_bot": true, "first_name": "สภ.เมืองระนอง", "username": "ranong_station_bot",
             "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
-            "can_connect_to_business": false, "has_main_web_app": false})),
+            "can_connect_to_business": false, "has_main_web_app": false}),
+        ),
         "deleteWebhook" | "setWebhook" | "leaveChat" | "answerCallbackQuery" => ok(json!(true)),
         "sendMessage" | "sendPhoto" | "sendMediaGroup" => {
             let chat = params["chat_id"].as_i64().unwrap_or_default();
@@ -387,8 +407,10 @@ async fn method(
             let id = params["file_id"].as_str().unwrap_or_default().to_owned();
             let g = fake.inner.lock().unwrap();
             match g.files.get(&id) {
-                Some((path, bytes)) => ok(json!({"file_id": id, "file_unique_id": format!("{id}-u"),
-                    "file_size": bytes.len(), "file_path": path})),
+                Some((path, bytes)) => {
+                    ok(json!({"file_id": id, "file_unique_id": format!("{id}-u"),
+                    "file_size": bytes.len(), "file_path": path}))
+                }
                 None => fail(400, "Bad Request: invalid file_id", None),
             }
         }
@@ -443,7 +465,10 @@ fn form_data(body: &str) -> Value {
         else {
             continue;
         };
-        let value = value.trim_end_matches("\r\n").trim_end_matches("--").trim_end_matches("\r\n");
+        let value = value
+            .trim_end_matches("\r\n")
+            .trim_end_matches("--")
+            .trim_end_matches("\r\n");
         let v = serde_json::from_str(value).unwrap_or_else(|_| json!(value));
         out.insert(name.to_owned(), v);
     }

@@ -127,7 +127,10 @@ pub(super) async fn close_pieces(
     Ok(done.rows_affected())
 }
 
-pub(super) async fn chat_of(pool: &SqlitePool, announcement_id: i64) -> Result<Option<(i64, String)>> {
+pub(super) async fn chat_of(
+    pool: &SqlitePool,
+    announcement_id: i64,
+) -> Result<Option<(i64, String)>> {
     Ok(sqlx::query_as(
         "SELECT person_id, chat FROM chat_pieces WHERE announcement_id = ? ORDER BY id LIMIT 1",
     )
@@ -223,7 +226,10 @@ pub(super) async fn add_message(
     Ok(())
 }
 
-pub(super) async fn messages(pool: &SqlitePool, announcement_id: i64) -> Result<Vec<(String, i64)>> {
+pub(super) async fn messages(
+    pool: &SqlitePool,
+    announcement_id: i64,
+) -> Result<Vec<(String, i64)>> {
     Ok(sqlx::query_as(
         "SELECT chat, message_id FROM chat_messages WHERE announcement_id = ? ORDER BY chat, message_id",
     )
@@ -233,11 +239,12 @@ pub(super) async fn messages(pool: &SqlitePool, announcement_id: i64) -> Result<
 }
 
 pub(super) async fn say_once(pool: &SqlitePool, key: &str, now: DateTime<Utc>) -> Result<bool> {
-    let done = sqlx::query("INSERT INTO chat_notices (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING")
-        .bind(key)
-        .bind(ms(now))
-        .execute(pool)
-        .await?;
+    let done =
+        sqlx::query("INSERT INTO chat_notices (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .bind(key)
+            .bind(ms(now))
+            .execute(pool)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 

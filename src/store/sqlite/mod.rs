@@ -465,6 +465,40 @@ async fn not_pending(tx: &mut Transaction<'_, Sqlite>, id: i64) -> StoreError {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn seed_departments(&self, depts: &[Department], actor: &Actor) -> Result<usize> {
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM departments")
+            .fetch_one(&mut *tx)
+            .await?;
+        if existing > 0 {
+            return Ok(0);
+        }
+        for dept in depts {
+            sqlx::query(
+                "INSERT INTO departments (code, name_th, name_en, created_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(&dept.code)
+            .bind(&dept.name_th)
+            .bind(&dept.name_en)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?;
+            audit(
+                &mut tx,
+                now,
+                actor,
+                "created",
+                "department",
+                &dept.code,
+                serde_json::to_value(dept).unwrap_or_default(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(depts.len())
+    }
+
     async fn add_department(&self, dept: &Department, actor: &Actor) -> Result<()> {
         let now = Utc::now();
         let mut tx = self.write_tx().await?;
@@ -1225,7 +1259,16 @@ impl Store for SqliteStore {
         detail: serde_json::Value,
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        audit(&mut tx, Utc::now(), actor, action, entity, entity_id, detail).await?;
+        audit(
+            &mut tx,
+            Utc::now(),
+            actor,
+            action,
+            entity,
+            entity_id,
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
