@@ -32,6 +32,8 @@ pub struct HttpState<S: Store> {
     pub progress: Arc<crate::dispatch::ProgressBoard>,
     /// The database file as it was when the daemon opened it (`None`: not a file).
     pub db_file: Option<health::DbFile>,
+    /// Views of the website's announcement pages, counted in memory.
+    pub page_views: Arc<crate::reach::PageViewCounter>,
 }
 
 /// The daemon's two sockets, bound before it starts (tests bind port 0 for both).
