@@ -99,6 +99,7 @@ pub async fn run_with_clock(
                 clock.clone(),
                 app.settings.reach.clone(),
             )
+            .with_metrics(metrics.clone())
             .run(shutdown.clone()),
         )
     });

@@ -352,23 +352,19 @@ async fn a_rate_limited_platform_is_left_alone_while_the_others_go_on() {
     let (fb2, _) = published(&store, "facebook", "fb-2", t0() + mins(1)).await;
     let (yt1, _) = published(&store, "youtube", "yt-1", t0() + mins(2)).await;
     let clock = SetClock::at(t0() + mins(70));
+    let metrics = Arc::new(prakat::metrics::Metrics::new());
     let collector = Collector::new(
         store.clone(),
         registry(&[("facebook", &fb), ("youtube", &yt)]),
         clock.clone(),
         settings(),
-    );
+    )
+    .with_metrics(metrics.clone());
 
     struct Seen(Mutex<Vec<(String, &'static str)>>);
     impl prakat::reach::Progress for Seen {
         fn done(&self, due: &prakat::store::ReachDue, outcome: &Sampled) {
-            let what = match outcome {
-                Sampled::Stored => "stored",
-                Sampled::AlreadyThere => "already",
-                Sampled::NotReady { .. } => "not ready",
-                Sampled::Held => "held",
-                Sampled::Failed { .. } => "failed",
-            };
+            let what = outcome.name();
             self.0
                 .lock()
                 .unwrap()

@@ -19,6 +19,7 @@ use tokio::sync::watch;
 
 use crate::channels::Registry;
 use crate::clock::Clock;
+use crate::metrics::{Metrics, OutcomeLabel};
 use crate::settings::Reach as ReachSettings;
 use crate::store::{ReachDue, ReachQuery, ReachRetry, Store, StoreError};
 
@@ -39,6 +40,19 @@ pub enum Sampled {
         error: PublishError,
         retry_at: DateTime<Utc>,
     },
+}
+
+impl Sampled {
+    /// A short stable name, for metrics.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Sampled::Stored => "stored",
+            Sampled::AlreadyThere => "already_there",
+            Sampled::NotReady { .. } => "not_ready",
+            Sampled::Held => "held",
+            Sampled::Failed { .. } => "failed",
+        }
+    }
 }
 
 /// Told about each slot as a pass goes (the CLI's progress bar).
@@ -67,6 +81,7 @@ pub struct Collector<S: Store> {
     settings: ReachSettings,
     /// Channels left alone until the given time (a rate limit, a quota, a refused token).
     holds: Mutex<HashMap<String, DateTime<Utc>>>,
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl<S: Store> Collector<S> {
@@ -82,7 +97,14 @@ impl<S: Store> Collector<S> {
             clock,
             settings,
             holds: Mutex::new(HashMap::new()),
+            metrics: None,
         }
+    }
+
+    /// Count every slot's outcome in `metrics` (`prakat_reach_samples_total`).
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// The channels that report reach: the website (its page views) and every channel with a
@@ -169,6 +191,14 @@ impl<S: Store> Collector<S> {
                 outcome
             };
             progress.done(&d, &outcome);
+            if let Some(m) = &self.metrics {
+                m.reach_samples
+                    .get_or_create(&OutcomeLabel {
+                        channel: channel.clone(),
+                        outcome: outcome.name().into(),
+                    })
+                    .inc();
+            }
             out.push((d, outcome));
         }
         Ok(out)
