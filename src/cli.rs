@@ -1,5 +1,5 @@
 //! The command line: `serve`, `post`, `queue …`, `department …`, `channels check`, `bench …`,
-//! `config show`. Every failure is one clear line (English by default, Thai with `--lang th`)
+//! `config show`, `reach …` ([`crate::reach::cli`]). Every failure is one clear line (English by default, Thai with `--lang th`)
 //! and a meaningful exit code: 2 bad input, 3 bad settings, 4 not found, 5 conflict, 1 anything
 //! else. Every line a person reads — output, failures, `--help` ([`crate::help`]) — comes from
 //! the translation files (`locales/<lang>/cli.ftl`, `errors.ftl`, `help.ftl`).
@@ -74,6 +74,9 @@ pub enum Command {
     /// The built-in website.
     #[command(subcommand)]
     Site(SiteCmd),
+    /// How far published announcements reached.
+    #[command(subcommand)]
+    Reach(crate::reach::cli::ReachCmd),
 }
 
 #[derive(Subcommand, Debug)]

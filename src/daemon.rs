@@ -1,8 +1,8 @@
 //! `prakat serve`: the daemon as a library function, so tests start it on port 0 and stop it
 //! with a signal of their own. It takes the data directory's and the database's locks (one
 //! daemon per data directory and per SQLite database), releases the leases a killed
-//! predecessor left, serves HTTP (public and admin listeners, see [`crate::server`]) and
-//! dispatches until `shutdown` turns true, then drains.
+//! predecessor left, serves HTTP (public and admin listeners, see [`crate::server`]),
+//! dispatches, and collects reach ([`crate::reach`]) until `shutdown` turns true, then drains.
 
 use std::sync::Arc;
 
@@ -82,6 +82,7 @@ pub async fn run_with_clock(
         }
         _ => (None, None),
     };
+    let page_views = Arc::new(crate::reach::PageViewCounter::new(clock.clone()));
     let server = crate::server::spawn(
         listeners,
         Arc::new(HttpState {
@@ -92,6 +93,7 @@ pub async fn run_with_clock(
             progress: progress.clone(),
             db_file: db_file.clone(),
             telegram: webhook,
+            page_views: page_views.clone(),
         }),
         &app.settings,
         shutdown.clone(),
@@ -123,6 +125,25 @@ pub async fn run_with_clock(
         shutdown.clone(),
     ));
 
+    let page_view_writer = tokio::spawn(page_views.run(
+        app.store.clone(),
+        app.settings.reach.page_views_flush,
+        shutdown.clone(),
+    ));
+
+    let collector = app.settings.reach.enabled.then(|| {
+        tokio::spawn(
+            crate::reach::Collector::new(
+                app.store.clone(),
+                app.registry.clone(),
+                clock.clone(),
+                app.settings.reach.clone(),
+            )
+            .with_metrics(metrics.clone())
+            .run(shutdown.clone()),
+        )
+    });
+
     let engine = Engine::new(EngineParts {
         store: app.store.clone(),
         registry: app.registry.clone(),
@@ -143,6 +164,10 @@ pub async fn run_with_clock(
     if let Some(t) = bot_task {
         let _ = t.await;
     }
+    if let Some(collector) = collector {
+        let _ = collector.await;
+    }
+    let _ = page_view_writer.await;
     drop(lock);
     Ok(())
 }

@@ -7,7 +7,8 @@
 //! The daemon is a library ([`daemon::run`]) with a thin binary. Its parts, in the order an
 //! announcement meets them: [`settings`], [`media`], [`compose`], [`store`], [`dispatch`]
 //! (with [`schedule`] for recurring notices), the channels ([`channels`], implemented in the
-//! `prakat-adapters` crate), and the HTTP side ([`server`], [`metrics`]).
+//! `prakat-adapters` crate), [`reach`] (what each post reached, sampled after publishing), and
+//! the HTTP side ([`server`], [`metrics`]).
 #![forbid(unsafe_code)]
 
 pub mod app;
@@ -30,6 +31,7 @@ pub mod media;
 pub mod metrics;
 pub mod newsroom;
 pub mod out;
+pub mod reach;
 pub mod schedule;
 pub mod server;
 pub mod settings;

@@ -33,6 +33,7 @@ fn main() {
             Command::Channels(ChannelsCmd::Check) => cli::channels_check(settings, lang).await,
             Command::Bench(b) => prakat::bench::run(b).await,
             Command::Site(SiteCmd::Rebuild) => cli::site_rebuild(settings, lang).await,
+            Command::Reach(r) => prakat::reach::cli::run(settings, lang, r).await,
             Command::Config(ConfigCmd::Show) => {
                 prakat::say!("{}", settings.redacted().trim_end());
                 Ok(())

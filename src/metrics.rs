@@ -1,6 +1,6 @@
 //! Prometheus metrics: deliveries by channel and state (read from the store at scrape time, so
 //! they are right across restarts and processes), publish latency and due-time lateness per
-//! channel, and attempt outcomes. Labels stay low-cardinality: channel, state, outcome.
+//! channel, attempt outcomes, and reach samples by outcome. Labels stay low-cardinality: channel, state, outcome.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
@@ -41,6 +41,8 @@ pub struct Metrics {
     pub publish_seconds: Family<ChannelLabel, Histogram>,
     pub lateness_seconds: Family<ChannelLabel, Histogram>,
     pub attempts: Family<OutcomeLabel, Counter>,
+    /// Reach samples by channel and outcome: stored, failed, held, not_ready.
+    pub reach_samples: Family<OutcomeLabel, Counter>,
 }
 
 impl Default for Metrics {
@@ -60,6 +62,7 @@ impl Metrics {
             latency_histogram as fn() -> Histogram,
         );
         let attempts = Family::<OutcomeLabel, Counter>::default();
+        let reach_samples = Family::<OutcomeLabel, Counter>::default();
         registry.register(
             "deliveries",
             "Deliveries by channel and state",
@@ -80,12 +83,18 @@ impl Metrics {
             "Publish attempts by outcome",
             attempts.clone(),
         );
+        registry.register(
+            "reach_samples",
+            "Reach samples by channel and outcome",
+            reach_samples.clone(),
+        );
         Metrics {
             registry: std::sync::Mutex::new(registry),
             deliveries,
             publish_seconds,
             lateness_seconds,
             attempts,
+            reach_samples,
         }
     }
 

@@ -30,6 +30,7 @@ pub struct Settings {
     pub storage: Storage,
     pub station: Station,
     pub dispatch: Dispatch,
+    pub reach: Reach,
     pub templates: Templates,
     pub media: Media,
     pub post: Post,
@@ -150,6 +151,49 @@ pub struct Dispatch {
     pub reconcile_margin: Duration,
 }
 
+/// Reach collection: when each published delivery is sampled, and how gently.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Reach {
+    /// Whether the daemon collects reach at all (`prakat reach collect` works either way).
+    pub enabled: bool,
+    /// The slots: how long after publishing each sample is taken (humantime: "1h", "1d").
+    pub after: Vec<crate::store::ReachSlot>,
+    /// How often the daemon looks for slots that have come.
+    #[serde(with = "humantime_serde")]
+    pub every: Duration,
+    /// Most samples taken in one pass.
+    pub batch_size: usize,
+    /// A slot that failed this many times is given up.
+    pub max_attempts: u32,
+    /// The wait after a first failure, doubled after each further one, up to `retry_max`.
+    #[serde(with = "humantime_serde")]
+    pub retry_base: Duration,
+    #[serde(with = "humantime_serde")]
+    pub retry_max: Duration,
+    /// How often the website's page views counted in memory are written to the database.
+    #[serde(with = "humantime_serde")]
+    pub page_views_flush: Duration,
+}
+
+impl Default for Reach {
+    fn default() -> Self {
+        Reach {
+            enabled: true,
+            after: ["1h", "1d", "7d", "30d"]
+                .into_iter()
+                .map(|s| crate::store::ReachSlot::parse(s).expect("a valid slot"))
+                .collect(),
+            every: Duration::from_secs(300),
+            batch_size: 200,
+            max_attempts: 6,
+            retry_base: Duration::from_secs(600),
+            retry_max: Duration::from_secs(6 * 3600),
+            page_views_flush: Duration::from_secs(60),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct Templates {
@@ -253,6 +297,7 @@ impl Default for Settings {
             storage: Storage::default(),
             station: Station::default(),
             dispatch: Dispatch::default(),
+            reach: Reach::default(),
             templates: Templates::default(),
             media: Media::default(),
             post: Post::default(),
@@ -566,6 +611,10 @@ impl Settings {
                 .is_some_and(|u| u.starts_with("https://"))
         {
             return invalid(Msg::new("settings-telegram-webhook-https"));
+        }
+        let r = &self.reach;
+        if r.batch_size == 0 || r.max_attempts == 0 || r.every.is_zero() {
+            return invalid(Msg::new("settings-reach-zero"));
         }
         self.channels.validate().map_err(SettingsError::Invalid)?;
         for c in &self.post.default_channels {

@@ -15,9 +15,10 @@ use chrono::{DateTime, Utc};
 use prakat::compose::{ComposeError, Composed};
 use prakat::store::{
     Actor, AnnouncementRecord, ClaimedDelivery, DeliveryFilter, DeliveryRow, DeliveryState,
-    NewAnnouncement, NewDelivery, NewRule, Outcome, Settlement, SqliteStore, Store, StoreError,
+    NewAnnouncement, NewDelivery, NewRule, Outcome, PageViews, ReachDue, ReachQuery, ReachRetry,
+    ReachSlot, Settlement, SqliteStore, Store, StoreError,
 };
-use prakat_adapters::{Department, Draft, Payload, Receipt};
+use prakat_adapters::{Department, Draft, Payload, ReachSample, Receipt};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -1295,6 +1296,242 @@ async fn skipping_an_occurrence_moves_the_rule_and_audits_why<S: Store>(store: &
 }
 
 // ---------------------------------------------------------------------------------------------
+// Reach
+
+fn slots(list: &[&str]) -> Vec<ReachSlot> {
+    list.iter().map(|s| ReachSlot::parse(s).unwrap()).collect()
+}
+
+fn reach_query(now: DateTime<Utc>) -> ReachQuery {
+    ReachQuery {
+        now,
+        slots: slots(&["1h", "1d", "7d", "30d"]),
+        channels: vec!["facebook".into(), "line".into()],
+        since: None,
+        max_attempts: 3,
+        limit: 100,
+    }
+}
+
+/// A delivery to `channel` published at `at`, with its receipt.
+async fn published<S: Store>(store: &S, channel: &str, at: DateTime<Utc>) -> Result<i64> {
+    let (_, rows) = announce(store, &[channel], at).await?;
+    let taken = claim(store, at, "test").await?;
+    ensure!(taken.len() == 1, "one claimed: {taken:?}");
+    let receipt = Receipt {
+        remote_id: Some(format!("post-{}", rows[0].id)),
+        url: Some("https://example.com/p".into()),
+        request_id: Some("req-1".into()),
+        deduplicated: false,
+    };
+    settle_one(
+        store,
+        at,
+        rows[0].id,
+        taken[0].claim,
+        Outcome::Published(receipt),
+    )
+    .await?;
+    Ok(rows[0].id)
+}
+
+fn due_slots(due: &[ReachDue]) -> Vec<(i64, String)> {
+    due.iter()
+        .map(|d| (d.delivery_id, d.slot.to_string()))
+        .collect()
+}
+
+async fn a_reach_sample_is_kept_once_per_slot<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let id = published(store, "facebook", t0).await?;
+    let hour = secs(3600);
+
+    ensure!(
+        store
+            .reach_due(&reach_query(t0 + secs(59 * 60)))
+            .await?
+            .is_empty(),
+        "no slot has come yet"
+    );
+    let due = store.reach_due(&reach_query(t0 + hour)).await?;
+    ensure!(due_slots(&due) == vec![(id, "1h".to_string())], "{due:?}");
+    ensure!(
+        due[0].receipt.remote_id.as_deref() == Some(&*format!("post-{id}")),
+        "the receipt comes along"
+    );
+    ensure!(due[0].receipt.request_id.as_deref() == Some("req-1"));
+    ensure!(due[0].published_at == t0 && due[0].attempts == 0);
+
+    let first = ReachSample {
+        views: Some(120),
+        unique_viewers: None,
+        reactions: Some(4),
+        ..ReachSample::default()
+    };
+    ensure!(
+        store
+            .record_reach(id, due[0].slot, t0 + hour, &first)
+            .await?,
+        "the first sample is stored"
+    );
+    let second = ReachSample {
+        views: Some(999),
+        ..ReachSample::default()
+    };
+    ensure!(
+        !store
+            .record_reach(id, due[0].slot, t0 + hour + secs(5), &second)
+            .await?,
+        "never twice for one slot"
+    );
+    ensure!(
+        store
+            .reach_due(&reach_query(t0 + hour + secs(60)))
+            .await?
+            .is_empty(),
+        "the slot is done"
+    );
+
+    // A day later the 1d slot comes; a missed slot is not sampled late: at 8 days, only 7d.
+    let due = store.reach_due(&reach_query(t0 + secs(86_400))).await?;
+    ensure!(due_slots(&due) == vec![(id, "1d".to_string())], "{due:?}");
+    let due = store.reach_due(&reach_query(t0 + secs(8 * 86_400))).await?;
+    ensure!(due_slots(&due) == vec![(id, "7d".to_string())], "{due:?}");
+
+    let samples = store.reach_samples(due[0].announcement_id).await?;
+    ensure!(samples.len() == 1, "{samples:?}");
+    let s = &samples[0];
+    ensure!(s.delivery_id == id && s.channel == "facebook" && s.slot.to_string() == "1h");
+    ensure!(s.taken_at == t0 + hour && s.published_at == Some(t0));
+    ensure!(
+        s.sample.views == Some(120) && s.sample.reactions == Some(4),
+        "{s:?}"
+    );
+    ensure!(
+        s.sample.unique_viewers.is_none() && s.sample.video_views.is_none(),
+        "hidden figures stay empty, not zero: {s:?}"
+    );
+
+    // Only the channels asked for, only deliveries published since.
+    let mut q = reach_query(t0 + hour);
+    q.channels = vec!["line".into()];
+    ensure!(store.reach_due(&q).await?.is_empty());
+    let mut q = reach_query(t0 + secs(86_400));
+    q.since = Some(t0 + secs(1));
+    ensure!(store.reach_due(&q).await?.is_empty());
+    Ok(())
+}
+
+async fn a_failed_reach_sample_is_retried_later<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let a = published(store, "facebook", t0).await?;
+    let b = published(store, "line", t0 + secs(1)).await?;
+    let at = t0 + secs(3601);
+    let due = store.reach_due(&reach_query(at)).await?;
+    ensure!(
+        due_slots(&due) == vec![(a, "1h".into()), (b, "1h".into())],
+        "{due:?}"
+    );
+
+    let fail = |count_attempt: bool, retry_at: DateTime<Utc>| ReachRetry {
+        delivery_id: a,
+        slot: due[0].slot,
+        now: at,
+        retry_at,
+        error: "temporary failure: 503 from the platform".into(),
+        class: "transient".into(),
+        count_attempt,
+    };
+    ensure!(store.reach_retry_later(&fail(true, at + secs(600))).await? == 1);
+    // The other delivery is still due; the failed one waits for its retry.
+    let due_now = store.reach_due(&reach_query(at)).await?;
+    ensure!(due_slots(&due_now) == vec![(b, "1h".into())], "{due_now:?}");
+    let later = store.reach_due(&reach_query(at + secs(600))).await?;
+    ensure!(
+        later.iter().any(|d| d.delivery_id == a && d.attempts == 1),
+        "due again after its wait: {later:?}"
+    );
+
+    let failures = store.reach_failures(later[0].announcement_id).await?;
+    ensure!(
+        failures.len() == 1 && failures[0].attempts == 1 && failures[0].class == "transient",
+        "{failures:?}"
+    );
+
+    // A wait the platform asked for does not use up an attempt; failures do, up to the limit.
+    ensure!(
+        store
+            .reach_retry_later(&fail(false, at + secs(700)))
+            .await?
+            == 1
+    );
+    ensure!(store.reach_retry_later(&fail(true, at + secs(800))).await? == 2);
+    ensure!(
+        store
+            .reach_due(&reach_query(at + secs(800)))
+            .await?
+            .iter()
+            .any(|d| d.delivery_id == a)
+    );
+    ensure!(store.reach_retry_later(&fail(true, at + secs(900))).await? == 3);
+    ensure!(
+        !store
+            .reach_due(&reach_query(at + secs(10_000)))
+            .await?
+            .iter()
+            .any(|d| d.delivery_id == a),
+        "given up after max_attempts"
+    );
+
+    // A sample stored settles the slot and clears its failures.
+    ensure!(
+        store
+            .record_reach(
+                a,
+                due[0].slot,
+                at + secs(900),
+                &ReachSample {
+                    views: Some(3),
+                    ..ReachSample::default()
+                }
+            )
+            .await?
+    );
+    ensure!(
+        store
+            .reach_failures(later[0].announcement_id)
+            .await?
+            .is_empty()
+    );
+    Ok(())
+}
+
+async fn page_views_add_up_per_announcement_and_day<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let (a, _) = announce(store, &["website"], now_ms()).await?;
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+    let views = |id: i64, d: u32, n: u64| PageViews {
+        announcement_id: id,
+        day: day(d),
+        views: n,
+    };
+    store
+        .add_page_views(&[views(a.id, 1, 3), views(a.id, 2, 1)])
+        .await?;
+    store
+        .add_page_views(&[views(a.id, 1, 2), views(a.id + 100, 1, 7)])
+        .await?;
+    ensure!(store.page_views_total(a.id).await? == 6);
+    ensure!(
+        store.page_views_total(a.id + 100).await? == 0,
+        "an unknown page's views are dropped"
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
 // Backends
 
 /// Run every story on one backend: `backend!(module_name, opener)` where `opener()` returns a
@@ -1321,6 +1558,9 @@ macro_rules! backend {
                 rules_fire_once_per_occurrence,
                 a_rule_whose_compose_fails_writes_nothing,
                 skipping_an_occurrence_moves_the_rule_and_audits_why,
+                a_reach_sample_is_kept_once_per_slot,
+                a_failed_reach_sample_is_retried_later,
+                page_views_add_up_per_announcement_and_day,
             );
         }
     };

@@ -93,4 +93,10 @@ pub trait Reconcile: Send + Sync {
 #[async_trait]
 pub trait ReachSource: Send + Sync {
     async fn reach(&self, receipt: &Receipt) -> Result<ReachSample, PublishError>;
+
+    /// How long after publishing the platform has figures to give. Asking earlier spends a
+    /// request for nothing (LINE's insights come a day late), so a sample due sooner waits.
+    fn ready_after(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
 }

@@ -316,17 +316,22 @@ pub struct Receipt {
     pub deduplicated: bool,
 }
 
-/// One reading of how far a post reached. Platforms hide small numbers: every figure is
-/// optional.
+/// One reading of how far a post reached. Platforms hide small numbers and not every platform
+/// has every figure: each one is optional, and `None` means "not told", never zero.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReachSample {
     pub taken_at: Option<DateTime<Utc>>,
+    /// Views or impressions: how often the post was seen.
     pub views: Option<u64>,
+    /// Reach: how many different people saw it.
     pub unique_viewers: Option<u64>,
     pub reactions: Option<u64>,
     pub comments: Option<u64>,
     pub shares: Option<u64>,
     pub clicks: Option<u64>,
+    /// How often its video was played.
+    #[serde(default)]
+    pub video_views: Option<u64>,
 }
 
 /// The answer of a channel's health check, one line for `prakat channels check`.

@@ -47,3 +47,20 @@ withdraw-done = announcement { $id } withdrawn
 people-invited = invite code { $code } ({ $role }, department { $department }), valid once until { $until }. The person sends /start { $code } to the station's bot
 people-bad-role = unknown role { $role }: department_staff, pr_officer or admin
 people-invite-link = or open { $link } on the phone with Telegram
+
+## reach
+reach-progress = { $channel } (delivery { $id })
+reach-collected = reach: { $stored } sample(s) stored, { $failed } failed (tried again later), { $waiting } waiting for the platform
+reach-failed-line = {"  "}{ $channel } (delivery { $id }, { $slot }): { $error }
+reach-show-title = announcement { $id }: { $title }
+reach-show-none = no reach samples yet
+reach-show-waiting = {"  "}{ $channel } { $slot }: failed { $attempts } time(s); next try at { $at } (Bangkok): { $error }
+reach-col-slot = SLOT
+reach-col-taken = TAKEN (BANGKOK)
+reach-col-views = VIEWS
+reach-col-reach = REACH
+reach-col-reactions = REACTIONS
+reach-col-comments = COMMENTS
+reach-col-shares = SHARES
+reach-col-clicks = CLICKS
+reach-col-video = VIDEO

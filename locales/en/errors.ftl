@@ -12,6 +12,8 @@ error-daemon-running = the daemon is running and writes the same files: stop it,
 error-website-off = the website is turned off (channels.website.enabled = false)
 error-site-rebuild = cannot rebuild the website in { $dir }: { $detail }
 error-channels-failed = { $count } channel(s) failed the check
+error-reach-since = cannot read --since { $input }: write a Bangkok date or time as "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (a Buddhist Era year such as 2569 is read as one)
+error-reach-failed = { $count } reach sample(s) failed; they are tried again on a later collection
 error-listen = cannot listen on { $addr } (set { $key } or { $env }): { $reason }
 
 ## Why a file or folder could not be used

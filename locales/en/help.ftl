@@ -117,3 +117,10 @@ help-config-show = Print the effective settings as TOML, secrets redacted
 ## site
 help-site = The built-in website
 help-site-rebuild = Re-render every page, index and feed (after editing the website templates). The daemon must be stopped: it writes the same files
+
+## reach
+help-reach = How far published announcements reached
+help-reach-collect = Take every reach sample that is due now (1 h, 1 day, 7 days, 30 days after publishing, as reach.after says), with a progress bar
+help-reach-collect-since = Only deliveries published since this Bangkok date or time ("YYYY-MM-DD" or "YYYY-MM-DD HH:MM"; a Buddhist Era year is read as one)
+help-reach-show = The reach samples of one announcement: views, reach, reactions, comments, shares, clicks and video views per channel and slot
+help-reach-show-id = The announcement's number (the ANN column of `queue list`)

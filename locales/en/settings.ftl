@@ -21,6 +21,7 @@ settings-reason = { $detail }
 ## The settings' own checks
 settings-batch-zero = dispatch.batch_size and dispatch.concurrency must be at least 1
 settings-attempts-zero = dispatch.max_attempts must be at least 1
+settings-reach-zero = reach.batch_size, reach.max_attempts and reach.every must be above zero (to stop collecting, set reach.enabled = false)
 settings-lease-short = dispatch.lease ({ $lease }) must be longer than dispatch.publish_timeout ({ $timeout }), or a slow publish could be claimed twice
 settings-channel-timeout = channels.{ $name }.publish_timeout ({ $timeout }) must be shorter than dispatch.lease ({ $lease }), or a slow publish could be claimed twice
 settings-public-url-missing = server.listen is { $listen } (every address of this machine) but server.public_base_url is not set: the website's links and those sent to LINE and Facebook would point at http://{ $listen }, which no reader can open. Set server.public_base_url to the address the public uses, e.g. "https://ranong.police.go.th" (or PRAKAT__SERVER__PUBLIC_BASE_URL)

@@ -54,3 +54,20 @@ withdraw-done = ถอนประกาศ { $id } แล้ว
 people-invited = รหัสเชิญ { $code } ({ $role } หน่วยงาน { $department }) ใช้ได้ครั้งเดียว ถึง { $until } ให้ผู้ได้รับเชิญส่ง /start { $code } ถึงบอตของสถานี
 people-bad-role = ไม่มีบทบาท { $role } (ใช้ได้: department_staff, pr_officer หรือ admin)
 people-invite-link = หรือเปิดลิงก์ { $link } บนโทรศัพท์ที่มี Telegram
+
+## reach
+reach-progress = { $channel } (รายการเผยแพร่หมายเลข { $id })
+reach-collected = ยอดการเข้าถึง: บันทึกแล้ว { $stored } รายการ ไม่สำเร็จ { $failed } รายการ (จะลองใหม่ภายหลัง) รอแพลตฟอร์ม { $waiting } รายการ
+reach-failed-line = {"  "}{ $channel } (รายการเผยแพร่หมายเลข { $id }, รอบ { $slot }): { $error }
+reach-show-title = ประกาศหมายเลข { $id }: { $title }
+reach-show-none = ยังไม่มียอดการเข้าถึง
+reach-show-waiting = {"  "}{ $channel } รอบ { $slot }: ไม่สำเร็จ { $attempts } ครั้ง จะลองใหม่เวลา { $at } (เวลาไทย): { $error }
+reach-col-slot = รอบ
+reach-col-taken = เวลาที่เก็บ (ไทย)
+reach-col-views = การดู
+reach-col-reach = เข้าถึง
+reach-col-reactions = ความรู้สึก
+reach-col-comments = ความเห็น
+reach-col-shares = แชร์
+reach-col-clicks = คลิก
+reach-col-video = วิดีโอ

@@ -12,6 +12,8 @@ error-daemon-running = prakat serve กำลังทำงานและเ�
 error-website-off = ปิดการใช้งานเว็บไซต์อยู่ (channels.website.enabled = false)
 error-site-rebuild = สร้างเว็บไซต์ใน { $dir } ใหม่ไม่สำเร็จ: { $detail }
 error-channels-failed = ช่องทางใช้งานไม่ได้ { $count } ช่องทาง
+error-reach-since = อ่านค่า --since { $input } ไม่ได้: กรุณาระบุวันหรือเวลาไทยเป็น "YYYY-MM-DD" หรือ "YYYY-MM-DD HH:MM" (ปี พ.ศ. เช่น 2569 ใช้ได้)
+error-reach-failed = เก็บยอดการเข้าถึงไม่สำเร็จ { $count } รายการ ระบบจะลองใหม่ในการเก็บรอบถัดไป
 error-listen = เปิดพอร์ต { $addr } ไม่ได้: { $reason } (ตั้งค่าได้ที่ { $key } หรือ { $env })
 
 ## เหตุที่ใช้ไฟล์หรือโฟลเดอร์ไม่ได้

@@ -21,6 +21,7 @@ settings-reason = { $detail }
 ## การตรวจสอบการตั้งค่า
 settings-batch-zero = dispatch.batch_size และ dispatch.concurrency ต้องมีค่าอย่างน้อย 1
 settings-attempts-zero = dispatch.max_attempts ต้องมีค่าอย่างน้อย 1
+settings-reach-zero = reach.batch_size, reach.max_attempts และ reach.every ต้องมากกว่าศูนย์ (หากต้องการหยุดเก็บยอดการเข้าถึง ให้ตั้ง reach.enabled = false)
 settings-lease-short = dispatch.lease ({ $lease }) ต้องนานกว่า dispatch.publish_timeout ({ $timeout }) มิฉะนั้นการเผยแพร่ที่ช้าอาจถูกหยิบไปทำซ้ำสองครั้ง
 settings-channel-timeout = channels.{ $name }.publish_timeout ({ $timeout }) ต้องสั้นกว่า dispatch.lease ({ $lease }) มิฉะนั้นการเผยแพร่ที่ช้าอาจถูกหยิบไปทำซ้ำสองครั้ง
 settings-public-url-missing = server.listen เป็น { $listen } (รับทุกที่อยู่ของเครื่องนี้) แต่ยังไม่ได้ตั้ง server.public_base_url: ลิงก์ของเว็บไซต์และลิงก์ที่ส่งไป LINE และ Facebook จะชี้ไปที่ http://{ $listen } ซึ่งประชาชนเปิดไม่ได้ กรุณาตั้ง server.public_base_url เป็นที่อยู่เว็บที่ประชาชนใช้ เช่น "https://ranong.police.go.th" (หรือ PRAKAT__SERVER__PUBLIC_BASE_URL)

@@ -34,6 +34,8 @@ pub struct HttpState<S: Store> {
     pub db_file: Option<health::DbFile>,
     /// Where Telegram's webhook calls go, when the bot takes its updates that way.
     pub telegram: Option<TelegramWebhook>,
+    /// Views of the website's announcement pages, counted in memory.
+    pub page_views: Arc<crate::reach::PageViewCounter>,
 }
 
 /// The Telegram webhook's secret and the bot's queue of updates.

@@ -1,7 +1,9 @@
 //! The public listener: `/site/` (the static website), `/media/` (photos and videos, fetched by
 //! LINE and Facebook), `/` (a redirect to the site), `/healthz` and, when the Telegram bot runs
-//! in webhook mode, `/telegram/webhook` (Telegram's secret-token header checked). Nothing here changes state or
-//! tells more than the website does; everything else is 404.
+//! in webhook mode, `/telegram/webhook` (Telegram's secret-token header checked). Nothing here
+//! changes state or tells more than the website does; everything else is 404. A view of an
+//! announcement's page is counted in memory on the way out ([`crate::reach::page_views`]): no
+//! personal data, no write on the request's path.
 //!
 //! Every answer carries `X-Content-Type-Options: nosniff` and a Content-Security-Policy: the
 //! site's pages may load their own style sheet, images and media and run no script at all; a
@@ -12,8 +14,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_http::services::ServeDir;
@@ -47,13 +50,48 @@ pub fn router<S: Store>(state: Arc<HttpState<S>>, site_dir: PathBuf, media_dir: 
                 .fallback_service(ServeDir::new(media_dir))
                 .layer(header_layer(header::CONTENT_SECURITY_POLICY, MEDIA_POLICY)),
         )
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            count_page_view::<S>,
+        ))
         .layer(header_layer(header::CONTENT_SECURITY_POLICY, SITE_POLICY))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(
             header::REFERRER_POLICY,
             "strict-origin-when-cross-origin",
         ))
+}
+
+/// Where the website's pages are served: a page view is counted under the path after it.
+const SITE_PREFIX: &str = "/site/";
+
+/// Count a view of an announcement's page that was served (or still fresh in the reader's
+/// cache), after the answer is made: one increment in memory.
+async fn count_page_view<S: Store>(
+    State(st): State<Arc<HttpState<S>>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let counted = (req.method() == Method::GET)
+        .then(|| req.uri().path().strip_prefix(SITE_PREFIX))
+        .flatten()
+        .filter(|p| prakat_adapters::website::Website::page_announcement(p).is_some())
+        .map(|p| {
+            let agent = req
+                .headers()
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            (p.to_owned(), agent)
+        });
+    let response = next.run(req).await;
+    if let Some((path, agent)) = counted
+        && matches!(response.status(), StatusCode::OK | StatusCode::NOT_MODIFIED)
+    {
+        st.page_views.count(&path, agent.as_deref());
+    }
+    response
 }
 
 /// `{"status": "ok", "channels": [...]}`, or 503 with `{"status": "unavailable", "error": ...}`

@@ -400,3 +400,31 @@ fn listen_takes_a_host_name() {
     assert!(err.contains("write it as 127.0.0.1:8080"), "{err}");
     assert!(err.contains("line 2"), "{err}");
 }
+
+#[test]
+fn reach_slots_are_read_with_humantime_and_checked() {
+    let d = Settings::default().reach;
+    let shown: Vec<String> = d.after.iter().map(|s| s.to_string()).collect();
+    assert_eq!(shown, ["1h", "1d", "7d", "30d"]);
+    assert!(d.enabled);
+
+    let s = load(
+        "[reach]\nenabled = false\nafter = [\"30m\", \"24h\", \"3days\"]\nevery = \"1m\"\n",
+        &[("PRAKAT__REACH__MAX_ATTEMPTS", "3")],
+    )
+    .unwrap();
+    let shown: Vec<String> = s.reach.after.iter().map(|s| s.to_string()).collect();
+    assert_eq!(shown, ["30m", "1d", "3d"]);
+    assert!(!s.reach.enabled);
+    assert_eq!(s.reach.every, Duration::from_secs(60));
+    assert_eq!(s.reach.max_attempts, 3);
+
+    let err = load("[reach]\nafter = [\"soon\"]\n", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("soon") && err.contains("line 2"), "{err}");
+    let err = load("[reach]\nbatch_size = 0\n", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("reach.batch_size"), "{err}");
+}

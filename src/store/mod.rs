@@ -7,6 +7,7 @@
 //! display only.
 
 mod message;
+mod reach;
 mod sqlite;
 mod types;
 
@@ -14,6 +15,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use prakat_adapters::{Department, MediaRef};
 
+pub use reach::*;
 pub use sqlite::{Durability, SqliteStore};
 pub use types::*;
 
@@ -225,6 +227,32 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<PersonRecord>;
     async fn person_by_telegram(&self, telegram_user_id: i64) -> Result<Option<PersonRecord>>;
+
+    // ---- reach
+    /// The slots due for sampling ([`ReachDue`]), the earliest first: for each published
+    /// delivery of `q.channels`, its latest slot that has come, when it has no sample, is not
+    /// waiting for a retry and has attempts left.
+    async fn reach_due(&self, q: &ReachQuery) -> Result<Vec<ReachDue>>;
+    /// Keep a sample for a delivery's slot, taken at `taken_at`. A slot keeps its first sample:
+    /// returns false (and changes nothing) when it already has one.
+    async fn record_reach(
+        &self,
+        delivery_id: i64,
+        slot: ReachSlot,
+        taken_at: DateTime<Utc>,
+        sample: &prakat_adapters::ReachSample,
+    ) -> Result<bool>;
+    /// Leave a slot due, to be tried again at `retry.retry_at`; returns its failed attempts.
+    async fn reach_retry_later(&self, retry: &ReachRetry) -> Result<u32>;
+    /// The samples of an announcement's deliveries, by delivery and slot.
+    async fn reach_samples(&self, announcement_id: i64) -> Result<Vec<ReachRecord>>;
+    /// The slots of an announcement's deliveries that failed and have no sample yet.
+    async fn reach_failures(&self, announcement_id: i64) -> Result<Vec<ReachFailure>>;
+    /// Add counted website page views (per announcement and day). Views of a page whose
+    /// announcement is unknown are dropped.
+    async fn add_page_views(&self, views: &[PageViews]) -> Result<()>;
+    /// An announcement's website page views, all days together.
+    async fn page_views_total(&self, announcement_id: i64) -> Result<u64>;
 
     // ---- domain events (for notifiers)
     /// Events after `after` (an event id), oldest first.

@@ -24,6 +24,8 @@ struct MessageEvent {
 struct Overview {
     unique_impression: Option<u64>,
     unique_click: Option<u64>,
+    #[serde(default)]
+    unique_media_played: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -70,12 +72,14 @@ impl Line {
         let o = ev.overview.unwrap_or(Overview {
             unique_impression: None,
             unique_click: None,
+            unique_media_played: None,
         });
         Ok(ReachSample {
             taken_at: Some(now),
             views: o.unique_impression,
             unique_viewers: o.unique_impression,
             clicks: o.unique_click,
+            video_views: o.unique_media_played,
             ..ReachSample::default()
         })
     }

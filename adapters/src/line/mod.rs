@@ -145,4 +145,13 @@ impl ReachSource for Line {
     async fn reach(&self, receipt: &Receipt) -> Result<ReachSample, PublishError> {
         self.message_event(receipt).await
     }
+
+    /// LINE counts a message's impressions and clicks by the next day (T+1): a sample taken
+    /// sooner would only say "no figures yet".
+    fn ready_after(&self) -> std::time::Duration {
+        INSIGHT_DELAY
+    }
 }
+
+/// How late LINE's message insights are ready after a send.
+pub const INSIGHT_DELAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);

@@ -58,6 +58,7 @@ impl ReachSource for Tiktok {
             comments: video.comment_count,
             shares: video.share_count,
             clicks: None,
+            video_views: video.view_count,
         })
     }
 }

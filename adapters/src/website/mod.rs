@@ -117,6 +117,12 @@ impl Website {
         paths::absolute(base_url, &paths::page(announcement_id))
     }
 
+    /// The announcement whose article page is at `relative` under the site root
+    /// (`news/12.html` → 12), for counting page views.
+    pub fn page_announcement(relative: &str) -> Option<i64> {
+        paths::page_announcement(relative)
+    }
+
     /// The site directory.
     pub fn root(&self) -> &Path {
         &self.settings().root

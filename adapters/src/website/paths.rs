@@ -21,6 +21,19 @@ pub fn page(id: i64) -> String {
     format!("{NEWS_DIR}/{id}.html")
 }
 
+/// The announcement whose article page is `relative` (a path under the site root, as made by
+/// [`page`]), if it is one.
+pub fn page_announcement(relative: &str) -> Option<i64> {
+    let id = relative
+        .strip_prefix(NEWS_DIR)?
+        .strip_prefix('/')?
+        .strip_suffix(".html")?;
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    id.parse().ok()
+}
+
 /// A department page (a directory with `index.html`), relative to the site root.
 pub fn department(code: &str) -> String {
     format!("{DEPARTMENTS_DIR}/{code}/")
@@ -95,5 +108,21 @@ mod tests {
             absolute("http://h/site/", &page(7)),
             "http://h/site/news/7.html"
         );
+    }
+
+    #[test]
+    fn an_article_page_names_its_announcement() {
+        assert_eq!(page_announcement(&page(12)), Some(12));
+        for other in [
+            "news/",
+            "news/x.html",
+            "news/12.htm",
+            "news/-1.html",
+            "months/12.html",
+            "news/1/2.html",
+            "",
+        ] {
+            assert_eq!(page_announcement(other), None, "{other}");
+        }
     }
 }

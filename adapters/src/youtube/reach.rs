@@ -52,6 +52,7 @@ pub async fn reach(api: &Api, receipt: &Receipt) -> Result<ReachSample, PublishE
     Ok(ReachSample {
         taken_at: Some(api.now()),
         views: number(s.view_count.as_ref()),
+        video_views: number(s.view_count.as_ref()),
         reactions: number(s.like_count.as_ref()),
         comments: number(s.comment_count.as_ref()),
         ..ReachSample::default()

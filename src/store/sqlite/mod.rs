@@ -6,6 +6,7 @@
 //! written in the same transaction as the change they describe.
 
 mod chat;
+mod reach;
 mod rows;
 mod settle;
 
@@ -1350,6 +1351,40 @@ impl Store for SqliteStore {
 
     async fn said(&self, key: &str) -> Result<bool> {
         chat::said(&self.pool, key).await
+    }
+
+    async fn reach_due(&self, q: &ReachQuery) -> Result<Vec<ReachDue>> {
+        reach::due(&self.pool, q).await
+    }
+
+    async fn record_reach(
+        &self,
+        delivery_id: i64,
+        slot: ReachSlot,
+        taken_at: DateTime<Utc>,
+        sample: &prakat_adapters::ReachSample,
+    ) -> Result<bool> {
+        reach::record(&self.pool, delivery_id, slot, taken_at, sample).await
+    }
+
+    async fn reach_retry_later(&self, retry: &ReachRetry) -> Result<u32> {
+        reach::retry_later(&self.pool, retry).await
+    }
+
+    async fn reach_samples(&self, announcement_id: i64) -> Result<Vec<ReachRecord>> {
+        reach::samples(&self.pool, announcement_id).await
+    }
+
+    async fn reach_failures(&self, announcement_id: i64) -> Result<Vec<ReachFailure>> {
+        reach::failures(&self.pool, announcement_id).await
+    }
+
+    async fn add_page_views(&self, views: &[PageViews]) -> Result<()> {
+        reach::add_page_views(&self.pool, views).await
+    }
+
+    async fn page_views_total(&self, announcement_id: i64) -> Result<u64> {
+        reach::page_views_total(&self.pool, announcement_id).await
     }
 
     async fn audit_trail(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {
