@@ -85,6 +85,7 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(head)
 }
 
+#[derive(Debug, Clone)]
 pub struct MediaStore {
     dir: PathBuf,
     limits: settings::Media,

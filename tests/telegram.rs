@@ -83,7 +83,8 @@ impl Station {
         self.daemon = Some(common::start_daemon(&self.config, &self.log, "info"));
     }
 
-    fn stop(&mut self) {
+    async fn stop(&mut self) {
+        common::wait_until_serving(&self.config).await;
         if let Some(mut d) = self.daemon.take() {
             Command::new("kill")
                 .args(["-TERM", &d.id().to_string()])
@@ -321,7 +322,7 @@ async fn an_album_from_a_member_is_approved_once_by_two_officers_and_published_w
             1
         );
     }
-    st.stop();
+    st.stop().await;
     assert!(!st.log().contains(TOKEN), "the token is never logged");
 }
 
@@ -469,7 +470,7 @@ async fn rejection_edit_withdrawal_and_bad_input_each_get_their_answer() {
         v["text"].as_str().is_some_and(|t| t.contains("ไม่มีสิทธิ์"))
     })
     .await;
-    st.stop();
+    st.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -499,7 +500,7 @@ async fn flood_control_is_waited_out_and_a_blocked_officer_does_not_stop_the_oth
         to_b, 1,
         "the blocked officer was tried once, not again and again"
     );
-    st.stop();
+    st.stop().await;
     assert!(st.log().contains("flood control"), "{}", st.log());
 }
 
@@ -526,7 +527,7 @@ async fn a_revoked_token_is_said_once_in_the_log_and_the_daemon_keeps_publishing
         assert!(std::time::Instant::now() < deadline, "{}", st.log());
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    st.stop();
+    st.stop().await;
     let log = st.log();
     assert_eq!(
         log.matches("Telegram refuses the bot's token").count(),
@@ -607,7 +608,7 @@ async fn webhook_calls_need_the_secret_and_are_answered_once_handled() {
         st.fake.calls_of("getUpdates").is_empty(),
         "no polling in webhook mode"
     );
-    st.stop();
+    st.stop().await;
     assert!(
         !st.log().contains("a-long-webhook-secret-1234"),
         "the secret is never logged"
@@ -655,5 +656,101 @@ async fn an_expiring_token_reaches_the_pr_officers_in_thai() {
             .any(|t| t.contains("โทเคน")),
         "department staff are not troubled with tokens"
     );
-    st.stop();
+    st.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forwarded_long_text_is_kept_whole_a_moved_member_sends_for_the_new_department_and_the_daily_summary_comes_once()
+ {
+    let mut st = Station::new("").await;
+    st.start();
+    st.register_everyone().await;
+    let f = st.fake.clone();
+
+    // Longer than LINE and X take: kept whole; each channel fits it at compose time.
+    let long = format!("ประกาศยาว\n{}", "ประชาชนโปรดระมัดระวังมิจฉาชีพ ".repeat(400));
+    f.forwarded(STAFF, STRANGER, &long);
+    f.text(STAFF, "/send");
+    let id = number_in(
+        f.wait_text(STAFF.id, "รับเรื่องที่").await["text"]
+            .as_str()
+            .unwrap(),
+        "รับเรื่องที่",
+    );
+    let app = st.app().await;
+    let a = app.store.announcement(id).await.unwrap();
+    assert_eq!(
+        a.body.chars().count(),
+        long.trim().chars().count(),
+        "kept whole"
+    );
+    assert_eq!(a.department.code, "traffic");
+
+    // Moved to investigation: a new invite, the same Telegram account.
+    let code = st.invite(&["--department", "investigation"]);
+    f.text(STAFF, &format!("/start {code}"));
+    f.wait_for("sendMessage", |v| {
+        v["chat_id"].as_i64() == Some(STAFF.id)
+            && v["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("investigation"))
+    })
+    .await;
+    f.text(STAFF, "ผลการสืบสวน\nจับกุมผู้ต้องหาตามหมายจับ");
+    f.text(STAFF, "/send");
+    let id2 = loop {
+        let n = f
+            .texts_to(STAFF.id)
+            .iter()
+            .filter(|t| t.contains("รับเรื่องที่"))
+            .map(|t| number_in(t, "รับเรื่องที่"))
+            .max()
+            .unwrap();
+        if n != id {
+            break n;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        app.store.announcement(id2).await.unwrap().department.code,
+        "investigation"
+    );
+    st.stop().await;
+
+    // The daily summary: at the hour set, once a day, to the PR officers only.
+    let text = std::fs::read_to_string(&st.config)
+        .unwrap()
+        .replace("daily_summary_at = \"\"", "daily_summary_at = \"00:00\"");
+    std::fs::write(&st.config, text).unwrap();
+    st.start();
+    for o in [OFFICER_A, OFFICER_B] {
+        let s = f.wait_text(o.id, "สรุปประจำวัน").await;
+        let s = s["text"].as_str().unwrap();
+        assert!(s.contains("มี 2 เรื่องรออนุมัติ"), "{s}");
+        assert!(
+            s.contains(&format!("#{id} ")) && s.contains(&format!("#{id2} ")),
+            "{s}"
+        );
+    }
+    st.stop().await;
+    st.start();
+    // Restarted the same day: the next look finds it said. Wait for the bot to be polling.
+    let polls = f.calls_of("getUpdates").len();
+    f.wait_for("getUpdates", |_| f.calls_of("getUpdates").len() > polls + 2)
+        .await;
+    st.stop().await;
+    for o in [OFFICER_A, OFFICER_B] {
+        assert_eq!(
+            f.texts_to(o.id)
+                .iter()
+                .filter(|t| t.contains("สรุปประจำวัน"))
+                .count(),
+            1
+        );
+    }
+    assert!(
+        f.texts_to(STAFF.id)
+            .iter()
+            .all(|t| !t.contains("สรุปประจำวัน"))
+    );
 }

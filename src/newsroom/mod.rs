@@ -244,7 +244,12 @@ impl<'a> Newsroom<'a> {
         // Checked; now stored, media first (an announcement refers to its files).
         let mut media = Vec::with_capacity(draft.media.len());
         for path in &draft.media {
-            let m = self.app.media.ingest(path)?;
+            // Copied and hashed off the async runtime: a video is large.
+            let (media_store, file) = (self.app.media.clone(), path.clone());
+            let m = match tokio::task::spawn_blocking(move || media_store.ingest(&file)).await {
+                Ok(ingested) => ingested?,
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            };
             self.app.store.put_media(&m).await?;
             media.push(m);
         }

@@ -172,3 +172,22 @@ pub fn crash_rng() -> rand::rngs::StdRng {
     eprintln!("crash test seed {seed} (set PRAKAT_CRASH_SEED to repeat)");
     rand::rngs::StdRng::seed_from_u64(seed)
 }
+
+/// Wait (up to a minute) until the daemon of `config` answers `/healthz`: started, its signal
+/// handlers in place.
+pub async fn wait_until_serving(config: &Path) {
+    let url = format!("http://{}/healthz", settings(config).server.listen);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if let Ok(r) = reqwest::get(&url).await
+            && r.status().is_success()
+        {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the daemon did not start"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

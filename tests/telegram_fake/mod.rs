@@ -141,6 +141,16 @@ impl Fake {
         self.push("message", m)
     }
 
+    /// `from` forwards a text someone else wrote.
+    pub fn forwarded(&self, from: User, original: User, text: &str) -> i64 {
+        let fields = json!({
+            "text": text,
+            "forward_origin": {"type": "user", "sender_user": user_json(original), "date": 1_700_000_000},
+        });
+        let m = self.message_body(from, private_chat(from), fields);
+        self.push("message", m)
+    }
+
     /// `from` writes in a group the bot was added to.
     pub fn group_text(&self, from: User, group: i64, text: &str) -> i64 {
         let chat = json!({"id": group, "type": "group", "title": "สายตรวจ"});
