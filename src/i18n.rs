@@ -204,7 +204,7 @@ mod tests {
     /// The two catalogues of the workspace: the application's and the adapters' own
     /// (`prakat_adapters::i18n`), each with its source folder and the markers that name an id.
     const CATALOGUES: [(&str, &str, &[&str]); 2] = [
-        ("locales", "src", &["t!(", "Msg::new(\"", "tr("]),
+        ("locales", "src", &["t!(", "Msg::new(\"", "tr(", "tg!("]),
         (
             "adapters/locales",
             "adapters/src",

@@ -179,3 +179,219 @@ fn remove_files(pieces: &[ChatPiece]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channels::Purpose;
+    use crate::newsroom::Role;
+
+    async fn app() -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = crate::settings::Settings::default();
+        settings.storage.data_dir = dir.path().join("data");
+        (
+            dir,
+            App::open_for(settings, Purpose::Compose).await.unwrap(),
+        )
+    }
+
+    fn piece(origin: &str, person_id: i64, body: Option<&str>, at: DateTime<Utc>) -> NewChatPiece {
+        NewChatPiece {
+            origin: origin.into(),
+            person_id,
+            chat: "telegram:42".into(),
+            body: body.map(str::to_owned),
+            kind: None,
+            file_path: None,
+            file_ref: None,
+            received_at: at,
+        }
+    }
+
+    async fn member(app: &App) -> (PersonRecord, Person) {
+        let room = Newsroom::new(app);
+        let officer = Person {
+            name: "pr".into(),
+            role: Role::PrOfficer,
+            department: None,
+            source: "cli",
+        };
+        let inv = room
+            .invite(
+                &officer,
+                Role::DepartmentStaff,
+                Some("traffic"),
+                chrono::Duration::days(1),
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+        let record = room
+            .join(&inv.code, "สมชาย", Some(42), Utc::now())
+            .await
+            .unwrap();
+        let who = crate::newsroom::people::person(&record, "telegram").unwrap();
+        (record, who)
+    }
+
+    #[tokio::test]
+    async fn pieces_are_kept_once_and_gathered_into_one_submission() {
+        let (_dir, app) = app().await;
+        let (record, who) = member(&app).await;
+        let intake = Intake::new(&app);
+        let t = Utc::now();
+        assert!(
+            intake
+                .receive(&piece("telegram:42:1", record.id, Some("หัวข้อ"), t))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !intake
+                .receive(&piece("telegram:42:1", record.id, Some("หัวข้อ"), t))
+                .await
+                .unwrap(),
+            "sent again: kept once"
+        );
+        assert!(
+            intake
+                .receive(&piece("telegram:42:2", record.id, Some("รายละเอียด"), t))
+                .await
+                .unwrap()
+        );
+        // Not quiet yet.
+        assert!(
+            intake
+                .quiet(t - chrono::Duration::seconds(1))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(intake.quiet(t).await.unwrap(), [record.id]);
+        let Gathered::Submitted { submitted, .. } = intake.gather(&record, &who, t).await.unwrap()
+        else {
+            panic!("submitted")
+        };
+        let Submitted::Pending { announcement, .. } = *submitted else {
+            panic!("pending")
+        };
+        assert_eq!(announcement.title, "หัวข้อ");
+        assert_eq!(announcement.body, "หัวข้อ\n\nรายละเอียด");
+        assert!(matches!(
+            intake.gather(&record, &who, t).await.unwrap(),
+            Gathered::Nothing
+        ));
+        assert_eq!(
+            app.store
+                .chat_of_announcement(announcement.id)
+                .await
+                .unwrap(),
+            Some((record.id, "telegram:42".into()))
+        );
+    }
+
+    /// A crash after the submission was made but before its pieces were closed: gathering again
+    /// finds the submission the first try made.
+    #[tokio::test]
+    async fn gathering_again_after_a_crash_makes_no_second_submission() {
+        let (_dir, app) = app().await;
+        let (record, who) = member(&app).await;
+        let intake = Intake::new(&app);
+        let t = Utc::now();
+        intake
+            .receive(&piece("telegram:42:7", record.id, Some("ตั้งจุดตรวจ"), t))
+            .await
+            .unwrap();
+        let first = app.store.open_chat_pieces(record.id).await.unwrap()[0].id;
+        // The first try got as far as the newsroom, then the process died.
+        let draft = Draft {
+            department: "traffic".into(),
+            title: None,
+            text: "ตั้งจุดตรวจ".into(),
+            link: None,
+            tags: vec![],
+            media: vec![],
+            channels: vec![],
+            when: When::Now,
+        };
+        let made = Newsroom::new(&app)
+            .submit_once(&who, draft, Some(&format!("chat-piece:{first}")), t)
+            .await
+            .unwrap();
+        let Submitted::Pending {
+            announcement: made, ..
+        } = made
+        else {
+            panic!()
+        };
+        let Gathered::Submitted { submitted, .. } = intake.gather(&record, &who, t).await.unwrap()
+        else {
+            panic!("submitted")
+        };
+        let Submitted::Pending { announcement, .. } = *submitted else {
+            panic!("pending")
+        };
+        assert_eq!(announcement.id, made.id, "the same submission");
+        assert_eq!(
+            app.store
+                .announcements_in_state("pending_approval", 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            app.store
+                .open_chat_pieces(record.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn files_without_a_word_wait_for_a_text_and_a_person_without_a_department_is_told() {
+        let (_dir, app) = app().await;
+        let (record, who) = member(&app).await;
+        let intake = Intake::new(&app);
+        let t = Utc::now();
+        let mut photo = piece("telegram:42:9", record.id, None, t);
+        photo.kind = Some("photo".into());
+        intake.receive(&photo).await.unwrap();
+        assert!(matches!(
+            intake.gather(&record, &who, t).await.unwrap(),
+            Gathered::NeedsText { .. }
+        ));
+        assert_eq!(
+            app.store.open_chat_pieces(record.id).await.unwrap().len(),
+            1,
+            "kept, waiting"
+        );
+
+        let mut officer = record.clone();
+        officer.department = None;
+        officer.role = "pr_officer".into();
+        let boss = crate::newsroom::people::person(&officer, "telegram").unwrap();
+        intake
+            .receive(&piece("telegram:42:10", record.id, Some("ข้อความ"), t))
+            .await
+            .unwrap();
+        let Gathered::Refused { error, .. } = intake.gather(&officer, &boss, t).await.unwrap()
+        else {
+            panic!("refused")
+        };
+        assert!(
+            error.message(crate::i18n::Lang::Th).contains("สายงาน"),
+            "{error}"
+        );
+        assert!(
+            app.store
+                .open_chat_pieces(record.id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "let go"
+        );
+    }
+}

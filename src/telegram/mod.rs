@@ -59,12 +59,12 @@ pub(crate) fn th(id: &str, args: &[(&str, Arg<'_>)]) -> String {
 }
 
 /// `t!` for the bot: Thai.
-macro_rules! say {
+macro_rules! tg {
     ($id:literal $(, $name:ident = $value:expr)* $(,)?) => {
         $crate::telegram::th($id, &[$((stringify!($name), $crate::i18n::Arg::from($value))),*])
     };
 }
-pub(crate) use say;
+pub(crate) use tg;
 
 /// Text a person wrote, safe inside an HTML message.
 pub(crate) fn esc(s: &str) -> String {
@@ -195,10 +195,10 @@ impl Bot {
             return;
         };
         if !waiting.is_empty() {
-            let mut text = say!("tg-summary", count = waiting.len());
+            let mut text = tg!("tg-summary", count = waiting.len());
             for a in &waiting {
                 text.push('\n');
-                text.push_str(&say!(
+                text.push_str(&tg!(
                     "tg-summary-line",
                     id = a.id,
                     department = esc(&a.department.name_th),

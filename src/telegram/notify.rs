@@ -9,7 +9,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::api::Sent;
 use super::updates::chat_of;
-use super::{Bot, FRONT, esc, say, when};
+use super::{Bot, FRONT, esc, tg, when};
 use crate::events::Notifier;
 use crate::newsroom::Preview;
 use crate::store::{AnnouncementRecord, DeliveryFilter, DeliveryState, DomainEvent, Store};
@@ -37,7 +37,7 @@ pub(crate) fn card(
     if a.body.chars().count() > EXCERPT {
         body.push('…');
     }
-    let mut text = say!(
+    let mut text = tg!(
         "tg-card",
         id = a.id,
         department = esc(&a.department.name_th),
@@ -55,12 +55,12 @@ pub(crate) fn card(
         }
         None => InlineKeyboardMarkup::new(vec![
             vec![
-                InlineKeyboardButton::callback(say!("tg-btn-approve"), format!("ap:{}", a.id)),
-                InlineKeyboardButton::callback(say!("tg-btn-time"), format!("tm:{}", a.id)),
+                InlineKeyboardButton::callback(tg!("tg-btn-approve"), format!("ap:{}", a.id)),
+                InlineKeyboardButton::callback(tg!("tg-btn-time"), format!("tm:{}", a.id)),
             ],
             vec![
-                InlineKeyboardButton::callback(say!("tg-btn-edit"), format!("ed:{}", a.id)),
-                InlineKeyboardButton::callback(say!("tg-btn-reject"), format!("rj:{}", a.id)),
+                InlineKeyboardButton::callback(tg!("tg-btn-edit"), format!("ed:{}", a.id)),
+                InlineKeyboardButton::callback(tg!("tg-btn-reject"), format!("rj:{}", a.id)),
             ],
         ]),
     };
@@ -73,14 +73,14 @@ pub(crate) fn preview_lines(p: &Preview) -> String {
     let mut out = String::new();
     let names: Vec<&str> = p.channels.iter().map(|(c, _)| c.as_str()).collect();
     out.push('\n');
-    out.push_str(&say!(
+    out.push_str(&tg!(
         "tg-preview-channels",
         channels = esc(&names.join(", "))
     ));
     for (channel, notes) in &p.channels {
         for n in notes {
             out.push('\n');
-            out.push_str(&say!(
+            out.push_str(&tg!(
                 "tg-preview-note",
                 channel = esc(channel),
                 note = esc(n)
@@ -89,7 +89,7 @@ pub(crate) fn preview_lines(p: &Preview) -> String {
     }
     for k in &p.skipped {
         out.push('\n');
-        out.push_str(&say!(
+        out.push_str(&tg!(
             "tg-preview-skipped",
             channel = esc(&k.channel),
             reason = esc(&k.reason.th)
@@ -136,17 +136,17 @@ impl TelegramNotifier {
     async fn decided(&self, a: &AnnouncementRecord, action: &str) -> Result<(), String> {
         let Some(d) = &a.decision else { return Ok(()) };
         let line = match action {
-            "approved" => say!(
+            "approved" => tg!(
                 "tg-decided-approved",
                 by = esc(&d.by),
                 at = when(a.publish_at)
             ),
-            "rejected" => say!(
+            "rejected" => tg!(
                 "tg-decided-rejected",
                 by = esc(&d.by),
                 reason = esc(d.note.as_deref().unwrap_or("-"))
             ),
-            _ => say!("tg-decided-withdrawn", by = esc(&d.by)),
+            _ => tg!("tg-decided-withdrawn", by = esc(&d.by)),
         };
         let messages = self
             .bot
@@ -180,19 +180,19 @@ impl TelegramNotifier {
             return Ok(());
         }
         let told = match action {
-            "approved" => say!(
+            "approved" => tg!(
                 "tg-you-approved",
                 id = a.id,
                 title = esc(&a.title),
                 at = when(a.publish_at)
             ),
-            "rejected" => say!(
+            "rejected" => tg!(
                 "tg-you-rejected",
                 id = a.id,
                 title = esc(&a.title),
                 reason = esc(d.note.as_deref().unwrap_or("-"))
             ),
-            _ => say!(
+            _ => tg!(
                 "tg-you-withdrawn",
                 id = a.id,
                 title = esc(&a.title),
@@ -216,10 +216,10 @@ impl TelegramNotifier {
         if matches!(e.action.as_str(), "needs_attention" | "failed") {
             let error = e.detail["error"].as_str().unwrap_or("-");
             let todo = match e.detail["class"].as_str() {
-                Some("auth") => say!("tg-todo-auth", channel = esc(&d.channel), id = d.id),
-                _ => say!("tg-todo-retry", id = d.id),
+                Some("auth") => tg!("tg-todo-auth", channel = esc(&d.channel), id = d.id),
+                _ => tg!("tg-todo-retry", id = d.id),
             };
-            let text = say!(
+            let text = tg!(
                 "tg-parked",
                 id = d.announcement_id,
                 title = esc(&d.title),
@@ -255,7 +255,7 @@ impl TelegramNotifier {
         {
             return Ok(());
         }
-        let mut text = say!(
+        let mut text = tg!(
             "tg-published",
             id = d.announcement_id,
             title = esc(&d.title)
@@ -264,19 +264,19 @@ impl TelegramNotifier {
             text.push('\n');
             text.push_str(&match (x.state, &x.remote_url) {
                 (DeliveryState::Published, Some(url)) => {
-                    say!(
+                    tg!(
                         "tg-published-link",
                         channel = esc(&x.channel),
                         url = esc(url)
                     )
                 }
                 (DeliveryState::Published, None) => {
-                    say!("tg-published-nolink", channel = esc(&x.channel))
+                    tg!("tg-published-nolink", channel = esc(&x.channel))
                 }
-                _ => say!(
+                _ => tg!(
                     "tg-published-not",
                     channel = esc(&x.channel),
-                    state = say!("tg-delivery-state", state = x.state.as_str())
+                    state = tg!("tg-delivery-state", state = x.state.as_str())
                 ),
             });
         }
@@ -319,9 +319,9 @@ impl TelegramNotifier {
         {
             let at = when(at.with_timezone(&chrono::Utc));
             lines.push(if d["expired"].as_bool() == Some(true) {
-                say!("tg-token-expired", channel = channel.as_str(), at = at)
+                tg!("tg-token-expired", channel = channel.as_str(), at = at)
             } else {
-                say!("tg-token-expiring", channel = channel.as_str(), at = at)
+                tg!("tg-token-expiring", channel = channel.as_str(), at = at)
             });
         }
         let missing: Vec<&str> = d["missing_permissions"]
@@ -331,14 +331,14 @@ impl TelegramNotifier {
             .filter_map(|v| v.as_str())
             .collect();
         if !missing.is_empty() {
-            lines.push(say!(
+            lines.push(tg!(
                 "tg-missing-permissions",
                 channel = channel.as_str(),
                 permissions = esc(&missing.join(", "))
             ));
         }
         if let Some(err) = d["error"].as_str() {
-            lines.push(say!(
+            lines.push(tg!(
                 "tg-channel-unhealthy",
                 channel = channel.as_str(),
                 error = esc(err)

@@ -9,7 +9,7 @@ use teloxide::{ApiError, RequestError};
 use tokio::sync::{mpsc, watch};
 
 use super::api::Sent;
-use super::{Bot, FRONT, WebhookUpdate, esc, person, say, when};
+use super::{Bot, FRONT, WebhookUpdate, esc, person, tg, when};
 use crate::intake::{Gathered, Intake};
 use crate::newsroom::{Newsroom, NewsroomError, Submitted};
 use crate::store::{Actor, ChatWait, NewChatPiece, PersonRecord, Store, StoreError};
@@ -171,7 +171,7 @@ impl Bot {
                 .say_once(&format!("group:{chat}"), self.clock.now())
                 .await?
             {
-                self.reply(chat, &say!("tg-group")).await;
+                self.reply(chat, &tg!("tg-group")).await;
             }
             self.api.leave(chat).await;
             return Ok(());
@@ -191,9 +191,9 @@ impl Bot {
         match command {
             Some("start" | "help") => {
                 let help = if who.role.may_approve() {
-                    say!("tg-help-officer", name = esc(&record.name))
+                    tg!("tg-help-officer", name = esc(&record.name))
                 } else {
-                    say!(
+                    tg!(
                         "tg-help-staff",
                         name = esc(&record.name),
                         department = esc(record.department.as_deref().unwrap_or("-"))
@@ -212,7 +212,7 @@ impl Bot {
                 return self.pending_list(chat).await;
             }
             Some(_) => {
-                self.reply(chat, &say!("tg-unknown-command")).await;
+                self.reply(chat, &tg!("tg-unknown-command")).await;
                 return Ok(());
             }
             None => {}
@@ -237,10 +237,10 @@ impl Bot {
         let room = Newsroom::new(&self.app);
         match room.join(code, name, Some(user_id), self.clock.now()).await {
             Ok(p) => {
-                let role = say!("tg-role", role = p.role.as_str());
+                let role = tg!("tg-role", role = p.role.as_str());
                 self.reply(
                     chat,
-                    &say!(
+                    &tg!(
                         "tg-joined",
                         name = esc(&p.name),
                         role = role,
@@ -289,7 +289,7 @@ impl Bot {
             )
             .await?
         {
-            self.reply(chat, &say!("tg-stranger")).await;
+            self.reply(chat, &tg!("tg-stranger")).await;
         }
         Ok(())
     }
@@ -321,7 +321,7 @@ impl Bot {
             if f.size > DOWNLOAD_LIMIT {
                 self.reply(
                     chat,
-                    &say!(
+                    &tg!(
                         "tg-file-too-big",
                         size = crate::media::human_size(f.size),
                         limit = crate::media::human_size(DOWNLOAD_LIMIT)
@@ -344,7 +344,7 @@ impl Bot {
             if let Err(e) = self.api.download(f.id, &dest).await {
                 tracing::warn!(error = %e, "cannot download a file sent on Telegram");
                 let _ = std::fs::remove_file(&dest);
-                self.reply(chat, &say!("tg-file-failed")).await;
+                self.reply(chat, &tg!("tg-file-failed")).await;
                 return Ok(());
             }
             piece.kind = Some(f.kind.into());
@@ -352,7 +352,7 @@ impl Bot {
             piece.file_path = Some(dest.display().to_string());
         } else if piece.body.is_none() {
             // A sticker, a voice note, a location, a contact, a poll…
-            self.reply(chat, &say!("tg-unsupported")).await;
+            self.reply(chat, &tg!("tg-unsupported")).await;
             return Ok(());
         }
         let intake = Intake::new(&self.app);
@@ -373,7 +373,7 @@ impl Bot {
         if open.len() == 1 {
             self.reply(
                 chat,
-                &say!("tg-gathering", seconds = self.settings.gather_for.as_secs()),
+                &tg!("tg-gathering", seconds = self.settings.gather_for.as_secs()),
             )
             .await;
         }
@@ -397,7 +397,7 @@ impl Bot {
         match gathered {
             Gathered::Nothing => {
                 if asked {
-                    self.reply(chat_id, &say!("tg-nothing-to-send")).await;
+                    self.reply(chat_id, &tg!("tg-nothing-to-send")).await;
                 }
             }
             Gathered::NeedsText { chat, first_piece } => {
@@ -410,14 +410,14 @@ impl Bot {
                         .await
                         .unwrap_or(false)
                 {
-                    self.reply(chat_of(&chat).unwrap_or(chat_id), &say!("tg-needs-text"))
+                    self.reply(chat_of(&chat).unwrap_or(chat_id), &tg!("tg-needs-text"))
                         .await;
                 }
             }
             Gathered::Refused { chat, error } => {
                 self.reply(
                     chat_of(&chat).unwrap_or(chat_id),
-                    &say!(
+                    &tg!(
                         "tg-refused",
                         reason = esc(&error.message(crate::i18n::Lang::Th))
                     ),
@@ -431,21 +431,21 @@ impl Bot {
             } => {
                 let chat = chat_of(&chat).unwrap_or(chat_id);
                 let mut text = match *submitted {
-                    Submitted::Pending { announcement, .. } => say!(
+                    Submitted::Pending { announcement, .. } => tg!(
                         "tg-submitted",
                         id = announcement.id,
                         title = esc(&announcement.title)
                     ),
                     Submitted::Queued { announcement, .. } => {
                         self.wake.notify_one();
-                        say!(
+                        tg!(
                             "tg-queued",
                             id = announcement.id,
                             title = esc(&announcement.title),
                             at = when(announcement.publish_at)
                         )
                     }
-                    Submitted::Already { announcement } => say!(
+                    Submitted::Already { announcement } => tg!(
                         "tg-submitted",
                         id = announcement.id,
                         title = esc(&announcement.title)
@@ -464,7 +464,7 @@ impl Bot {
         };
         // A question waiting for an answer goes first.
         if self.app.store.take_chat_wait(record.id).await?.is_some() {
-            self.reply(chat, &say!("tg-question-dropped")).await;
+            self.reply(chat, &tg!("tg-question-dropped")).await;
             return Ok(());
         }
         let dropped = Intake::new(&self.app)
@@ -472,7 +472,7 @@ impl Bot {
             .await
             .map_err(store_of)?;
         if dropped > 0 && rest.is_empty() {
-            self.reply(chat, &say!("tg-discarded", count = dropped))
+            self.reply(chat, &tg!("tg-discarded", count = dropped))
                 .await;
             return Ok(());
         }
@@ -492,17 +492,14 @@ impl Bot {
             }
         };
         let Some(id) = id else {
-            self.reply(chat, &say!("tg-nothing-to-cancel")).await;
+            self.reply(chat, &tg!("tg-nothing-to-cancel")).await;
             return Ok(());
         };
         let room = Newsroom::new(&self.app);
         match room.withdraw(&who, id).await {
             Ok(a) => {
-                self.reply(
-                    chat,
-                    &say!("tg-withdrawn", id = a.id, title = esc(&a.title)),
-                )
-                .await
+                self.reply(chat, &tg!("tg-withdrawn", id = a.id, title = esc(&a.title)))
+                    .await
             }
             Err(NewsroomError::Store(StoreError::Database(e))) => {
                 return Err(StoreError::Database(e));
@@ -518,18 +515,18 @@ impl Bot {
     async fn status(&self, chat: i64, record: &PersonRecord) -> Result<(), StoreError> {
         let mine = self.app.store.chat_announcements(record.id, 10).await?;
         if mine.is_empty() {
-            self.reply(chat, &say!("tg-status-none")).await;
+            self.reply(chat, &tg!("tg-status-none")).await;
             return Ok(());
         }
-        let mut text = say!("tg-status-head");
+        let mut text = tg!("tg-status-head");
         for id in mine {
             let a = self.app.store.announcement(id).await?;
             text.push('\n');
-            text.push_str(&say!(
+            text.push_str(&tg!(
                 "tg-status-line",
                 id = a.id,
                 title = esc(&a.title),
-                state = say!("tg-state", state = a.state.as_str())
+                state = tg!("tg-state", state = a.state.as_str())
             ));
         }
         self.reply(chat, &text).await;
@@ -542,7 +539,7 @@ impl Bot {
             .await
             .map_err(store_of)?;
         if waiting.is_empty() {
-            self.reply(chat, &say!("tg-pending-none")).await;
+            self.reply(chat, &tg!("tg-pending-none")).await;
             return Ok(());
         }
         for a in waiting {
@@ -567,14 +564,14 @@ impl Bot {
             "reject" => room
                 .reject(&who, id, text)
                 .await
-                .map(|a| say!("tg-rejected-done", id = a.id)),
+                .map(|a| tg!("tg-rejected-done", id = a.id)),
             "edit" => room
                 .edit(&who, id, None, text, now)
                 .await
-                .map(|a| say!("tg-edited-done", id = a.id, title = esc(&a.title))),
+                .map(|a| tg!("tg-edited-done", id = a.id, title = esc(&a.title))),
             "time" => match crate::newsroom::time::parse_bangkok(text) {
                 Ok(at) => room.approve(&who, id, Some(at), now).await.map(|a| {
-                    say!(
+                    tg!(
                         "tg-approved-done",
                         id = a.announcement.id,
                         at = when(a.announcement.publish_at)
@@ -621,7 +618,7 @@ impl Bot {
         });
         let Some((action, id)) = parsed else {
             self.api
-                .answer(qid, Some(&say!("tg-button-unknown")), true)
+                .answer(qid, Some(&tg!("tg-button-unknown")), true)
                 .await;
             return Ok(());
         };
@@ -632,14 +629,14 @@ impl Bot {
             .await?;
         let Some(who) = record.as_ref().and_then(person) else {
             self.api
-                .answer(qid, Some(&say!("tg-not-allowed")), true)
+                .answer(qid, Some(&tg!("tg-not-allowed")), true)
                 .await;
             return Ok(());
         };
         let record = record.expect("a person");
         if !who.role.may_approve() {
             self.api
-                .answer(qid, Some(&say!("tg-not-allowed")), true)
+                .answer(qid, Some(&tg!("tg-not-allowed")), true)
                 .await;
             return Ok(());
         }
@@ -650,7 +647,7 @@ impl Bot {
             Ok(a) => a,
             Err(StoreError::NotFound(_)) => {
                 self.api
-                    .answer(qid, Some(&say!("tg-button-unknown")), true)
+                    .answer(qid, Some(&tg!("tg-button-unknown")), true)
                     .await;
                 return Ok(());
             }
@@ -678,7 +675,7 @@ impl Bot {
                     self.api
                         .answer(
                             qid,
-                            Some(&say!(
+                            Some(&tg!(
                                 "tg-approved-done",
                                 id = id,
                                 at = when(a.announcement.publish_at)
@@ -698,9 +695,9 @@ impl Bot {
             },
             "tm" | "ed" | "rj" => {
                 let (wait, question) = match action {
-                    "tm" => (ask("time"), say!("tg-ask-time", id = id)),
-                    "ed" => (ask("edit"), say!("tg-ask-edit", id = id)),
-                    _ => (ask("reject"), say!("tg-ask-reason", id = id)),
+                    "tm" => (ask("time"), tg!("tg-ask-time", id = id)),
+                    "ed" => (ask("edit"), tg!("tg-ask-edit", id = id)),
+                    _ => (ask("reject"), tg!("tg-ask-reason", id = id)),
                 };
                 self.app.store.set_chat_wait(record.id, &wait, now).await?;
                 self.api.answer(qid, None, false).await;
@@ -708,7 +705,7 @@ impl Bot {
             }
             _ => {
                 self.api
-                    .answer(qid, Some(&say!("tg-button-unknown")), true)
+                    .answer(qid, Some(&tg!("tg-button-unknown")), true)
                     .await;
             }
         }
