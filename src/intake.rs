@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use crate::app::App;
 use crate::i18n::Msg;
 use crate::newsroom::{Draft, Newsroom, NewsroomError, Person, Preview, Submitted, When};
-use crate::store::{ChatPiece, NewChatPiece, PersonRecord, Store};
+use crate::store::{ChatPiece, NewChatPiece, Origin, PersonRecord, Store};
 
 /// What came of gathering a person's pieces.
 #[derive(Debug)]
@@ -123,19 +123,13 @@ impl<'a> Intake<'a> {
             Ok(p) => p,
             Err(e) => return self.refuse(record.id, &pieces, chat, e).await,
         };
-        let origin = format!("chat-piece:{}", first.id);
+        let origin = Origin {
+            key: format!("chat-piece:{}", first.id),
+            chat_pieces: Some((record.id, last.id)),
+        };
         match room.submit_once(who, draft, Some(&origin), now).await {
             Ok(submitted) => {
-                let id = match &submitted {
-                    Submitted::Queued { announcement, .. }
-                    | Submitted::Pending { announcement, .. }
-                    | Submitted::Already { announcement } => announcement.id,
-                    Submitted::Recurring { .. } => unreachable!("a chat submission is not a rule"),
-                };
-                self.app
-                    .store
-                    .close_chat_pieces(record.id, last.id, Some(id))
-                    .await?;
+                // The pieces were closed in the change that made the submission.
                 remove_files(&pieces);
                 Ok(Gathered::Submitted {
                     chat,
@@ -316,7 +310,15 @@ mod tests {
             when: When::Now,
         };
         let made = Newsroom::new(&app)
-            .submit_once(&who, draft, Some(&format!("chat-piece:{first}")), t)
+            .submit_once(
+                &who,
+                draft,
+                Some(&Origin {
+                    key: format!("chat-piece:{first}"),
+                    chat_pieces: None,
+                }),
+                t,
+            )
             .await
             .unwrap();
         let Submitted::Pending {

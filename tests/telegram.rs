@@ -239,6 +239,23 @@ async fn an_album_from_a_member_is_approved_once_by_two_officers_and_published_w
         );
     }
 
+    // Each sees the album before the card: by Telegram's own file ids, nothing uploaded.
+    for o in [OFFICER_A, OFFICER_B] {
+        let album = st
+            .fake
+            .wait_for("sendMediaGroup", |v| v["chat_id"].as_i64() == Some(o.id))
+            .await;
+        let media = album["media"].as_array().unwrap();
+        assert_eq!(media.len(), 2, "{album}");
+        assert!(
+            media.iter().all(|m| m["type"] == "photo"
+                && m["media"]
+                    .as_str()
+                    .is_some_and(|f| f.starts_with("FILE") && !f.ends_with("-small"))),
+            "{album}"
+        );
+    }
+
     // Both press approve at the same moment.
     let card_a = message_id_of_card(&st.fake, OFFICER_A.id, id);
     let card_b = message_id_of_card(&st.fake, OFFICER_B.id, id);

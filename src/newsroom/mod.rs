@@ -231,12 +231,13 @@ impl<'a> Newsroom<'a> {
     }
 
     /// [`Newsroom::submit`], made once for `origin` (a chat submission's first piece) however
-    /// often it is tried: a second try finds the announcement the first made.
+    /// often it is tried: a second try finds the announcement the first made. The chat pieces
+    /// the origin names are closed in the same change.
     pub async fn submit_once(
         &self,
         who: &Person,
         draft: Draft,
-        origin: Option<&str>,
+        origin: Option<&crate::store::Origin>,
         now: DateTime<Utc>,
     ) -> Result<Submitted> {
         let c = self.check(who, &draft, now).await?;

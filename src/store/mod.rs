@@ -94,7 +94,7 @@ pub trait Store: Send + Sync + 'static {
     async fn submit_announcement(
         &self,
         new: &NewAnnouncement,
-        origin: Option<&str>,
+        origin: Option<&Origin>,
         actor: &Actor,
     ) -> Result<AnnouncementRecord>;
     /// Approve a pending announcement, storing the deliveries composed for it beforehand, in
@@ -284,6 +284,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<u64>;
     /// The chat an announcement was submitted from, with the person who sent it.
     async fn chat_of_announcement(&self, announcement_id: i64) -> Result<Option<(i64, String)>>;
+    /// The files of a chat submission as the front end knows them: (`kind`, its reference).
+    async fn chat_files(&self, announcement_id: i64) -> Result<Vec<(String, String)>>;
     /// The announcements a person submitted by chat, newest first.
     async fn chat_announcements(&self, person_id: i64, limit: usize) -> Result<Vec<i64>>;
     /// Ask a person a question (replacing any earlier one).

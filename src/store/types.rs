@@ -385,3 +385,13 @@ pub struct ChatWait {
     pub action: String,
     pub announcement_id: i64,
 }
+
+/// Where a submission came from, when it must be made once however often it is tried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Unique per submission: a second try with the same key finds the first.
+    pub key: String,
+    /// The chat pieces it is made of (the person and the last piece): closed in the same change
+    /// that makes the submission, so whoever reads the submission finds its pieces.
+    pub chat_pieces: Option<(i64, i64)>,
+}

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use std::future::IntoFuture;
 use teloxide::net::Download;
 use teloxide::payloads::{
     AnswerCallbackQuerySetters, EditMessageTextSetters, GetUpdatesSetters, SendMessageSetters,
@@ -119,6 +120,76 @@ impl Api {
                 );
                 Ok(Sent::Unreachable)
             }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Show files people sent (by Telegram's own references, nothing uploaded): photos and
+    /// videos as an album, documents one by one.
+    pub async fn send_files(
+        &self,
+        chat: i64,
+        files: &[(String, String)],
+    ) -> Result<Sent, RequestError> {
+        use teloxide::types::{FileId, InputFile, InputMedia, InputMediaPhoto, InputMediaVideo};
+        let file = |r: &str| InputFile::file_id(FileId(r.to_owned()));
+        let visual: Vec<InputMedia> = files
+            .iter()
+            .filter_map(|(kind, r)| match kind.as_str() {
+                "photo" => Some(InputMedia::Photo(InputMediaPhoto::new(file(r)))),
+                "video" => Some(InputMedia::Video(InputMediaVideo::new(file(r)))),
+                _ => None,
+            })
+            .collect();
+        let mut result = Ok(());
+        // An album takes 2 to 10; one alone goes as itself.
+        for group in visual.chunks(10) {
+            result = match group {
+                [InputMedia::Photo(p)] => self
+                    .flood("sendPhoto", || {
+                        self.bot
+                            .send_photo(ChatId(chat), p.media.clone())
+                            .into_future()
+                    })
+                    .await
+                    .map(drop),
+                [InputMedia::Video(v)] => self
+                    .flood("sendVideo", || {
+                        self.bot
+                            .send_video(ChatId(chat), v.media.clone())
+                            .into_future()
+                    })
+                    .await
+                    .map(drop),
+                _ => self
+                    .flood("sendMediaGroup", || {
+                        self.bot
+                            .send_media_group(ChatId(chat), group.to_vec())
+                            .into_future()
+                    })
+                    .await
+                    .map(drop),
+            };
+            if result.is_err() {
+                break;
+            }
+        }
+        if result.is_ok() {
+            for (_, r) in files.iter().filter(|(k, _)| k == "document") {
+                result = self
+                    .flood("sendDocument", || {
+                        self.bot.send_document(ChatId(chat), file(r)).into_future()
+                    })
+                    .await
+                    .map(drop);
+                if result.is_err() {
+                    break;
+                }
+            }
+        }
+        match result {
+            Ok(()) => Ok(Sent::Message(0)),
+            Err(e) if unreachable(&e) => Ok(Sent::Unreachable),
             Err(e) => Err(e),
         }
     }

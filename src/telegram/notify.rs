@@ -114,8 +114,23 @@ impl TelegramNotifier {
             return Ok(());
         }
         let (text, keyboard) = card(a, None);
+        // The PR officer sees the photos before deciding (a face, a victim, a plate).
+        let files = self
+            .bot
+            .app
+            .store
+            .chat_files(a.id)
+            .await
+            .map_err(|e| e.to_string())?;
         for p in self.bot.deciders().await {
             let chat = p.telegram_user_id.unwrap_or_default();
+            if !files.is_empty() {
+                match self.bot.api.send_files(chat, &files).await {
+                    Ok(Sent::Unreachable) => continue,
+                    Ok(Sent::Message(_)) => {}
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
             match self.bot.api.send(chat, &text, Some(keyboard.clone())).await {
                 Ok(Sent::Message(m)) => self
                     .bot

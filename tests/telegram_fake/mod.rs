@@ -380,7 +380,7 @@ async fn method(
             "can_connect_to_business": false, "has_main_web_app": false}),
         ),
         "deleteWebhook" | "setWebhook" | "leaveChat" | "answerCallbackQuery" => ok(json!(true)),
-        "sendMessage" | "sendPhoto" | "sendMediaGroup" => {
+        "sendMessage" | "sendPhoto" | "sendVideo" | "sendDocument" | "sendMediaGroup" => {
             let chat = params["chat_id"].as_i64().unwrap_or_default();
             let mut g = fake.inner.lock().unwrap();
             if g.blocked.contains(&chat) {
@@ -399,6 +399,12 @@ async fn method(
                 m["reply_markup"] = k.clone();
             }
             g.sent.insert(id, m.clone());
+            if method == "sendMediaGroup" {
+                // An album answers with one message per item.
+                let n = params["media"].as_array().map_or(1, Vec::len);
+                g.next_message += n as i64 - 1;
+                return ok(Value::Array(vec![m; n]));
+            }
             ok(m)
         }
         "editMessageText" => {

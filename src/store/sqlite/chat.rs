@@ -109,6 +109,17 @@ pub(super) async fn close_pieces(
     up_to: i64,
     announcement_id: Option<i64>,
 ) -> Result<u64> {
+    let mut conn = pool.acquire().await?;
+    close_pieces_in(&mut conn, person_id, up_to, announcement_id).await
+}
+
+/// [`close_pieces`] on a connection (inside the change that made the submission).
+pub(super) async fn close_pieces_in(
+    conn: &mut sqlx::SqliteConnection,
+    person_id: i64,
+    up_to: i64,
+    announcement_id: Option<i64>,
+) -> Result<u64> {
     let state = if announcement_id.is_some() {
         "submitted"
     } else {
@@ -122,7 +133,7 @@ pub(super) async fn close_pieces(
     .bind(announcement_id)
     .bind(person_id)
     .bind(up_to)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected())
 }
@@ -136,6 +147,19 @@ pub(super) async fn chat_of(
     )
     .bind(announcement_id)
     .fetch_optional(pool)
+    .await?)
+}
+
+pub(super) async fn files(
+    pool: &SqlitePool,
+    announcement_id: i64,
+) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT kind, file_ref FROM chat_pieces
+         WHERE announcement_id = ? AND kind IS NOT NULL AND file_ref IS NOT NULL ORDER BY id",
+    )
+    .bind(announcement_id)
+    .fetch_all(pool)
     .await?)
 }
 

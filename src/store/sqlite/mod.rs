@@ -599,7 +599,7 @@ impl Store for SqliteStore {
     async fn submit_announcement(
         &self,
         new: &NewAnnouncement,
-        origin: Option<&str>,
+        origin: Option<&Origin>,
         actor: &Actor,
     ) -> Result<AnnouncementRecord> {
         let now = Utc::now();
@@ -607,12 +607,16 @@ impl Store for SqliteStore {
         if let Some(origin) = origin {
             let earlier: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM announcements WHERE origin = ?")
-                    .bind(origin)
+                    .bind(&origin.key)
                     .fetch_optional(&mut *tx)
                     .await?;
             if let Some(id) = earlier {
                 let mut record = load_announcement(&mut tx, id).await?;
                 record.media.iter_mut().for_each(|m| self.resolve_media(m));
+                if let Some((person, up_to)) = origin.chat_pieces {
+                    chat::close_pieces_in(&mut tx, person, up_to, Some(id)).await?;
+                }
+                tx.commit().await?;
                 return Ok(record);
             }
         }
@@ -621,10 +625,13 @@ impl Store for SqliteStore {
             .ok_or_else(|| StoreError::Conflict("announcement already exists".into()))?;
         if let Some(origin) = origin {
             sqlx::query("UPDATE announcements SET origin = ? WHERE id = ?")
-                .bind(origin)
+                .bind(&origin.key)
                 .bind(record.id)
                 .execute(&mut *tx)
                 .await?;
+            if let Some((person, up_to)) = origin.chat_pieces {
+                chat::close_pieces_in(&mut tx, person, up_to, Some(record.id)).await?;
+            }
         }
         audit(
             &mut tx,
@@ -1305,6 +1312,10 @@ impl Store for SqliteStore {
 
     async fn chat_of_announcement(&self, announcement_id: i64) -> Result<Option<(i64, String)>> {
         chat::chat_of(&self.pool, announcement_id).await
+    }
+
+    async fn chat_files(&self, announcement_id: i64) -> Result<Vec<(String, String)>> {
+        chat::files(&self.pool, announcement_id).await
     }
 
     async fn chat_announcements(&self, person_id: i64, limit: usize) -> Result<Vec<i64>> {
