@@ -517,6 +517,25 @@ async fn flood_control_is_waited_out_and_a_blocked_officer_does_not_stop_the_oth
         to_b, 1,
         "the blocked officer was tried once, not again and again"
     );
+
+    // One photo alone is shown as itself before its card.
+    f.photo(STAFF, jpeg("solo"), Some("ภาพเดียว\nรายละเอียดของภาพ"), None);
+    f.text(STAFF, "/send");
+    let photo = f
+        .wait_for("sendPhoto", |v| v["chat_id"].as_i64() == Some(OFFICER_A.id))
+        .await;
+    assert!(
+        photo["photo"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("FILE")),
+        "{photo}"
+    );
+    f.wait_for("sendMessage", |v| {
+        v["chat_id"].as_i64() == Some(OFFICER_A.id)
+            && !buttons(v).is_empty()
+            && v["text"].as_str().is_some_and(|t| t.contains("ภาพเดียว"))
+    })
+    .await;
     st.stop().await;
     assert!(st.log().contains("flood control"), "{}", st.log());
 }

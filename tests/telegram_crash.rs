@@ -23,6 +23,12 @@ const OFFICER: User = User {
     name: "ร.ต.ท.สุดา",
 };
 
+fn tail(log: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let start = text.char_indices().rev().nth(6000).map_or(0, |(i, _)| i);
+    text[start..].to_owned()
+}
+
 fn kill9(child: &mut std::process::Child) {
     let _ = child.kill();
     let _ = child.wait();
@@ -123,8 +129,8 @@ async fn kill_9_while_an_album_is_gathered_submitted_and_approved_makes_each_onc
         while cards(&fake, id).is_empty() {
             assert!(
                 std::time::Instant::now() < deadline,
-                "no card for {id}; see {}",
-                log.display()
+                "no card for {id}; the daemon's log ends:\n{}",
+                tail(&log)
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -150,8 +156,8 @@ async fn kill_9_while_an_album_is_gathered_submitted_and_approved_makes_each_onc
             }
             assert!(
                 std::time::Instant::now() < deadline,
-                "{id} not published; see {}",
-                log.display()
+                "{id} not published; the daemon's log ends:\n{}",
+                tail(&log)
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -146,8 +146,14 @@ impl Bot {
 
     async fn gather_loop(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         let tick = std::time::Duration::from_secs(1).min(self.settings.gather_for);
+        // After a start (a crash, say), what a person sent before it counts as quiet only once
+        // the bot has listened for `gather_for`: the rest of an album Telegram hands over again
+        // joins its first photos instead of becoming a submission of its own.
+        let listening_since = tokio::time::Instant::now();
         loop {
-            self.gather_quiet().await;
+            if listening_since.elapsed() >= self.settings.gather_for {
+                self.gather_quiet().await;
+            }
             self.daily_summary().await;
             tokio::select! {
                 _ = shutdown.changed() => return,

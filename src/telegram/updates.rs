@@ -330,10 +330,13 @@ impl Bot {
                 .await;
                 return Ok(());
             }
+            // A name of its own: a message Telegram hands over again must not overwrite (or,
+            // below, remove) the file its first copy keeps.
             let dest = self.downloads.join(format!(
-                "{}-{}{}",
+                "{}-{}-{}{}",
                 chat,
                 msg.id.0,
+                uuid::Uuid::new_v4().simple(),
                 f.name
                     .and_then(|n| std::path::Path::new(n).extension())
                     .and_then(|e| e.to_str())

@@ -393,17 +393,44 @@ async fn method(
                 "date": chrono::Utc::now().timestamp(),
                 "chat": {"id": chat, "type": "private", "first_name": "person"},
                 "from": {"id": BOT_ID, "is_bot": true, "first_name": "bot"},
-                "text": params["text"],
             });
+            // The message as Telegram answers: what it carries, by kind.
+            let file = |f: &Value| f.as_str().unwrap_or("FILE").to_owned();
+            match method.as_str() {
+                "sendMessage" => m["text"] = params["text"].clone(),
+                "sendPhoto" => {
+                    m["photo"] = json!([{"file_id": file(&params["photo"]), "file_unique_id": "u", "width": 1280, "height": 853}])
+                }
+                "sendVideo" => {
+                    m["video"] = json!({"file_id": file(&params["video"]), "file_unique_id": "u", "width": 1920, "height": 1080, "duration": 60})
+                }
+                "sendDocument" => {
+                    m["document"] =
+                        json!({"file_id": file(&params["document"]), "file_unique_id": "u"})
+                }
+                _ => {}
+            }
             if let Some(k) = params.get("reply_markup") {
                 m["reply_markup"] = k.clone();
             }
             g.sent.insert(id, m.clone());
             if method == "sendMediaGroup" {
                 // An album answers with one message per item.
-                let n = params["media"].as_array().map_or(1, Vec::len);
-                g.next_message += n as i64 - 1;
-                return ok(Value::Array(vec![m; n]));
+                let items: Vec<Value> = params["media"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|item| {
+                        g.next_message += 1;
+                        let mut one = m.clone();
+                        one["message_id"] = json!(g.next_message);
+                        one["media_group_id"] = json!(format!("g{id}"));
+                        one["photo"] = json!([{"file_id": file(&item["media"]), "file_unique_id": "u", "width": 1280, "height": 853}]);
+                        one
+                    })
+                    .collect();
+                return ok(Value::Array(items));
             }
             ok(m)
         }
