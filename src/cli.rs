@@ -62,6 +62,9 @@ pub enum Command {
     /// Who may send and approve from a chat.
     #[command(subcommand)]
     People(PeopleCmd),
+    /// Recurring rules (made with `post --recur`): list, show, pause, resume, delete, edit.
+    #[command(subcommand)]
+    Rule(RuleCmd),
     /// Check the enabled channels.
     #[command(subcommand)]
     Channels(ChannelsCmd),
@@ -116,6 +119,9 @@ pub struct PostArgs {
     /// Post again on a schedule: a cron expression in Bangkok time, seconds first ("0 0 9 * * Mon").
     #[arg(long)]
     pub recur: Option<String>,
+    /// With --recur: accept a schedule firing more often than `rules.min_interval`.
+    #[arg(long, requires = "recur")]
+    pub allow_frequent: bool,
     /// Channels, comma separated (default: the settings' post.default_channels).
     #[arg(long, value_delimiter = ',')]
     pub channels: Vec<String>,
@@ -181,6 +187,41 @@ pub enum QueueCmd {
         /// With --channel: which deliveries (default needs_attention).
         #[arg(long, requires = "channel", default_value = "needs_attention")]
         state: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RuleCmd {
+    /// Every recurring rule: state, schedule, next time (Bangkok), department, title.
+    List,
+    /// One rule in full, with its next three times and its audit trail.
+    Show { id: i64 },
+    /// Stop a rule posting until it is resumed.
+    Pause { id: i64 },
+    /// Let a paused rule post again, from its next time (what it missed is not posted).
+    Resume { id: i64 },
+    /// Delete a rule: it never posts again (what it posted stays).
+    Delete { id: i64 },
+    /// Change a rule's text, title, link, channels or schedule.
+    Edit {
+        id: i64,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, conflicts_with = "text_file")]
+        text: Option<String>,
+        #[arg(long)]
+        text_file: Option<PathBuf>,
+        /// A link to related material ("" for none).
+        #[arg(long)]
+        link: Option<String>,
+        #[arg(long, value_delimiter = ',')]
+        channels: Option<Vec<String>>,
+        /// A new schedule: a cron expression in Bangkok time, seconds first.
+        #[arg(long)]
+        recur: Option<String>,
+        /// With --recur: accept a schedule firing more often than `rules.min_interval`.
+        #[arg(long, requires = "recur")]
+        allow_frequent: bool,
     },
 }
 
@@ -350,6 +391,7 @@ fn newsroom_error(e: NewsroomError) -> CliError {
     let code = match &e {
         NewsroomError::Store(s) => return crate::errors::store_error(s),
         NewsroomError::Media(MediaError::Store { .. } | MediaError::Read { .. }) => 1,
+        NewsroomError::Conflict(_) => 5,
         _ => 2,
     };
     CliError::of(code, e.msg())
@@ -375,7 +417,10 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
         (None, None) => unreachable!("clap requires one of --text and --text-file"),
     };
     let when = match (&a.recur, &a.at) {
-        (Some(expr), _) => When::Recurring(expr.clone()),
+        (Some(expr), _) => When::Recurring {
+            cron: expr.clone(),
+            allow_frequent: a.allow_frequent,
+        },
         (None, Some(at)) => When::At(parse_at(at)?),
         (None, None) => When::Now,
     };
@@ -416,6 +461,7 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
         Submitted::Recurring {
             rule,
             first_at,
+            next,
             skipped,
         } => {
             say!(
@@ -428,6 +474,7 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
                     at = local_time(lang, first_at)
                 )
             );
+            print_next(lang, &next);
             print_skipped(&skipped);
         }
         Submitted::Queued {
@@ -457,6 +504,196 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
         }
     }
     nudge(&app.settings).await;
+    Ok(())
+}
+
+/// A rule's next times, one a line.
+fn print_next(lang: Lang, next: &[DateTime<Utc>]) {
+    if next.is_empty() {
+        return;
+    }
+    say!("{}", t!(lang, "rule-next"));
+    for at in next {
+        let day = t!(
+            lang,
+            "weekday",
+            day = at.with_timezone(&Bangkok).format("%a").to_string()
+        );
+        say!("  {day} {}", local_time(lang, *at));
+    }
+}
+
+/// `rule list|show|pause|resume|delete|edit`: the newsroom decides, this shows.
+pub async fn rule(settings: Settings, lang: Lang, cmd: RuleCmd) -> CliResult {
+    use crate::out::{cell, clip, right};
+    let app = App::open_for(settings, Purpose::Compose).await?;
+    let room = Newsroom::new(&app);
+    let who = cli_person(None);
+    let now = Utc::now();
+    let state = |r: &crate::store::RuleRecord| {
+        t!(
+            lang,
+            "rule-state",
+            state = match (r.active, r.paused_reason.as_deref()) {
+                (true, _) => "active",
+                (false, Some("failures")) => "failing",
+                (false, _) => "paused",
+            }
+        )
+    };
+    match cmd {
+        RuleCmd::List => {
+            let rules = room.rules().await.map_err(newsroom_error)?;
+            if rules.is_empty() {
+                say!("{}", t!(lang, "rule-none"));
+                return Ok(());
+            }
+            say!(
+                "{} {} {} {} {} {}",
+                right(&t!(lang, "queue-col-id"), 4),
+                cell(&t!(lang, "rule-col-state"), 12),
+                cell(&t!(lang, "rule-col-schedule"), 18),
+                cell(&t!(lang, "rule-col-next"), 16),
+                cell(&t!(lang, "queue-col-department"), 14),
+                t!(lang, "pending-col-title")
+            );
+            for r in rules {
+                let next = if r.active {
+                    r.next_fire_at
+                        .with_timezone(&Bangkok)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                } else {
+                    "-".into()
+                };
+                say!(
+                    "{} {} {} {} {} {}",
+                    right(&r.id.to_string(), 4),
+                    cell(&state(&r), 12),
+                    cell(&r.cron, 18),
+                    cell(&next, 16),
+                    cell(&r.department, 14),
+                    clip(&r.title, 50)
+                );
+            }
+        }
+        RuleCmd::Show { id } => {
+            let saved = room.rule(id, now).await.map_err(newsroom_error)?;
+            let r = &saved.rule;
+            say!(
+                "{}",
+                t!(
+                    lang,
+                    "rule-show",
+                    id = r.id,
+                    state = state(r),
+                    cron = r.cron.as_str(),
+                    department = r.department.as_str(),
+                    channels = r.channels.join(", "),
+                    author = r.author.as_str(),
+                    title = r.title.as_str(),
+                    link = r.link.as_deref().unwrap_or("-")
+                )
+            );
+            say!("{}", r.body);
+            print_next(lang, &saved.next);
+            let trail = app.store.audit_trail("rule", &id.to_string()).await?;
+            if !trail.is_empty() {
+                say!("{}", t!(lang, "rule-trail"));
+            }
+            for e in trail {
+                say!(
+                    "  {} {} {}",
+                    local_time(lang, e.at),
+                    cell(&e.action, 12),
+                    e.actor
+                );
+            }
+        }
+        RuleCmd::Pause { id } => {
+            room.pause_rule(&who, id, now)
+                .await
+                .map_err(newsroom_error)?;
+            say!("{}", t!(lang, "rule-paused", id = id));
+        }
+        RuleCmd::Resume { id } => {
+            let saved = room
+                .resume_rule(&who, id, now)
+                .await
+                .map_err(newsroom_error)?;
+            say!("{}", t!(lang, "rule-resumed", id = id));
+            print_next(lang, &saved.next);
+            nudge(&app.settings).await;
+        }
+        RuleCmd::Delete { id } => {
+            let r = room
+                .delete_rule(&who, id, now)
+                .await
+                .map_err(newsroom_error)?;
+            say!(
+                "{}",
+                t!(lang, "rule-deleted", id = id, title = r.title.as_str())
+            );
+        }
+        RuleCmd::Edit {
+            id,
+            title,
+            text,
+            text_file,
+            link,
+            channels,
+            recur,
+            allow_frequent,
+        } => {
+            let text = match (text, &text_file) {
+                (Some(t), _) => Some(t),
+                (None, Some(f)) => Some(read_text_file(f)?),
+                (None, None) => None,
+            };
+            let saved = room
+                .edit_rule(
+                    &who,
+                    id,
+                    crate::newsroom::RuleChanges {
+                        title,
+                        text,
+                        link,
+                        channels,
+                        cron: recur,
+                        allow_frequent,
+                    },
+                    now,
+                )
+                .await
+                .map_err(newsroom_error)?;
+            say!(
+                "{}",
+                t!(
+                    lang,
+                    "rule-edited",
+                    id = id,
+                    cron = saved.rule.cron.as_str()
+                )
+            );
+            print_next(lang, &saved.next);
+            for k in &saved.skipped {
+                let reason = match lang {
+                    Lang::En => &k.reason.en,
+                    Lang::Th => &k.reason.th,
+                };
+                say!(
+                    "{}",
+                    t!(
+                        lang,
+                        "post-skipped",
+                        channel = k.channel.as_str(),
+                        reason = reason.as_str()
+                    )
+                );
+            }
+            nudge(&app.settings).await;
+        }
+    }
     Ok(())
 }
 

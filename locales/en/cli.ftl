@@ -64,3 +64,24 @@ reach-col-comments = COMMENTS
 reach-col-shares = SHARES
 reach-col-clicks = CLICKS
 reach-col-video = VIDEO
+
+## rule
+rule-next = next times:
+rule-none = no recurring rules (make one with: prakat post --recur "0 0 9 * * Mon" …)
+rule-col-state = STATE
+rule-col-schedule = SCHEDULE
+rule-col-next = NEXT (BANGKOK)
+rule-state = { $state ->
+        [active] active
+        [failing] paused (failing)
+       *[paused] paused
+    }
+rule-show = rule { $id }: { $state }, schedule { $cron } (Bangkok time)
+    department: { $department }; channels: { $channels }; by { $author }
+    link: { $link }
+    title: { $title }
+rule-trail = history:
+rule-paused = rule { $id } paused: it posts nothing until `prakat rule resume { $id }`
+rule-resumed = rule { $id } resumed
+rule-deleted = rule { $id } ({ $title }) deleted: it never posts again
+rule-edited = rule { $id } changed; schedule { $cron }

@@ -50,10 +50,33 @@ help-post-media = A photo or video; repeat for several
 help-post-at = When to publish, Bangkok time: "YYYY-MM-DD HH:MM"
 help-post-now = Publish as soon as possible (the default)
 help-post-recur = Post again on a schedule: a cron expression in Bangkok time, seconds first ("0 0 9 * * Mon")
+help-post-allow-frequent = With --recur: accept a schedule that posts more often than the setting rules.min_interval (default once an hour)
 help-post-channels = Channels, comma separated (default: the settings' post.default_channels)
 help-post-link = A link to related material
 help-post-tag = A tag; repeat for several
 help-post-author = Who is posting (default: $USER)
+
+
+## rule
+help-rule = Recurring rules (made with `post --recur`): list, show, pause, resume, delete, edit
+help-rule-list = Every recurring rule: state, schedule, next time (Bangkok), department, title
+help-rule-show = One rule in full, with its next three times and its history
+help-rule-show-id = The rule's number (the ID column of `rule list`)
+help-rule-pause = Stop a rule posting until it is resumed
+help-rule-pause-id = The rule's number (the ID column of `rule list`)
+help-rule-resume = Let a paused rule post again, from its next time (what it missed is not posted)
+help-rule-resume-id = The rule's number (the ID column of `rule list`)
+help-rule-delete = Delete a rule: it never posts again (what it posted stays)
+help-rule-delete-id = The rule's number (the ID column of `rule list`)
+help-rule-edit = Change a rule's text, title, link, channels or schedule; its next three times are shown
+help-rule-edit-id = The rule's number (the ID column of `rule list`)
+help-rule-edit-title = A new title
+help-rule-edit-text = A new text
+help-rule-edit-text-file = A UTF-8 file holding the new text
+help-rule-edit-link = A link to related material ("" for none)
+help-rule-edit-channels = Channels, comma separated
+help-rule-edit-recur = A new schedule: a cron expression in Bangkok time, seconds first ("0 0 9 * * Mon")
+help-rule-edit-allow-frequent = With --recur: accept a schedule that posts more often than the setting rules.min_interval
 
 ## queue
 help-queue = See and act on deliveries

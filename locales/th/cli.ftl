@@ -71,3 +71,24 @@ reach-col-comments = ความเห็น
 reach-col-shares = แชร์
 reach-col-clicks = คลิก
 reach-col-video = วิดีโอ
+
+## rule
+rule-next = ครั้งต่อไป:
+rule-none = ยังไม่มีกำหนดการประกาศซ้ำ (สร้างด้วย prakat post --recur "0 0 9 * * Mon" …)
+rule-col-state = สถานะ
+rule-col-schedule = กำหนดการ
+rule-col-next = ครั้งต่อไป (เวลาไทย)
+rule-state = { $state ->
+        [active] ใช้งาน
+        [failing] หยุดชั่วคราว (ส่งไม่สำเร็จซ้ำ)
+       *[paused] หยุดชั่วคราว
+    }
+rule-show = กำหนดการ { $id }: { $state } รอบเวลา { $cron } (เวลากรุงเทพฯ)
+    หน่วยงาน: { $department }; ช่องทาง: { $channels }; โดย { $author }
+    ลิงก์: { $link }
+    หัวข้อ: { $title }
+rule-trail = ประวัติ:
+rule-paused = หยุดกำหนดการ { $id } ชั่วคราวแล้ว: จะไม่ประกาศจนกว่าจะสั่ง `prakat rule resume { $id }`
+rule-resumed = กำหนดการ { $id } กลับมาใช้งานแล้ว
+rule-deleted = ลบกำหนดการ { $id } ({ $title }) แล้ว: จะไม่ประกาศอีก
+rule-edited = แก้ไขกำหนดการ { $id } แล้ว รอบเวลา { $cron }
