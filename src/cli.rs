@@ -144,19 +144,34 @@ pub enum QueueCmd {
         state: Option<String>,
         #[arg(long)]
         channel: Option<String>,
+        /// At most this many, the newest first.
         #[arg(long, default_value_t = 100)]
         limit: usize,
+        /// Every delivery, however many.
+        #[arg(long, conflicts_with = "limit")]
+        all: bool,
         /// Print JSON lines instead of a table.
         #[arg(long)]
         json: bool,
     },
-    /// One delivery in full, with its payload and audit trail.
-    Show { id: i64 },
+    /// One delivery in full, with its text and audit trail.
+    Show {
+        id: i64,
+        /// Print JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
     /// Follow one delivery until it is published or needs a person, with a progress bar while
     /// a video uploads.
     Watch { id: i64 },
-    /// Cancel a delivery that has not been published.
-    Cancel { id: i64 },
+    /// Cancel a delivery that has not been published, or every such delivery of an announcement.
+    Cancel {
+        #[arg(required_unless_present = "announcement")]
+        id: Option<i64>,
+        /// Cancel every delivery of this announcement not yet published.
+        #[arg(long, conflicts_with = "id")]
+        announcement: Option<i64>,
+    },
     /// Announcements waiting for approval (sent by department staff).
     Pending {
         #[arg(long, default_value_t = 100)]
@@ -177,8 +192,8 @@ pub enum QueueCmd {
     },
     /// Withdraw an announcement that waits.
     Withdraw { id: i64 },
-    /// Queue a failed, parked or cancelled delivery again, now — one by id, or all of a channel
-    /// in a state (after fixing a token: `--channel line --state needs_attention`).
+    /// Queue a failed, parked or cancelled delivery again — at its own time when that is still to
+    /// come, else now — one by id, or all of a channel in a state (after fixing a token: `--channel line --state needs_attention`).
     Retry {
         #[arg(required_unless_present = "channel")]
         id: Option<i64>,
@@ -888,27 +903,36 @@ pub async fn queue(settings: Settings, lang: Lang, cmd: QueueCmd) -> CliResult {
             state,
             channel,
             limit,
+            all,
             json,
         } => {
             let state = state.as_deref().map(parse_state).transpose()?;
             if let Some(c) = &channel {
                 check_channel_name(&app, c).await?;
             }
-            let rows = app
-                .store
-                .deliveries(&DeliveryFilter {
-                    state,
-                    channel,
-                    announcement_id: None,
-                    limit: Some(limit),
-                })
-                .await?;
+            let filter = DeliveryFilter {
+                state,
+                channel,
+                announcement_id: None,
+                limit: (!all).then_some(limit),
+                newest_first: true,
+            };
+            let rows = app.store.deliveries(&filter).await?;
+            let more = if all {
+                0
+            } else {
+                app.store
+                    .count_deliveries(&filter)
+                    .await?
+                    .saturating_sub(rows.len() as u64)
+            };
             if json {
                 for r in rows {
                     say!("{}", serde_json::to_string(&r).unwrap_or_default());
                 }
                 return Ok(());
             }
+            let shown = rows.len();
             use crate::out::{cell, clip, right};
             say!(
                 "{} {}  {} {} {} {}  {} {}",
@@ -939,19 +963,77 @@ pub async fn queue(settings: Settings, lang: Lang, cmd: QueueCmd) -> CliResult {
                     say!("{:>16}└ {}", "", clip(e, 200));
                 }
             }
+            if more > 0 {
+                say!(
+                    "{}",
+                    t!(
+                        lang,
+                        "queue-more",
+                        more = more as i64,
+                        shown = shown as i64,
+                        next = (shown as i64 * 2).max(1)
+                    )
+                );
+            }
         }
-        QueueCmd::Show { id } => {
+        QueueCmd::Show { id, json } => {
             let d = app.store.delivery(id).await?;
             let trail = app.store.audit_trail("delivery", &id.to_string()).await?;
             let announcement = app
                 .store
                 .audit_trail("announcement", &d.announcement_id.to_string())
                 .await?;
-            let out = serde_json::json!({"delivery": d, "audit": trail, "announcement_audit": announcement});
-            say!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            if json {
+                let out = serde_json::json!({"delivery": d, "audit": trail, "announcement_audit": announcement});
+                say!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                return Ok(());
+            }
+            show_delivery(lang, &d, &trail, &announcement);
         }
         QueueCmd::Watch { id } => return watch(&app, lang, id).await,
-        QueueCmd::Cancel { id } => {
+        QueueCmd::Cancel {
+            id: None,
+            announcement: Some(announcement),
+        } => {
+            let done = Newsroom::new(&app)
+                .cancel_announcement(&cli_person(None), announcement, Utc::now())
+                .await
+                .map_err(newsroom_error)?;
+            for d in &done.cancelled {
+                say!(
+                    "{}",
+                    t!(
+                        lang,
+                        "queue-cancelled",
+                        id = d.id,
+                        channel = d.channel.as_str()
+                    )
+                );
+            }
+            for d in &done.left {
+                say!(
+                    "{}",
+                    t!(
+                        lang,
+                        "queue-cancel-left",
+                        id = d.id,
+                        channel = d.channel.as_str(),
+                        state = d.state.msg().render(lang)
+                    )
+                );
+            }
+            say!(
+                "{}",
+                t!(
+                    lang,
+                    "queue-cancelled-announcement",
+                    id = announcement,
+                    count = done.cancelled.len() as i64
+                )
+            );
+        }
+        QueueCmd::Cancel { id, .. } => {
+            let id = id.expect("clap requires an id without --announcement");
             let d = app.store.cancel_delivery(id, Utc::now(), &actor).await?;
             say!(
                 "{}",
@@ -992,6 +1074,7 @@ pub async fn queue(settings: Settings, lang: Lang, cmd: QueueCmd) -> CliResult {
                     channel: channel.clone(),
                     announcement_id: None,
                     limit: None,
+                    newest_first: false,
                 })
                 .await?;
             for d in &rows {
@@ -1084,13 +1167,111 @@ async fn watch(app: &App, lang: Lang, id: i64) -> CliResult {
                     },
                     None => None,
                 };
-                if let Some(t) = transfers.and_then(|t| t.get(&id).copied()) {
+                // Only a transfer with something to send draws a bar: a text post has none.
+                if let Some(t) = transfers.and_then(|t| t.get(&id).copied())
+                    && t.total > 0
+                {
                     bar.set_length(t.total);
                     bar.set_position(t.done);
                 }
             }
         }
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+}
+
+/// `queue show`: a delivery for a person — Bangkok times, the text as it will read, the trail.
+fn show_delivery(
+    lang: Lang,
+    d: &crate::store::DeliveryRow,
+    trail: &[crate::store::AuditEntry],
+    announcement: &[crate::store::AuditEntry],
+) {
+    say!(
+        "{}",
+        t!(
+            lang,
+            "queue-show-head",
+            id = d.id,
+            channel = d.channel.as_str(),
+            state = d.state.msg().render(lang),
+            announcement = d.announcement_id,
+            department = d.department.as_str(),
+            title = d.title.as_str()
+        )
+    );
+    say!(
+        "{}",
+        t!(
+            lang,
+            "queue-show-times",
+            due = local_time(lang, d.due_at),
+            next = local_time(lang, d.next_attempt_at),
+            attempts = i64::from(d.attempts)
+        )
+    );
+    if let Some(at) = d.published_at {
+        say!(
+            "{}",
+            t!(
+                lang,
+                "queue-show-published",
+                at = local_time(lang, at),
+                link = d
+                    .remote_url
+                    .clone()
+                    .or(d.remote_id.clone())
+                    .unwrap_or_else(|| t!(lang, "watch-no-link"))
+            )
+        );
+    }
+    if let Some(e) = &d.last_error {
+        say!("{}", t!(lang, "queue-show-error", error = e.as_str()));
+    }
+    say!("{}", t!(lang, "queue-show-text"));
+    for line in d.payload.text.lines() {
+        say!("  {line}");
+    }
+    if let Some(link) = &d.payload.link {
+        say!("{}", t!(lang, "queue-show-link", link = link.as_str()));
+    }
+    for m in &d.payload.media {
+        say!(
+            "{}",
+            t!(
+                lang,
+                "queue-show-media",
+                name = m.original_name.as_str(),
+                kind = m.kind.as_str(),
+                size = indicatif::HumanBytes(m.size).to_string()
+            )
+        );
+    }
+    for note in &d.payload.notes {
+        say!("  {note}");
+    }
+    for (head, entries) in [
+        ("queue-show-trail", trail),
+        ("queue-show-announcement-trail", announcement),
+    ] {
+        if entries.is_empty() {
+            continue;
+        }
+        say!("{}", crate::i18n::tr(lang, head, &[]));
+        for e in entries {
+            let detail = match &e.detail {
+                serde_json::Value::Object(m) if m.is_empty() => String::new(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            say!(
+                "  {}  {} {} {}",
+                local_time(lang, e.at),
+                crate::out::cell(&e.action, 16),
+                crate::out::cell(&e.actor, 20),
+                crate::out::clip(&detail, 160)
+            );
+        }
     }
 }
 

@@ -85,3 +85,21 @@ rule-paused = rule { $id } paused: it posts nothing until `prakat rule resume { 
 rule-resumed = rule { $id } resumed
 rule-deleted = rule { $id } ({ $title }) deleted: it never posts again
 rule-edited = rule { $id } changed; schedule { $cron }
+
+## queue, more
+queue-more = … { $more ->
+        [one] one older delivery
+       *[other] { $more } older deliveries
+    } not shown: see more with --limit { $next }, or every one with --all
+queue-cancel-left = delivery { $id } to { $channel } is { $state }: not cancelled
+queue-cancelled-announcement = announcement { $id }: { $count } deliveries cancelled
+queue-show-head = delivery { $id } to { $channel }: { $state }
+    announcement { $announcement } ({ $department }): { $title }
+queue-show-times = due { $due }; next attempt { $next }; attempts { $attempts }
+queue-show-published = published { $at }: { $link }
+queue-show-error = last error: { $error }
+queue-show-text = text:
+queue-show-link = link: { $link }
+queue-show-media = media: { $name } ({ $kind }, { $size })
+queue-show-trail = history of the delivery:
+queue-show-announcement-trail = history of the announcement:

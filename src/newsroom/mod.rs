@@ -123,6 +123,14 @@ pub enum Submitted {
     },
 }
 
+/// What cancelling an announcement did.
+#[derive(Debug, Default)]
+pub struct Cancelled {
+    pub cancelled: Vec<DeliveryRow>,
+    /// Published, or being published: not cancelled.
+    pub left: Vec<DeliveryRow>,
+}
+
 /// What an approval queued.
 #[derive(Debug)]
 pub struct Approved {
@@ -421,6 +429,49 @@ impl<'a> Newsroom<'a> {
             .store
             .edit_pending(id, &title, &text, &who.actor())
             .await?)
+    }
+
+    /// Cancel every delivery of an announcement not yet published (queued, failed or waiting for
+    /// a person). One being published at this moment cannot be cancelled: it is listed in
+    /// `left` with those already published or cancelled.
+    pub async fn cancel_announcement(
+        &self,
+        who: &Person,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Cancelled> {
+        self.must_approve(who)?;
+        self.app.store.announcement(id).await?;
+        let deliveries = self
+            .app
+            .store
+            .deliveries(&crate::store::DeliveryFilter {
+                announcement_id: Some(id),
+                ..Default::default()
+            })
+            .await?;
+        let mut done = Cancelled::default();
+        for d in deliveries {
+            use crate::store::DeliveryState as S;
+            if matches!(d.state, S::Queued | S::Failed | S::NeedsAttention) {
+                match self
+                    .app
+                    .store
+                    .cancel_delivery(d.id, now, &who.actor())
+                    .await
+                {
+                    Ok(c) => done.cancelled.push(c),
+                    // Claimed meanwhile: it is being published.
+                    Err(StoreError::Conflict(_)) => {
+                        done.left.push(self.app.store.delivery(d.id).await?)
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            } else if d.state != S::Cancelled {
+                done.left.push(d);
+            }
+        }
+        Ok(done)
     }
 
     /// What waits for approval, oldest first.

@@ -215,6 +215,8 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- deliveries: the people's side
     async fn deliveries(&self, filter: &DeliveryFilter) -> Result<Vec<DeliveryRow>>;
+    /// How many deliveries the filter matches, whatever its limit.
+    async fn count_deliveries(&self, filter: &DeliveryFilter) -> Result<u64>;
     async fn delivery(&self, id: i64) -> Result<DeliveryRow>;
     async fn cancel_delivery(
         &self,

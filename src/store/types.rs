@@ -274,6 +274,8 @@ pub struct DeliveryFilter {
     pub channel: Option<String>,
     pub announcement_id: Option<i64>,
     pub limit: Option<usize>,
+    /// The newest first (the last made); otherwise by due time, the earliest first.
+    pub newest_first: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1183,6 +1183,7 @@ impl Store for SqliteStore {
             .bind(f.announcement_id)
             .bind(None::<i64>)
             .bind(f.limit.map(|l| l as i64).unwrap_or(-1))
+            .bind(f.newest_first)
             .fetch_all(&self.pool)
             .await?;
         rows.into_iter()
@@ -1194,6 +1195,20 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn count_deliveries(&self, f: &DeliveryFilter) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deliveries d
+             WHERE (?1 IS NULL OR d.state = ?1) AND (?2 IS NULL OR d.channel = ?2)
+               AND (?3 IS NULL OR d.announcement_id = ?3)",
+        )
+        .bind(f.state.map(|s| s.as_str()))
+        .bind(f.channel.as_deref())
+        .bind(f.announcement_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n as u64)
+    }
+
     async fn delivery(&self, id: i64) -> Result<DeliveryRow> {
         let row: Option<DeliveryDbRow> = sqlx::query_as(include_str!("list.sql"))
             .bind(None::<&str>)
@@ -1201,6 +1216,7 @@ impl Store for SqliteStore {
             .bind(None::<i64>)
             .bind(id)
             .bind(1i64)
+            .bind(false)
             .fetch_optional(&self.pool)
             .await?;
         let mut d = row
