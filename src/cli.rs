@@ -1,4 +1,4 @@
-//! The command line: `serve`, `post`, `queue …`, `department …`, `channels check`, `bench …`,
+//! The command line: `serve`, `post`, `queue …`, `rule …`, `department …`, `channels check`, `bench …`,
 //! `config show`, `reach …` ([`crate::reach::cli`]). Every failure is one clear line (English by default, Thai with `--lang th`)
 //! and a meaningful exit code: 2 bad input, 3 bad settings, 4 not found, 5 conflict, 1 anything
 //! else. Every line a person reads — output, failures, `--help` ([`crate::help`]) — comes from
@@ -1104,15 +1104,16 @@ async fn watch(app: &App, lang: Lang, id: i64) -> CliResult {
         .timeout(std::time::Duration::from_secs(2))
         .build()
         .ok();
+    // A line of words until there are bytes to count: a text post never shows `0 B/0 B`.
     let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{msg}} [{{bar:40}}] {{bytes}}/{{total_bytes}} {{bytes_per_sec}} {} {{eta}}",
-            t!(lang, "watch-eta")
-        ))
-        .expect("a valid template")
-        .progress_chars("=> "),
-    );
+    bar.set_style(ProgressStyle::with_template("{msg}").expect("a valid template"));
+    let bytes_style = ProgressStyle::with_template(&format!(
+        "{{msg}} [{{bar:40}}] {{bytes}}/{{total_bytes}} {{bytes_per_sec}} {} {{eta}}",
+        t!(lang, "watch-eta")
+    ))
+    .expect("a valid template")
+    .progress_chars("=> ");
+    let mut counting = false;
     let mut last_state = None;
     loop {
         let d = app.store.delivery(id).await?;
@@ -1167,12 +1168,13 @@ async fn watch(app: &App, lang: Lang, id: i64) -> CliResult {
                     },
                     None => None,
                 };
-                // Only a transfer with something to send draws a bar: a text post has none.
-                if let Some(t) = transfers.and_then(|t| t.get(&id).copied())
-                    && t.total > 0
-                {
-                    bar.set_length(t.total);
-                    bar.set_position(t.done);
+                if let Some((len, pos)) = transfers.and_then(|t| bar_of(t.get(&id).copied())) {
+                    if !counting {
+                        bar.set_style(bytes_style.clone());
+                        counting = true;
+                    }
+                    bar.set_length(len);
+                    bar.set_position(pos);
                 }
             }
         }
@@ -1273,6 +1275,12 @@ fn show_delivery(
             );
         }
     }
+}
+
+/// The bar's length and position for a delivery's transfer: only a transfer with something to
+/// send draws one (a text post has none, and would show `0 B/0 B`).
+fn bar_of(t: Option<crate::dispatch::Transfer>) -> Option<(u64, u64)> {
+    t.filter(|t| t.total > 0).map(|t| (t.total, t.done))
 }
 
 fn parse_state(s: &str) -> Result<DeliveryState, CliError> {
@@ -1393,4 +1401,17 @@ pub async fn channels_check(settings: Settings, lang: Lang) -> CliResult {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_post_draws_no_empty_bar() {
+        let t = |done, total| Some(crate::dispatch::Transfer { done, total });
+        assert_eq!(bar_of(t(0, 0)), None);
+        assert_eq!(bar_of(None), None);
+        assert_eq!(bar_of(t(5, 10)), Some((10, 5)));
+    }
 }
