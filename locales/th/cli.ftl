@@ -77,7 +77,7 @@ rule-next = ครั้งต่อไป:
 rule-none = ยังไม่มีกำหนดการประกาศซ้ำ (สร้างด้วย prakat post --recur "0 0 9 * * Mon" …)
 rule-col-state = สถานะ
 rule-col-schedule = กำหนดการ
-rule-col-next = ครั้งต่อไป (เวลาไทย)
+rule-col-next = ครั้งต่อไป
 rule-state = { $state ->
         [active] ใช้งาน
         [failing] หยุดชั่วคราว (ส่งไม่สำเร็จซ้ำ)

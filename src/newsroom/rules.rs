@@ -84,7 +84,14 @@ impl Newsroom<'_> {
                 refused(id)
                     .with("expr", expr)
                     .with_number("count", b.per_day as i64)
-                    .with("at", bangkok(b.from))
+                    .with_both(
+                        "at",
+                        bangkok(b.from),
+                        prakat_adapters::thai::dates::gov_datetime(
+                            b.from,
+                            prakat_adapters::thai::Digits::Arabic,
+                        ),
+                    )
                     .with_msg("gap", duration_msg(b.gap))
                     .with_msg("min", duration_msg(min))
                     .with(

@@ -341,6 +341,10 @@ async fn a_schedule_firing_every_second_of_a_minute_is_refused_unless_confirmed(
     }
     let th = e.message(Lang::Th);
     assert!(th.contains("60 ครั้ง") && th.contains("1 วินาที"), "{th}");
+    assert!(
+        th.contains("วันที่ 7 ธันวาคม 2569 เวลา 09.00 น."),
+        "Buddhist Era: {th}"
+    );
     assert!(room.rules().await.unwrap().is_empty(), "nothing kept");
 
     d.when = When::Recurring {
