@@ -237,6 +237,7 @@ async fn dispatch_once(b: &DispatchBench, durability: Durability) -> anyhow::Res
         composer,
         clock: clock.clone(),
         settings: d,
+        rules: settings::Rules::default(),
         metrics: Arc::new(Metrics::new()),
         wake: Arc::new(Notify::new()),
         owner: "bench".into(),

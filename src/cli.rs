@@ -1,4 +1,4 @@
-//! The command line: `serve`, `post`, `queue …`, `department …`, `channels check`, `bench …`,
+//! The command line: `serve`, `post`, `queue …`, `rule …`, `department …`, `channels check`, `bench …`,
 //! `config show`, `reach …` ([`crate::reach::cli`]). Every failure is one clear line (English by default, Thai with `--lang th`)
 //! and a meaningful exit code: 2 bad input, 3 bad settings, 4 not found, 5 conflict, 1 anything
 //! else. Every line a person reads — output, failures, `--help` ([`crate::help`]) — comes from
@@ -62,6 +62,9 @@ pub enum Command {
     /// Who may send and approve from a chat.
     #[command(subcommand)]
     People(PeopleCmd),
+    /// Recurring rules (made with `post --recur`): list, show, pause, resume, delete, edit.
+    #[command(subcommand)]
+    Rule(RuleCmd),
     /// Check the enabled channels.
     #[command(subcommand)]
     Channels(ChannelsCmd),
@@ -116,6 +119,9 @@ pub struct PostArgs {
     /// Post again on a schedule: a cron expression in Bangkok time, seconds first ("0 0 9 * * Mon").
     #[arg(long)]
     pub recur: Option<String>,
+    /// With --recur: accept a schedule firing more often than `rules.min_interval`.
+    #[arg(long, requires = "recur")]
+    pub allow_frequent: bool,
     /// Channels, comma separated (default: the settings' post.default_channels).
     #[arg(long, value_delimiter = ',')]
     pub channels: Vec<String>,
@@ -138,19 +144,34 @@ pub enum QueueCmd {
         state: Option<String>,
         #[arg(long)]
         channel: Option<String>,
+        /// At most this many, the newest first.
         #[arg(long, default_value_t = 100)]
         limit: usize,
+        /// Every delivery, however many.
+        #[arg(long, conflicts_with = "limit")]
+        all: bool,
         /// Print JSON lines instead of a table.
         #[arg(long)]
         json: bool,
     },
-    /// One delivery in full, with its payload and audit trail.
-    Show { id: i64 },
+    /// One delivery in full, with its text and audit trail.
+    Show {
+        id: i64,
+        /// Print JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
     /// Follow one delivery until it is published or needs a person, with a progress bar while
     /// a video uploads.
     Watch { id: i64 },
-    /// Cancel a delivery that has not been published.
-    Cancel { id: i64 },
+    /// Cancel a delivery that has not been published, or every such delivery of an announcement.
+    Cancel {
+        #[arg(required_unless_present = "announcement")]
+        id: Option<i64>,
+        /// Cancel every delivery of this announcement not yet published.
+        #[arg(long, conflicts_with = "id")]
+        announcement: Option<i64>,
+    },
     /// Announcements waiting for approval (sent by department staff).
     Pending {
         #[arg(long, default_value_t = 100)]
@@ -171,8 +192,8 @@ pub enum QueueCmd {
     },
     /// Withdraw an announcement that waits.
     Withdraw { id: i64 },
-    /// Queue a failed, parked or cancelled delivery again, now — one by id, or all of a channel
-    /// in a state (after fixing a token: `--channel line --state needs_attention`).
+    /// Queue a failed, parked or cancelled delivery again — at its own time when that is still to
+    /// come, else now — one by id, or all of a channel in a state (after fixing a token: `--channel line --state needs_attention`).
     Retry {
         #[arg(required_unless_present = "channel")]
         id: Option<i64>,
@@ -181,6 +202,41 @@ pub enum QueueCmd {
         /// With --channel: which deliveries (default needs_attention).
         #[arg(long, requires = "channel", default_value = "needs_attention")]
         state: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RuleCmd {
+    /// Every recurring rule: state, schedule, next time (Bangkok), department, title.
+    List,
+    /// One rule in full, with its next three times and its audit trail.
+    Show { id: i64 },
+    /// Stop a rule posting until it is resumed.
+    Pause { id: i64 },
+    /// Let a paused rule post again, from its next time (what it missed is not posted).
+    Resume { id: i64 },
+    /// Delete a rule: it never posts again (what it posted stays).
+    Delete { id: i64 },
+    /// Change a rule's text, title, link, channels or schedule.
+    Edit {
+        id: i64,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, conflicts_with = "text_file")]
+        text: Option<String>,
+        #[arg(long)]
+        text_file: Option<PathBuf>,
+        /// A link to related material ("" for none).
+        #[arg(long)]
+        link: Option<String>,
+        #[arg(long, value_delimiter = ',')]
+        channels: Option<Vec<String>>,
+        /// A new schedule: a cron expression in Bangkok time, seconds first.
+        #[arg(long)]
+        recur: Option<String>,
+        /// With --recur: accept a schedule firing more often than `rules.min_interval`.
+        #[arg(long, requires = "recur")]
+        allow_frequent: bool,
     },
 }
 
@@ -350,6 +406,7 @@ fn newsroom_error(e: NewsroomError) -> CliError {
     let code = match &e {
         NewsroomError::Store(s) => return crate::errors::store_error(s),
         NewsroomError::Media(MediaError::Store { .. } | MediaError::Read { .. }) => 1,
+        NewsroomError::Conflict(_) => 5,
         _ => 2,
     };
     CliError::of(code, e.msg())
@@ -375,7 +432,10 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
         (None, None) => unreachable!("clap requires one of --text and --text-file"),
     };
     let when = match (&a.recur, &a.at) {
-        (Some(expr), _) => When::Recurring(expr.clone()),
+        (Some(expr), _) => When::Recurring {
+            cron: expr.clone(),
+            allow_frequent: a.allow_frequent,
+        },
         (None, Some(at)) => When::At(parse_at(at)?),
         (None, None) => When::Now,
     };
@@ -416,6 +476,7 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
         Submitted::Recurring {
             rule,
             first_at,
+            next,
             skipped,
         } => {
             say!(
@@ -428,6 +489,7 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
                     at = local_time(lang, first_at)
                 )
             );
+            print_next(lang, &next);
             print_skipped(&skipped);
         }
         Submitted::Queued {
@@ -457,6 +519,196 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
         }
     }
     nudge(&app.settings).await;
+    Ok(())
+}
+
+/// A rule's next times, one a line.
+fn print_next(lang: Lang, next: &[DateTime<Utc>]) {
+    if next.is_empty() {
+        return;
+    }
+    say!("{}", t!(lang, "rule-next"));
+    for at in next {
+        let day = t!(
+            lang,
+            "weekday",
+            day = at.with_timezone(&Bangkok).format("%a").to_string()
+        );
+        say!("  {day} {}", local_time(lang, *at));
+    }
+}
+
+/// `rule list|show|pause|resume|delete|edit`: the newsroom decides, this shows.
+pub async fn rule(settings: Settings, lang: Lang, cmd: RuleCmd) -> CliResult {
+    use crate::out::{cell, clip, right};
+    let app = App::open_for(settings, Purpose::Compose).await?;
+    let room = Newsroom::new(&app);
+    let who = cli_person(None);
+    let now = Utc::now();
+    let state = |r: &crate::store::RuleRecord| {
+        t!(
+            lang,
+            "rule-state",
+            state = match (r.active, r.paused_reason.as_deref()) {
+                (true, _) => "active",
+                (false, Some("failures")) => "failing",
+                (false, _) => "paused",
+            }
+        )
+    };
+    match cmd {
+        RuleCmd::List => {
+            let rules = room.rules().await.map_err(newsroom_error)?;
+            if rules.is_empty() {
+                say!("{}", t!(lang, "rule-none"));
+                return Ok(());
+            }
+            say!(
+                "{} {} {} {} {} {}",
+                right(&t!(lang, "queue-col-id"), 4),
+                cell(&t!(lang, "rule-col-state"), 12),
+                cell(&t!(lang, "rule-col-schedule"), 18),
+                cell(&t!(lang, "rule-col-next"), 16),
+                cell(&t!(lang, "queue-col-department"), 14),
+                t!(lang, "pending-col-title")
+            );
+            for r in rules {
+                let next = if r.active {
+                    r.next_fire_at
+                        .with_timezone(&Bangkok)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                } else {
+                    "-".into()
+                };
+                say!(
+                    "{} {} {} {} {} {}",
+                    right(&r.id.to_string(), 4),
+                    cell(&state(&r), 12),
+                    cell(&r.cron, 18),
+                    cell(&next, 16),
+                    cell(&r.department, 14),
+                    clip(&r.title, 50)
+                );
+            }
+        }
+        RuleCmd::Show { id } => {
+            let saved = room.rule(id, now).await.map_err(newsroom_error)?;
+            let r = &saved.rule;
+            say!(
+                "{}",
+                t!(
+                    lang,
+                    "rule-show",
+                    id = r.id,
+                    state = state(r),
+                    cron = r.cron.as_str(),
+                    department = r.department.as_str(),
+                    channels = r.channels.join(", "),
+                    author = r.author.as_str(),
+                    title = r.title.as_str(),
+                    link = r.link.as_deref().unwrap_or("-")
+                )
+            );
+            say!("{}", r.body);
+            print_next(lang, &saved.next);
+            let trail = app.store.audit_trail("rule", &id.to_string()).await?;
+            if !trail.is_empty() {
+                say!("{}", t!(lang, "rule-trail"));
+            }
+            for e in trail {
+                say!(
+                    "  {} {} {}",
+                    local_time(lang, e.at),
+                    cell(&e.action, 12),
+                    e.actor
+                );
+            }
+        }
+        RuleCmd::Pause { id } => {
+            room.pause_rule(&who, id, now)
+                .await
+                .map_err(newsroom_error)?;
+            say!("{}", t!(lang, "rule-paused", id = id));
+        }
+        RuleCmd::Resume { id } => {
+            let saved = room
+                .resume_rule(&who, id, now)
+                .await
+                .map_err(newsroom_error)?;
+            say!("{}", t!(lang, "rule-resumed", id = id));
+            print_next(lang, &saved.next);
+            nudge(&app.settings).await;
+        }
+        RuleCmd::Delete { id } => {
+            let r = room
+                .delete_rule(&who, id, now)
+                .await
+                .map_err(newsroom_error)?;
+            say!(
+                "{}",
+                t!(lang, "rule-deleted", id = id, title = r.title.as_str())
+            );
+        }
+        RuleCmd::Edit {
+            id,
+            title,
+            text,
+            text_file,
+            link,
+            channels,
+            recur,
+            allow_frequent,
+        } => {
+            let text = match (text, &text_file) {
+                (Some(t), _) => Some(t),
+                (None, Some(f)) => Some(read_text_file(f)?),
+                (None, None) => None,
+            };
+            let saved = room
+                .edit_rule(
+                    &who,
+                    id,
+                    crate::newsroom::RuleChanges {
+                        title,
+                        text,
+                        link,
+                        channels,
+                        cron: recur,
+                        allow_frequent,
+                    },
+                    now,
+                )
+                .await
+                .map_err(newsroom_error)?;
+            say!(
+                "{}",
+                t!(
+                    lang,
+                    "rule-edited",
+                    id = id,
+                    cron = saved.rule.cron.as_str()
+                )
+            );
+            print_next(lang, &saved.next);
+            for k in &saved.skipped {
+                let reason = match lang {
+                    Lang::En => &k.reason.en,
+                    Lang::Th => &k.reason.th,
+                };
+                say!(
+                    "{}",
+                    t!(
+                        lang,
+                        "post-skipped",
+                        channel = k.channel.as_str(),
+                        reason = reason.as_str()
+                    )
+                );
+            }
+            nudge(&app.settings).await;
+        }
+    }
     Ok(())
 }
 
@@ -651,27 +903,36 @@ pub async fn queue(settings: Settings, lang: Lang, cmd: QueueCmd) -> CliResult {
             state,
             channel,
             limit,
+            all,
             json,
         } => {
             let state = state.as_deref().map(parse_state).transpose()?;
             if let Some(c) = &channel {
                 check_channel_name(&app, c).await?;
             }
-            let rows = app
-                .store
-                .deliveries(&DeliveryFilter {
-                    state,
-                    channel,
-                    announcement_id: None,
-                    limit: Some(limit),
-                })
-                .await?;
+            let filter = DeliveryFilter {
+                state,
+                channel,
+                announcement_id: None,
+                limit: (!all).then_some(limit),
+                newest_first: true,
+            };
+            let rows = app.store.deliveries(&filter).await?;
+            let more = if all {
+                0
+            } else {
+                app.store
+                    .count_deliveries(&filter)
+                    .await?
+                    .saturating_sub(rows.len() as u64)
+            };
             if json {
                 for r in rows {
                     say!("{}", serde_json::to_string(&r).unwrap_or_default());
                 }
                 return Ok(());
             }
+            let shown = rows.len();
             use crate::out::{cell, clip, right};
             say!(
                 "{} {}  {} {} {} {}  {} {}",
@@ -702,19 +963,77 @@ pub async fn queue(settings: Settings, lang: Lang, cmd: QueueCmd) -> CliResult {
                     say!("{:>16}└ {}", "", clip(e, 200));
                 }
             }
+            if more > 0 {
+                say!(
+                    "{}",
+                    t!(
+                        lang,
+                        "queue-more",
+                        more = more as i64,
+                        shown = shown as i64,
+                        next = (shown as i64 * 2).max(1)
+                    )
+                );
+            }
         }
-        QueueCmd::Show { id } => {
+        QueueCmd::Show { id, json } => {
             let d = app.store.delivery(id).await?;
             let trail = app.store.audit_trail("delivery", &id.to_string()).await?;
             let announcement = app
                 .store
                 .audit_trail("announcement", &d.announcement_id.to_string())
                 .await?;
-            let out = serde_json::json!({"delivery": d, "audit": trail, "announcement_audit": announcement});
-            say!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            if json {
+                let out = serde_json::json!({"delivery": d, "audit": trail, "announcement_audit": announcement});
+                say!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                return Ok(());
+            }
+            show_delivery(lang, &d, &trail, &announcement);
         }
         QueueCmd::Watch { id } => return watch(&app, lang, id).await,
-        QueueCmd::Cancel { id } => {
+        QueueCmd::Cancel {
+            id: None,
+            announcement: Some(announcement),
+        } => {
+            let done = Newsroom::new(&app)
+                .cancel_announcement(&cli_person(None), announcement, Utc::now())
+                .await
+                .map_err(newsroom_error)?;
+            for d in &done.cancelled {
+                say!(
+                    "{}",
+                    t!(
+                        lang,
+                        "queue-cancelled",
+                        id = d.id,
+                        channel = d.channel.as_str()
+                    )
+                );
+            }
+            for d in &done.left {
+                say!(
+                    "{}",
+                    t!(
+                        lang,
+                        "queue-cancel-left",
+                        id = d.id,
+                        channel = d.channel.as_str(),
+                        state = d.state.msg().render(lang)
+                    )
+                );
+            }
+            say!(
+                "{}",
+                t!(
+                    lang,
+                    "queue-cancelled-announcement",
+                    id = announcement,
+                    count = done.cancelled.len() as i64
+                )
+            );
+        }
+        QueueCmd::Cancel { id, .. } => {
+            let id = id.expect("clap requires an id without --announcement");
             let d = app.store.cancel_delivery(id, Utc::now(), &actor).await?;
             say!(
                 "{}",
@@ -755,6 +1074,7 @@ pub async fn queue(settings: Settings, lang: Lang, cmd: QueueCmd) -> CliResult {
                     channel: channel.clone(),
                     announcement_id: None,
                     limit: None,
+                    newest_first: false,
                 })
                 .await?;
             for d in &rows {
@@ -784,15 +1104,16 @@ async fn watch(app: &App, lang: Lang, id: i64) -> CliResult {
         .timeout(std::time::Duration::from_secs(2))
         .build()
         .ok();
+    // A line of words until there are bytes to count: a text post never shows `0 B/0 B`.
     let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{msg}} [{{bar:40}}] {{bytes}}/{{total_bytes}} {{bytes_per_sec}} {} {{eta}}",
-            t!(lang, "watch-eta")
-        ))
-        .expect("a valid template")
-        .progress_chars("=> "),
-    );
+    bar.set_style(ProgressStyle::with_template("{msg}").expect("a valid template"));
+    let bytes_style = ProgressStyle::with_template(&format!(
+        "{{msg}} [{{bar:40}}] {{bytes}}/{{total_bytes}} {{bytes_per_sec}} {} {{eta}}",
+        t!(lang, "watch-eta")
+    ))
+    .expect("a valid template")
+    .progress_chars("=> ");
+    let mut counting = false;
     let mut last_state = None;
     loop {
         let d = app.store.delivery(id).await?;
@@ -847,14 +1168,119 @@ async fn watch(app: &App, lang: Lang, id: i64) -> CliResult {
                     },
                     None => None,
                 };
-                if let Some(t) = transfers.and_then(|t| t.get(&id).copied()) {
-                    bar.set_length(t.total);
-                    bar.set_position(t.done);
+                if let Some((len, pos)) = transfers.and_then(|t| bar_of(t.get(&id).copied())) {
+                    if !counting {
+                        bar.set_style(bytes_style.clone());
+                        counting = true;
+                    }
+                    bar.set_length(len);
+                    bar.set_position(pos);
                 }
             }
         }
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
+}
+
+/// `queue show`: a delivery for a person — Bangkok times, the text as it will read, the trail.
+fn show_delivery(
+    lang: Lang,
+    d: &crate::store::DeliveryRow,
+    trail: &[crate::store::AuditEntry],
+    announcement: &[crate::store::AuditEntry],
+) {
+    say!(
+        "{}",
+        t!(
+            lang,
+            "queue-show-head",
+            id = d.id,
+            channel = d.channel.as_str(),
+            state = d.state.msg().render(lang),
+            announcement = d.announcement_id,
+            department = d.department.as_str(),
+            title = d.title.as_str()
+        )
+    );
+    say!(
+        "{}",
+        t!(
+            lang,
+            "queue-show-times",
+            due = local_time(lang, d.due_at),
+            next = local_time(lang, d.next_attempt_at),
+            attempts = i64::from(d.attempts)
+        )
+    );
+    if let Some(at) = d.published_at {
+        say!(
+            "{}",
+            t!(
+                lang,
+                "queue-show-published",
+                at = local_time(lang, at),
+                link = d
+                    .remote_url
+                    .clone()
+                    .or(d.remote_id.clone())
+                    .unwrap_or_else(|| t!(lang, "watch-no-link"))
+            )
+        );
+    }
+    if let Some(e) = &d.last_error {
+        say!("{}", t!(lang, "queue-show-error", error = e.as_str()));
+    }
+    say!("{}", t!(lang, "queue-show-text"));
+    for line in d.payload.text.lines() {
+        say!("  {line}");
+    }
+    if let Some(link) = &d.payload.link {
+        say!("{}", t!(lang, "queue-show-link", link = link.as_str()));
+    }
+    for m in &d.payload.media {
+        say!(
+            "{}",
+            t!(
+                lang,
+                "queue-show-media",
+                name = m.original_name.as_str(),
+                kind = m.kind.as_str(),
+                size = indicatif::HumanBytes(m.size).to_string()
+            )
+        );
+    }
+    for note in &d.payload.notes {
+        say!("  {note}");
+    }
+    for (head, entries) in [
+        ("queue-show-trail", trail),
+        ("queue-show-announcement-trail", announcement),
+    ] {
+        if entries.is_empty() {
+            continue;
+        }
+        say!("{}", crate::i18n::tr(lang, head, &[]));
+        for e in entries {
+            let detail = match &e.detail {
+                serde_json::Value::Object(m) if m.is_empty() => String::new(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            say!(
+                "  {}  {} {} {}",
+                local_time(lang, e.at),
+                crate::out::cell(&e.action, 16),
+                crate::out::cell(&e.actor, 20),
+                crate::out::clip(&detail, 160)
+            );
+        }
+    }
+}
+
+/// The bar's length and position for a delivery's transfer: only a transfer with something to
+/// send draws one (a text post has none, and would show `0 B/0 B`).
+fn bar_of(t: Option<crate::dispatch::Transfer>) -> Option<(u64, u64)> {
+    t.filter(|t| t.total > 0).map(|t| (t.total, t.done))
 }
 
 fn parse_state(s: &str) -> Result<DeliveryState, CliError> {
@@ -975,4 +1401,17 @@ pub async fn channels_check(settings: Settings, lang: Lang) -> CliResult {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_post_draws_no_empty_bar() {
+        let t = |done, total| Some(crate::dispatch::Transfer { done, total });
+        assert_eq!(bar_of(t(0, 0)), None);
+        assert_eq!(bar_of(None), None);
+        assert_eq!(bar_of(t(5, 10)), Some((10, 5)));
+    }
 }

@@ -150,6 +150,7 @@ pub async fn run_with_clock(
         composer: app.composer.clone(),
         clock,
         settings: app.settings.dispatch.clone(),
+        rules: app.settings.rules.clone(),
         metrics,
         wake,
         owner,

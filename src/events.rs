@@ -37,7 +37,7 @@ impl Notifier for LogNotifier {
     async fn notify(&self, e: &DomainEvent) -> Result<(), String> {
         let what = format!("{} {}", e.entity, e.entity_id);
         match e.action.as_str() {
-            "needs_attention" | "failed" | "channel_concern" => tracing::warn!(
+            "needs_attention" | "failed" | "channel_concern" | "rule_paused" => tracing::warn!(
                 event = e.id,
                 actor = %e.actor,
                 error = %e.detail["error"].as_str().unwrap_or_default(),

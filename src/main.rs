@@ -30,6 +30,7 @@ fn main() {
             Command::Queue(q) => cli::queue(settings, lang, q).await,
             Command::Department(d) => cli::department(settings, lang, d).await,
             Command::People(p) => cli::people(settings, lang, p).await,
+            Command::Rule(r) => cli::rule(settings, lang, r).await,
             Command::Channels(ChannelsCmd::Check) => cli::channels_check(settings, lang).await,
             Command::Bench(b) => prakat::bench::run(b).await,
             Command::Site(SiteCmd::Rebuild) => cli::site_rebuild(settings, lang).await,

@@ -62,6 +62,89 @@ impl Recurrence {
     }
 }
 
+/// How often a schedule fires where it fires most: see [`Recurrence::busiest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Busiest {
+    /// The shortest time between two occurrences.
+    pub gap: chrono::Duration,
+    /// The first occurrence of the busiest stretch.
+    pub from: DateTime<Utc>,
+    /// How many times it fires in the 24 hours from `from` (at most [`BUSIEST_CAP`]).
+    pub per_day: usize,
+}
+
+/// Occurrences counted at most, in a day or in a search: a rule firing every second fires
+/// 86 400 times a day.
+pub const BUSIEST_CAP: usize = 86_400;
+
+impl Recurrence {
+    /// The next `n` occurrences after `t`.
+    pub fn next_n(&self, t: DateTime<Utc>, n: usize) -> Vec<DateTime<Utc>> {
+        self.schedule
+            .after(&t.with_timezone(&Bangkok))
+            .take(n)
+            .map(|d| d.with_timezone(&Utc))
+            .collect()
+    }
+
+    /// Where the schedule fires most often after `t`, when two of its occurrences (within the
+    /// coming year) are closer than `min_gap`; `None` when it never fires more often than that.
+    pub fn busiest(&self, t: DateTime<Utc>, min_gap: chrono::Duration) -> Option<Busiest> {
+        let until = t + chrono::Duration::days(366);
+        let mut previous: Option<DateTime<Utc>> = None;
+        let mut found: Option<(chrono::Duration, DateTime<Utc>)> = None;
+        for d in self
+            .schedule
+            .after(&t.with_timezone(&Bangkok))
+            .take(BUSIEST_CAP)
+        {
+            let d = d.with_timezone(&Utc);
+            if d > until {
+                break;
+            }
+            if let Some(p) = previous {
+                let gap = d - p;
+                if gap < min_gap && found.is_none_or(|(g, _)| gap < g) {
+                    found = Some((gap, p));
+                }
+            }
+            if let Some((_, from)) = found
+                && (previous.is_some_and(|p| d - p >= min_gap)
+                    || d - from > chrono::Duration::hours(24))
+            {
+                // The first busy stretch is over (or a day of it seen): that is what the person
+                // is shown.
+                break;
+            }
+            previous = Some(d);
+        }
+        let (gap, from) = found?;
+        let end = from + chrono::Duration::hours(24);
+        let per_day = 1 + self
+            .schedule
+            .after(&from.with_timezone(&Bangkok))
+            .take(BUSIEST_CAP - 1)
+            .take_while(|d| d.with_timezone(&Utc) < end)
+            .count();
+        Some(Busiest { gap, from, per_day })
+    }
+
+    /// The expression with its seconds (and, when they are `*` too, its minutes) made `0`: what
+    /// a person who wrote `* 0 9 * * Mon` most likely meant. `None` when nothing would change.
+    pub fn suggest_once(expr: &str) -> Option<String> {
+        let mut fields: Vec<&str> = expr.split_whitespace().collect();
+        if fields.len() < 6 || fields[0] == "0" {
+            return None;
+        }
+        fields[0] = "0";
+        if fields[1] == "*" && fields[2] != "*" {
+            fields[1] = "0";
+        }
+        let suggestion = fields.join(" ");
+        Recurrence::parse(&suggestion).ok().map(|_| suggestion)
+    }
+}
+
 /// The fields of a cron expression, in order, with what each accepts.
 const FIELDS: &[(&str, &str)] = &[
     ("seconds", "0-59"),
@@ -145,6 +228,60 @@ mod tests {
         let e = Recurrence::parse("every monday").unwrap_err();
         assert!(e.to_string().contains("0 0 9 * * Mon"), "{e}");
         assert!(Recurrence::parse("0 0 9 * *").is_err()); // five fields: minutes-first cron
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn every_second_of_nine_oclock_is_sixty_posts() {
+        let r = Recurrence::parse("* 0 9 * * Mon").unwrap();
+        let b = r
+            .busiest(utc("2026-12-01T10:00:00+07:00"), chrono::Duration::hours(1))
+            .unwrap();
+        assert_eq!(b.gap, chrono::Duration::seconds(1));
+        assert_eq!(b.per_day, 60);
+        assert_eq!(b.from, utc("2026-12-07T09:00:00+07:00"));
+        assert_eq!(
+            Recurrence::suggest_once("* 0 9 * * Mon").as_deref(),
+            Some("0 0 9 * * Mon")
+        );
+        let weekly = Recurrence::parse("0 0 9 * * Mon").unwrap();
+        assert_eq!(
+            weekly.busiest(utc("2026-12-01T10:00:00+07:00"), chrono::Duration::hours(1)),
+            None
+        );
+        assert_eq!(Recurrence::suggest_once("0 0 9 * * Mon"), None);
+    }
+
+    #[test]
+    fn every_second_is_counted_to_a_day() {
+        let r = Recurrence::parse("* * * * * *").unwrap();
+        let b = r
+            .busiest(utc("2026-12-01T10:00:00+07:00"), chrono::Duration::hours(1))
+            .unwrap();
+        assert_eq!(b.gap, chrono::Duration::seconds(1));
+        assert_eq!(b.per_day, BUSIEST_CAP);
+        let half_hourly = Recurrence::parse("0 0,30 * * * *").unwrap();
+        let b = half_hourly
+            .busiest(utc("2026-12-01T10:00:00+07:00"), chrono::Duration::hours(1))
+            .unwrap();
+        assert_eq!((b.gap.num_minutes(), b.per_day), (30, 48));
+    }
+
+    #[test]
+    fn the_next_three_are_in_bangkok_time() {
+        let r = Recurrence::parse("0 0 9 * * Mon").unwrap();
+        let next = r.next_n(utc("2026-12-01T10:00:00+07:00"), 3);
+        assert_eq!(
+            next,
+            vec![
+                utc("2026-12-07T09:00:00+07:00"),
+                utc("2026-12-14T09:00:00+07:00"),
+                utc("2026-12-21T09:00:00+07:00")
+            ]
+        );
     }
 
     #[test]

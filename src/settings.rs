@@ -34,6 +34,7 @@ pub struct Settings {
     pub templates: Templates,
     pub media: Media,
     pub post: Post,
+    pub rules: Rules,
     pub http: Http,
     pub channels: Channels,
     pub ui: Ui,
@@ -216,6 +217,27 @@ pub struct Post {
     pub default_channels: Vec<String>,
 }
 
+/// Recurring rules (`post --recur`, `prakat rule …`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rules {
+    /// A schedule firing more often than this is refused unless `--allow-frequent` is given.
+    #[serde(with = "humantime_serde")]
+    pub min_interval: Duration,
+    /// A rule whose deliveries on one channel failed this many times in a row is paused (and the
+    /// PR officer told); 0: never paused for failures.
+    pub pause_after_failures: u32,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            min_interval: Duration::from_secs(3600),
+            pause_after_failures: 3,
+        }
+    }
+}
+
 /// The Telegram bot: department staff send results, the PR officer approves and hears back.
 /// Off until a token is set.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -301,6 +323,7 @@ impl Default for Settings {
             templates: Templates::default(),
             media: Media::default(),
             post: Post::default(),
+            rules: Rules::default(),
             http: Http::default(),
             channels: Channels::default(),
             ui: Ui { lang: Lang::En },

@@ -100,7 +100,7 @@ fn a_post_is_queued_for_each_channel_and_can_be_listed_shown_cancelled_and_retri
     );
 
     let id = rows[0]["id"].as_i64().unwrap().to_string();
-    let o = prakat(&config, &["queue", "show", &id]);
+    let o = prakat(&config, &["queue", "show", &id, "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let shown: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(shown["delivery"]["id"].as_i64().unwrap().to_string(), id);
@@ -533,7 +533,7 @@ fn a_text_only_announcement_is_skipped_for_youtube_with_the_reason_recorded() {
     assert_eq!(rows[0]["channel"], "website");
     let shown: serde_json::Value = serde_json::from_str(&stdout(&prakat(
         &config,
-        &["queue", "show", &rows[0]["id"].to_string()],
+        &["queue", "show", &rows[0]["id"].to_string(), "--json"],
     )))
     .unwrap();
     let skipped = shown["announcement_audit"]
@@ -755,7 +755,7 @@ fn pasted_text_is_normalised_and_a_repeated_channel_is_one_delivery() {
         "{}",
         stdout(&list)
     );
-    let show = prakat(&config, &["queue", "show", "1"]);
+    let show = prakat(&config, &["queue", "show", "1", "--json"]);
     let shown = stdout(&show);
     assert!(shown.contains("ปิดถนน ชั่วคราว"), "{shown}");
     assert!(
@@ -888,7 +888,8 @@ fn the_queue_table_keeps_one_row_per_delivery_and_its_columns() {
     // The title column starts at the same terminal column on every row.
     let title_at = |row: &str, title_start: &str| row[..row.find(title_start).unwrap()].width();
     let header = title_at(rows[0], "TITLE");
-    for (row, start) in rows[1..].iter().zip(["ปิดถนน", "ผู้ต้อง", "Road"])
+    // The newest first.
+    for (row, start) in rows[1..].iter().zip(["Road", "ผู้ต้อง", "ปิดถนน"])
     {
         assert_eq!(title_at(row, start), header, "{out}");
     }

@@ -16,7 +16,7 @@ use prakat::compose::{ComposeError, Composed};
 use prakat::store::{
     Actor, AnnouncementRecord, ClaimedDelivery, DeliveryFilter, DeliveryRow, DeliveryState,
     NewAnnouncement, NewDelivery, NewRule, Outcome, PageViews, ReachDue, ReachQuery, ReachRetry,
-    ReachSlot, Settlement, SqliteStore, Store, StoreError,
+    ReachSlot, RuleEdit, RulePause, Settlement, SqliteStore, Store, StoreError,
 };
 use prakat_adapters::{Department, Draft, Payload, ReachSample, Receipt};
 
@@ -1295,6 +1295,239 @@ async fn skipping_an_occurrence_moves_the_rule_and_audits_why<S: Store>(store: &
     Ok(())
 }
 
+async fn a_paused_or_deleted_rule_never_fires<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let rule = store.create_rule(&new_rule(t0), &pr_officer()).await?;
+    let due = store.due_rules(t0, 10).await?.remove(0);
+    let paused = store
+        .pause_rule(
+            rule.id,
+            RulePause::ByHand,
+            serde_json::json!({}),
+            t0,
+            &pr_officer(),
+        )
+        .await?;
+    assert!(!paused.active);
+    assert_eq!(paused.paused_reason.as_deref(), Some("by_hand"));
+    assert!(store.due_rules(t0 + secs(60), 10).await?.is_empty());
+    assert_eq!(
+        store.next_wake_at().await?,
+        None,
+        "a paused rule wakes nobody"
+    );
+    // A dispatcher that read the rule as due before the pause does not fire it.
+    let channels: Vec<&str> = due.channels.iter().map(String::as_str).collect();
+    assert!(
+        store
+            .fire_rule(&due, t0, t0 + secs(60), &compose(&channels, t0))
+            .await?
+            .is_none()
+    );
+    assert!(all_deliveries(store).await?.is_empty());
+    assert!(matches!(
+        store
+            .pause_rule(
+                rule.id,
+                RulePause::ByHand,
+                serde_json::json!({}),
+                t0,
+                &pr_officer()
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    let later = t0 + secs(3600);
+    let resumed = store
+        .resume_rule(rule.id, later + secs(60), later, &pr_officer())
+        .await?;
+    assert!(resumed.active && resumed.paused_reason.is_none());
+    assert_eq!(resumed.next_fire_at, later + secs(60));
+    assert!(matches!(
+        store
+            .resume_rule(rule.id, later, later, &pr_officer())
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    store.delete_rule(rule.id, later, &pr_officer()).await?;
+    assert!(store.due_rules(later + secs(3600), 10).await?.is_empty());
+    assert!(
+        store.rules().await?.is_empty(),
+        "a deleted rule is listed nowhere"
+    );
+    assert!(matches!(
+        store.rule(rule.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store
+            .resume_rule(rule.id, later, later, &pr_officer())
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(
+        store
+            .fire_rule(&due, t0, t0 + secs(60), &compose(&channels, t0))
+            .await?
+            .is_none()
+    );
+    assert_eq!(
+        actions(store, "rule", rule.id).await?,
+        vec!["created", "paused", "resumed", "deleted"]
+    );
+    Ok(())
+}
+
+async fn an_edited_rule_keeps_old_and_new_in_its_trail<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let rule = store.create_rule(&new_rule(t0), &pr_officer()).await?;
+    let edited = store
+        .edit_rule(
+            rule.id,
+            &RuleEdit {
+                title: "เตือนภัยแก๊งคอลเซ็นเตอร์".into(),
+                body: "โทรแจ้ง 1441".into(),
+                link: Some("https://example.go.th/1441".into()),
+                channels: vec!["website".into()],
+                cron: "0 0 10 * * Tue".into(),
+                next_fire_at: t0 + secs(86_400),
+            },
+            &pr_officer(),
+        )
+        .await?;
+    assert_eq!(
+        (
+            edited.title.as_str(),
+            edited.cron.as_str(),
+            edited.channels.len()
+        ),
+        ("เตือนภัยแก๊งคอลเซ็นเตอร์", "0 0 10 * * Tue", 1)
+    );
+    assert_eq!(edited.next_fire_at, t0 + secs(86_400));
+    let last = store
+        .audit_trail("rule", &rule.id.to_string())
+        .await?
+        .pop()
+        .expect("audited");
+    assert_eq!(last.action, "edited");
+    assert_eq!(last.detail["old"]["cron"], "0 0 9 * * Mon");
+    assert_eq!(last.detail["new"]["body"], "โทรแจ้ง 1441");
+    Ok(())
+}
+
+/// Fire `rule` at `at` and settle each of its deliveries with `outcome(channel)`.
+async fn fire_and_settle<S: Store>(
+    store: &S,
+    rule_id: i64,
+    at: DateTime<Utc>,
+    outcome: impl Fn(&str) -> Outcome,
+) -> Result<()> {
+    let rule = store.rule(rule_id).await?;
+    let channels: Vec<&str> = rule.channels.iter().map(String::as_str).collect();
+    store
+        .fire_rule(&rule, at, at + secs(60), &compose(&channels, at))
+        .await?
+        .expect("fired");
+    for c in claim(store, at + secs(1), "a").await? {
+        settle_one(store, at + secs(2), c.id, c.claim, outcome(&c.channel)).await?;
+    }
+    Ok(())
+}
+
+async fn a_channel_failing_in_a_row_is_found_and_an_automatic_pause_is_an_event<S: Store>(
+    store: &S,
+) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let rule = store.create_rule(&new_rule(t0), &pr_officer()).await?;
+    let line_fails = |c: &str| match c {
+        "line" => Outcome::Failed {
+            error: "401".into(),
+            class: "auth".into(),
+        },
+        _ => Outcome::Published(Receipt {
+            remote_id: Some(format!("{c}-1")),
+            ..Default::default()
+        }),
+    };
+    fire_and_settle(store, rule.id, t0, line_fails).await?;
+    fire_and_settle(store, rule.id, t0 + secs(60), line_fails).await?;
+    assert_eq!(
+        store.rule_failing_channel(rule.id, 3).await?,
+        None,
+        "two failures"
+    );
+    assert_eq!(
+        store.rule_failing_channel(rule.id, 0).await?,
+        None,
+        "0: never"
+    );
+    fire_and_settle(store, rule.id, t0 + secs(120), line_fails).await?;
+    assert_eq!(
+        store.rule_failing_channel(rule.id, 3).await?.as_deref(),
+        Some("line")
+    );
+    let before = store.events_after(0, 1000).await?.len();
+    store
+        .pause_rule(
+            rule.id,
+            RulePause::Failures,
+            serde_json::json!({"channel": "line"}),
+            t0 + secs(180),
+            &Actor::daemon("rules"),
+        )
+        .await?;
+    let events = store.events_after(0, 1000).await?;
+    assert_eq!(events.len(), before + 1);
+    let e = events.last().expect("event");
+    assert_eq!(
+        (e.action.as_str(), e.entity.as_str(), e.entity_id.clone()),
+        ("rule_paused", "rule", rule.id.to_string())
+    );
+    assert_eq!(e.detail["channel"], "line");
+    // Resumed: counted afresh.
+    store
+        .resume_rule(rule.id, t0 + secs(240), t0 + secs(200), &pr_officer())
+        .await?;
+    assert_eq!(store.rule_failing_channel(rule.id, 3).await?, None);
+    // A success in between breaks the row.
+    let rule2 = store.create_rule(&new_rule(t0), &pr_officer()).await?;
+    fire_and_settle(store, rule2.id, t0, line_fails).await?;
+    fire_and_settle(store, rule2.id, t0 + secs(60), |c| {
+        line_fails(if c == "line" { "website" } else { c })
+    })
+    .await?;
+    fire_and_settle(store, rule2.id, t0 + secs(120), line_fails).await?;
+    fire_and_settle(store, rule2.id, t0 + secs(180), line_fails).await?;
+    assert_eq!(store.rule_failing_channel(rule2.id, 3).await?, None);
+    Ok(())
+}
+
+async fn a_retried_delivery_keeps_a_time_still_to_come<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let embargo = t0 + secs(86_400);
+    let (_, d) = announce(store, &["website"], embargo).await?;
+    store.cancel_delivery(d[0].id, t0, &pr_officer()).await?;
+    let row = store
+        .retry_delivery(d[0].id, t0 + secs(5), &pr_officer())
+        .await?;
+    assert_eq!(
+        (row.state, row.next_attempt_at),
+        (DeliveryState::Queued, embargo)
+    );
+    assert!(
+        claim(store, t0 + secs(10), "a").await?.is_empty(),
+        "the embargo holds"
+    );
+    assert_eq!(claim(store, embargo, "a").await?.len(), 1);
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reach
 
@@ -1558,6 +1791,10 @@ macro_rules! backend {
                 rules_fire_once_per_occurrence,
                 a_rule_whose_compose_fails_writes_nothing,
                 skipping_an_occurrence_moves_the_rule_and_audits_why,
+                a_paused_or_deleted_rule_never_fires,
+                an_edited_rule_keeps_old_and_new_in_its_trail,
+                a_channel_failing_in_a_row_is_found_and_an_automatic_pause_is_an_event,
+                a_retried_delivery_keeps_a_time_still_to_come,
                 a_reach_sample_is_kept_once_per_slot,
                 a_failed_reach_sample_is_retried_later,
                 page_views_add_up_per_announcement_and_day,

@@ -64,3 +64,42 @@ reach-col-comments = COMMENTS
 reach-col-shares = SHARES
 reach-col-clicks = CLICKS
 reach-col-video = VIDEO
+
+## rule
+rule-next = next times:
+rule-none = no recurring rules (make one with: prakat post --recur "0 0 9 * * Mon" …)
+rule-col-state = STATE
+rule-col-schedule = SCHEDULE
+rule-col-next = NEXT (BANGKOK)
+rule-state = { $state ->
+        [active] active
+        [failing] paused (failing)
+       *[paused] paused
+    }
+rule-show = rule { $id }: { $state }, schedule { $cron } (Bangkok time)
+    department: { $department }; channels: { $channels }; by { $author }
+    link: { $link }
+    title: { $title }
+rule-trail = history:
+rule-paused = rule { $id } paused: it posts nothing until `prakat rule resume { $id }`
+rule-resumed = rule { $id } resumed
+rule-deleted = rule { $id } ({ $title }) deleted: it never posts again
+rule-edited = rule { $id } changed; schedule { $cron }
+
+## queue, more
+queue-more = … { $more ->
+        [one] one older delivery
+       *[other] { $more } older deliveries
+    } not shown: see more with --limit { $next }, or every one with --all
+queue-cancel-left = delivery { $id } to { $channel } is { $state }: not cancelled
+queue-cancelled-announcement = announcement { $id }: { $count } deliveries cancelled
+queue-show-head = delivery { $id } to { $channel }: { $state }
+    announcement { $announcement } ({ $department }): { $title }
+queue-show-times = due { $due }; next attempt { $next }; attempts { $attempts }
+queue-show-published = published { $at }: { $link }
+queue-show-error = last error: { $error }
+queue-show-text = text:
+queue-show-link = link: { $link }
+queue-show-media = media: { $name } ({ $kind }, { $size })
+queue-show-trail = history of the delivery:
+queue-show-announcement-trail = history of the announcement:

@@ -18,3 +18,7 @@ newsroom-already-decided = announcement { $id } is already { $state ->
 newsroom-bad-time = { $input } is not a date and time: write "YYYY-MM-DD HH:MM" in Bangkok time, in the Buddhist or the common era, e.g. "2569-12-01 09:00" or "01/12/2569 09.00"
 people-department-needed = department staff are invited for a department: give --department
 people-bad-invite = this invite code is unknown, already used or expired: ask the PR officer for a new one
+newsroom-rule-too-frequent = the schedule "{ $expr }" posts { $count } times in the 24 hours from { $at } (Bangkok time), { $gap } apart: more often than once every { $min } (the setting rules.min_interval). To post this often anyway, add --allow-frequent
+newsroom-rule-too-frequent-suggest = the schedule "{ $expr }" posts { $count } times in the 24 hours from { $at } (Bangkok time), { $gap } apart: more often than once every { $min } (the setting rules.min_interval). To post once at that time, write "{ $suggestion }"; to post this often anyway, add --allow-frequent
+newsroom-rule-already-paused = rule { $id } is already paused (prakat rule resume { $id } lets it post again)
+newsroom-rule-not-paused = rule { $id } is not paused

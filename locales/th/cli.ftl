@@ -71,3 +71,39 @@ reach-col-comments = ความเห็น
 reach-col-shares = แชร์
 reach-col-clicks = คลิก
 reach-col-video = วิดีโอ
+
+## rule
+rule-next = ครั้งต่อไป:
+rule-none = ยังไม่มีกำหนดการประกาศซ้ำ (สร้างด้วย prakat post --recur "0 0 9 * * Mon" …)
+rule-col-state = สถานะ
+rule-col-schedule = กำหนดการ
+rule-col-next = ครั้งต่อไป
+rule-state = { $state ->
+        [active] ใช้งาน
+        [failing] หยุดชั่วคราว (ส่งไม่สำเร็จซ้ำ)
+       *[paused] หยุดชั่วคราว
+    }
+rule-show = กำหนดการ { $id }: { $state } รอบเวลา { $cron } (เวลากรุงเทพฯ)
+    หน่วยงาน: { $department }; ช่องทาง: { $channels }; โดย { $author }
+    ลิงก์: { $link }
+    หัวข้อ: { $title }
+rule-trail = ประวัติ:
+rule-paused = หยุดกำหนดการ { $id } ชั่วคราวแล้ว: จะไม่ประกาศจนกว่าจะสั่ง `prakat rule resume { $id }`
+rule-resumed = กำหนดการ { $id } กลับมาใช้งานแล้ว
+rule-deleted = ลบกำหนดการ { $id } ({ $title }) แล้ว: จะไม่ประกาศอีก
+rule-edited = แก้ไขกำหนดการ { $id } แล้ว รอบเวลา { $cron }
+
+## queue, more
+queue-more = … ยังมีรายการเผยแพร่ที่เก่ากว่าอีก { $more } รายการที่ไม่ได้แสดง: ดูเพิ่มด้วย --limit { $next } หรือดูทั้งหมดด้วย --all
+queue-cancel-left = รายการเผยแพร่หมายเลข { $id } ทาง { $channel } อยู่ในสถานะ { $state }: ไม่ได้ยกเลิก
+queue-cancelled-announcement = ประกาศ { $id }: ยกเลิกรายการเผยแพร่ { $count } รายการแล้ว
+queue-show-head = รายการเผยแพร่หมายเลข { $id } ทาง { $channel }: { $state }
+    ประกาศ { $announcement } ({ $department }): { $title }
+queue-show-times = กำหนดเวลา { $due }; พยายามครั้งต่อไป { $next }; พยายามแล้ว { $attempts } ครั้ง
+queue-show-published = เผยแพร่เมื่อ { $at }: { $link }
+queue-show-error = ข้อผิดพลาดล่าสุด: { $error }
+queue-show-text = ข้อความ:
+queue-show-link = ลิงก์: { $link }
+queue-show-media = สื่อ: { $name } ({ $kind }, { $size })
+queue-show-trail = ประวัติของรายการเผยแพร่:
+queue-show-announcement-trail = ประวัติของประกาศ:

@@ -17,3 +17,7 @@ newsroom-already-decided = ประกาศ { $id } { $state ->
 newsroom-bad-time = { $input } ไม่ใช่วันเวลา: เขียนเป็น "ปปปป-ดด-วว ชช:นน" ตามเวลากรุงเทพฯ ใช้ปี พ.ศ. หรือ ค.ศ. ก็ได้ เช่น "2569-12-01 09:00" หรือ "01/12/2569 09.00"
 people-department-needed = การเชิญเจ้าหน้าที่หน่วยงานต้องระบุหน่วยงาน (--department)
 people-bad-invite = รหัสเชิญนี้ไม่ถูกต้อง ถูกใช้แล้ว หรือหมดอายุ กรุณาขอรหัสใหม่จากเจ้าหน้าที่ประชาสัมพันธ์
+newsroom-rule-too-frequent = รอบเวลา "{ $expr }" จะประกาศ { $count } ครั้งภายใน 24 ชั่วโมงนับจาก{ $at } ห่างกันครั้งละ { $gap } ซึ่งถี่กว่าหนึ่งครั้งต่อ { $min } (ค่า rules.min_interval) หากต้องการประกาศถี่เช่นนี้จริง ให้เพิ่ม --allow-frequent
+newsroom-rule-too-frequent-suggest = รอบเวลา "{ $expr }" จะประกาศ { $count } ครั้งภายใน 24 ชั่วโมงนับจาก{ $at } ห่างกันครั้งละ { $gap } ซึ่งถี่กว่าหนึ่งครั้งต่อ { $min } (ค่า rules.min_interval) หากต้องการประกาศครั้งเดียวในเวลานั้น ให้เขียน "{ $suggestion }" หากต้องการประกาศถี่เช่นนี้จริง ให้เพิ่ม --allow-frequent
+newsroom-rule-already-paused = กำหนดการ { $id } หยุดชั่วคราวอยู่แล้ว (สั่ง prakat rule resume { $id } เพื่อให้ประกาศต่อ)
+newsroom-rule-not-paused = กำหนดการ { $id } ไม่ได้หยุดชั่วคราว

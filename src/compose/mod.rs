@@ -109,6 +109,19 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
 ];
 
+/// The body without its first line when that line is the title (a title taken from the text's
+/// first line): the heading is not repeated as the first paragraph.
+pub fn body_after_title<'b>(title: &str, body: &'b str) -> &'b str {
+    let start = body.len() - body.trim_start().len();
+    let rest = &body[start..];
+    let (first, after) = rest.split_once('\n').unwrap_or((rest, ""));
+    if !title.trim().is_empty() && first.trim() == title.trim() {
+        after.trim_start_matches(['\n', '\r', ' ', '\t'])
+    } else {
+        body
+    }
+}
+
 /// The station as templates see it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StationInfo {
@@ -182,7 +195,10 @@ impl Composer {
         let text = tmpl
             .render(context! {
                 title => a.title,
-                body => a.body,
+                body => body_after_title(&a.title, &a.body),
+                // The link the sender gave, for "ลิงก์ที่เกี่ยวข้อง" (`link` is where to read more:
+                // the website's page when there is one).
+                related => a.link,
                 department => a.department,
                 station => self.station,
                 publish_at => a.publish_at.to_rfc3339(),

@@ -94,6 +94,57 @@ fn the_website_template_keeps_the_body_as_written() {
 }
 
 #[test]
+fn a_title_taken_from_the_first_line_is_not_repeated_in_the_body() {
+    let c = composer(None);
+    let mut a =
+        announcement("ตั้งจุดตรวจวัดแอลกอฮอล์ <ช่วงเทศกาล>\nเจ้าหน้าที่ตำรวจจราจรตั้งจุดตรวจบริเวณสี่แยกหอนาฬิกา");
+    let outbox = c.draft("outbox", &a).unwrap().text;
+    assert_eq!(outbox.matches("ตั้งจุดตรวจวัดแอลกอฮอล์").count(), 1, "{outbox}");
+    assert!(outbox.contains("\n\nเจ้าหน้าที่ตำรวจจราจร"), "{outbox}");
+    assert_eq!(
+        c.draft("website", &a).unwrap().text,
+        "เจ้าหน้าที่ตำรวจจราจรตั้งจุดตรวจบริเวณสี่แยกหอนาฬิกา"
+    );
+    // A title of its own: the body is kept whole.
+    a.title = "จุดตรวจ".into();
+    assert!(
+        c.draft("website", &a)
+            .unwrap()
+            .text
+            .starts_with("ตั้งจุดตรวจวัดแอลกอฮอล์")
+    );
+}
+
+#[test]
+fn the_senders_link_is_shown_as_a_related_link() {
+    let c = composer(None);
+    let mut a = announcement("รายละเอียดตามเอกสารแนบ");
+    a.link = Some("https://www.royalthaipolice.go.th/notice/1".into());
+    let outbox = c.draft("outbox", &a).unwrap().text;
+    assert!(
+        outbox.contains("รายละเอียด: https://station.example/site/news/42.html")
+            && outbox.contains("ลิงก์ที่เกี่ยวข้อง: https://www.royalthaipolice.go.th/notice/1"),
+        "{outbox}"
+    );
+    let website = c.draft("website", &a).unwrap().text;
+    assert_eq!(
+        website,
+        "รายละเอียดตามเอกสารแนบ\n\nลิงก์ที่เกี่ยวข้อง: https://www.royalthaipolice.go.th/notice/1"
+    );
+    // Without a website, the link is where to read more: said once.
+    let c = Composer::new(
+        None,
+        StationInfo {
+            name_th: "สภ.เมืองระนอง".into(),
+            name_en: "Mueang Ranong".into(),
+        },
+        None,
+    );
+    let outbox = c.draft("outbox", &a).unwrap().text;
+    assert_eq!(outbox.matches("royalthaipolice").count(), 1, "{outbox}");
+}
+
+#[test]
 fn a_templates_directory_overrides_one_file_and_keeps_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("channels")).unwrap();

@@ -33,6 +33,8 @@ pub struct EngineParts<S: Store> {
     pub composer: Arc<Composer>,
     pub clock: Arc<dyn Clock>,
     pub settings: settings::Dispatch,
+    /// `pause_after_failures`: when a failing recurring rule is paused.
+    pub rules: settings::Rules,
     pub metrics: Arc<Metrics>,
     /// Notified when work is added (by this process, or through the HTTP wake-up).
     pub wake: Arc<Notify>,
@@ -144,8 +146,14 @@ impl<S: Store> Engine<S> {
             }
             while tasks.try_join_next().is_some() {}
             let now = p.clock.now();
-            let mut healthy =
-                rules::fire_due(p.store.as_ref(), &p.composer, &p.registry, now).await;
+            let mut healthy = rules::fire_due(
+                p.store.as_ref(),
+                &p.composer,
+                &p.registry,
+                p.rules.pause_after_failures,
+                now,
+            )
+            .await;
 
             let free = capacity.available_permits();
             // Claim in worthwhile batches: wait for a quarter of the capacity to come back

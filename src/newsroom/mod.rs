@@ -74,8 +74,12 @@ impl Person {
 pub enum When {
     Now,
     At(DateTime<Utc>),
-    /// A cron expression (six fields, seconds first, Bangkok time): a recurring rule.
-    Recurring(String),
+    /// A cron expression (six fields, seconds first, Bangkok time): a recurring rule. One firing
+    /// more often than the settings' `rules.min_interval` is refused unless `allow_frequent`.
+    Recurring {
+        cron: String,
+        allow_frequent: bool,
+    },
 }
 
 /// What a person sends.
@@ -110,12 +114,21 @@ pub enum Submitted {
     },
     /// Made by an earlier try of the same submission, and decided since.
     Already { announcement: AnnouncementRecord },
-    /// A recurring rule, first firing at `first_at`.
+    /// A recurring rule, first firing at `first_at`; `next` its first three occurrences.
     Recurring {
         rule: RuleRecord,
         first_at: DateTime<Utc>,
+        next: Vec<DateTime<Utc>>,
         skipped: Vec<Skipped>,
     },
+}
+
+/// What cancelling an announcement did.
+#[derive(Debug, Default)]
+pub struct Cancelled {
+    pub cancelled: Vec<DeliveryRow>,
+    /// Published, or being published: not cancelled.
+    pub left: Vec<DeliveryRow>,
 }
 
 /// What an approval queued.
@@ -144,6 +157,9 @@ pub enum NewsroomError {
     /// The person's role does not allow it.
     #[error("{}", .0.render(Lang::En))]
     Forbidden(Msg),
+    /// The thing is not in a state that allows it (a rule already paused).
+    #[error("{}", .0.render(Lang::En))]
+    Conflict(Msg),
     /// A channel cannot carry the announcement (text too long, a video needed, …).
     #[error(transparent)]
     Compose(#[from] ComposeError),
@@ -157,7 +173,9 @@ impl NewsroomError {
     /// The message, to be worded in the reader's language.
     pub fn msg(&self) -> Msg {
         match self {
-            NewsroomError::Refused(m) | NewsroomError::Forbidden(m) => m.clone(),
+            NewsroomError::Refused(m)
+            | NewsroomError::Forbidden(m)
+            | NewsroomError::Conflict(m) => m.clone(),
             NewsroomError::Compose(e) => e.msg(),
             NewsroomError::Media(e) => e.msg(),
             NewsroomError::Store(e) => e.msg(),
@@ -254,7 +272,7 @@ impl<'a> Newsroom<'a> {
             self.app.store.put_media(&m).await?;
             media.push(m);
         }
-        if let Some((cron, _)) = c.recurrence {
+        if let Some((cron, recurrence)) = c.recurrence {
             let rule = self
                 .app
                 .store
@@ -275,6 +293,7 @@ impl<'a> Newsroom<'a> {
             return Ok(Submitted::Recurring {
                 rule,
                 first_at: c.publish_at,
+                next: recurrence.next_n(now, UPCOMING),
                 skipped: c.skipped,
             });
         }
@@ -413,6 +432,49 @@ impl<'a> Newsroom<'a> {
             .await?)
     }
 
+    /// Cancel every delivery of an announcement not yet published (queued, failed or waiting for
+    /// a person). One being published at this moment cannot be cancelled: it is listed in
+    /// `left` with those already published or cancelled.
+    pub async fn cancel_announcement(
+        &self,
+        who: &Person,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Cancelled> {
+        self.must_approve(who)?;
+        self.app.store.announcement(id).await?;
+        let deliveries = self
+            .app
+            .store
+            .deliveries(&crate::store::DeliveryFilter {
+                announcement_id: Some(id),
+                ..Default::default()
+            })
+            .await?;
+        let mut done = Cancelled::default();
+        for d in deliveries {
+            use crate::store::DeliveryState as S;
+            if matches!(d.state, S::Queued | S::Failed | S::NeedsAttention) {
+                match self
+                    .app
+                    .store
+                    .cancel_delivery(d.id, now, &who.actor())
+                    .await
+                {
+                    Ok(c) => done.cancelled.push(c),
+                    // Claimed meanwhile: it is being published.
+                    Err(StoreError::Conflict(_)) => {
+                        done.left.push(self.app.store.delivery(d.id).await?)
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            } else if d.state != S::Cancelled {
+                done.left.push(d);
+            }
+        }
+        Ok(done)
+    }
+
     /// What waits for approval, oldest first.
     pub async fn waiting(&self, limit: usize) -> Result<Vec<AnnouncementRecord>> {
         Ok(self
@@ -499,21 +561,18 @@ impl<'a> Newsroom<'a> {
                 not_past(*at, now)?;
                 ((*at).max(now), None)
             }
-            When::Recurring(expr) => {
+            When::Recurring {
+                cron,
+                allow_frequent,
+            } => {
                 if !who.role.may_approve() {
                     return Err(NewsroomError::Forbidden(refused(
                         "newsroom-only-pr-officer",
                     )));
                 }
-                let rec = Recurrence::parse(expr).map_err(|e| {
-                    NewsroomError::Refused(
-                        refused("newsroom-bad-cron")
-                            .with("expr", &e.expr)
-                            .with("why", &e.message),
-                    )
-                })?;
+                let rec = self.check_schedule(cron, *allow_frequent, now)?;
                 let first = rec.next_after(now).expect("checked when parsed");
-                (first, Some((expr.trim().to_owned(), rec)))
+                (first, Some((cron.trim().to_owned(), rec)))
             }
         };
         let mut probe_media = Vec::with_capacity(draft.media.len());
@@ -635,7 +694,10 @@ fn check_link(link: &str) -> Result<()> {
 }
 
 pub mod people;
+pub mod rules;
 pub mod time;
+
+pub use rules::{RuleChanges, RuleSaved, UPCOMING};
 
 #[cfg(test)]
 mod tests;

@@ -41,6 +41,13 @@ fn draft(department: &str, text: &str) -> Draft {
     }
 }
 
+fn recur(cron: &str) -> When {
+    When::Recurring {
+        cron: cron.into(),
+        allow_frequent: false,
+    }
+}
+
 async fn deliveries_of(app: &App, id: i64) -> usize {
     app.store
         .deliveries(&crate::store::DeliveryFilter {
@@ -152,7 +159,7 @@ async fn staff_cannot_approve_nor_send_for_another_department() {
         .unwrap_err();
     assert!(matches!(e, NewsroomError::Forbidden(_)), "{e:?}");
     let mut recurring = draft("traffic", "ประกาศประจำสัปดาห์");
-    recurring.when = When::Recurring("0 0 9 * * Mon".into());
+    recurring.when = recur("0 0 9 * * Mon");
     let e = room
         .submit(&staff("traffic"), recurring, Utc::now())
         .await
@@ -256,7 +263,7 @@ async fn bad_drafts_are_refused_before_anything_is_written() {
     let mut past = draft("admin", "x");
     past.when = When::At(Utc::now() - chrono::Duration::hours(2));
     let mut bad_cron = draft("admin", "x");
-    bad_cron.when = When::Recurring("0 9 * * Mon".into());
+    bad_cron.when = recur("0 9 * * Mon");
     let mut off = draft("admin", "x");
     off.channels = vec!["tiktok".into()];
     for (d, en, th) in [
@@ -283,4 +290,163 @@ async fn bad_drafts_are_refused_before_anything_is_written() {
             .unwrap()
             .is_empty()
     );
+}
+
+/// 1 December 2026, 10:00 Bangkok (a Tuesday).
+fn tuesday() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-12-01T10:00:00+07:00")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+async fn weekly_rule(app: &App) -> i64 {
+    let mut d = draft("admin", "งดรับของขวัญ\nสถานีตำรวจงดรับของขวัญทุกชนิด");
+    d.when = recur("0 0 9 * * Mon");
+    match Newsroom::new(app)
+        .submit(&officer("pr1"), d, tuesday())
+        .await
+        .unwrap()
+    {
+        Submitted::Recurring { rule, next, .. } => {
+            assert_eq!(next.len(), 3);
+            assert_eq!(bangkok(next[0]), "2026-12-07 09:00");
+            assert_eq!(bangkok(next[2]), "2026-12-21 09:00");
+            rule.id
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_schedule_firing_every_second_of_a_minute_is_refused_unless_confirmed() {
+    let (_dir, app) = app().await;
+    let room = Newsroom::new(&app);
+    let mut d = draft("admin", "ประกาศประจำสัปดาห์");
+    d.when = recur("* 0 9 * * Mon");
+    let e = room
+        .submit(&officer("pr1"), d.clone(), tuesday())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, NewsroomError::Refused(_)), "{e:?}");
+    let en = e.message(Lang::En);
+    for want in [
+        "60 times",
+        "one second apart",
+        "2026-12-07 09:00",
+        "one hour",
+        "\"0 0 9 * * Mon\"",
+        "--allow-frequent",
+    ] {
+        assert!(en.contains(want), "{want}: {en}");
+    }
+    let th = e.message(Lang::Th);
+    assert!(th.contains("60 ครั้ง") && th.contains("1 วินาที"), "{th}");
+    assert!(
+        th.contains("วันที่ 7 ธันวาคม 2569 เวลา 09.00 น."),
+        "Buddhist Era: {th}"
+    );
+    assert!(room.rules().await.unwrap().is_empty(), "nothing kept");
+
+    d.when = When::Recurring {
+        cron: "* 0 9 * * Mon".into(),
+        allow_frequent: true,
+    };
+    assert!(matches!(
+        room.submit(&officer("pr1"), d, tuesday()).await.unwrap(),
+        Submitted::Recurring { .. }
+    ));
+}
+
+#[tokio::test]
+async fn the_minimum_interval_comes_from_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::default();
+    settings.storage.data_dir = dir.path().join("data");
+    settings.rules.min_interval = std::time::Duration::from_secs(60);
+    let app = App::open_for(settings, Purpose::Compose).await.unwrap();
+    let room = Newsroom::new(&app);
+    let mut d = draft("admin", "ทุกสามสิบนาที");
+    d.when = recur("0 0,30 * * * *");
+    assert!(room.submit(&officer("pr1"), d, tuesday()).await.is_ok());
+    let mut d = draft("admin", "ทุกสามสิบวินาที");
+    d.when = recur("0,30 * * * * *");
+    let e = room
+        .submit(&officer("pr1"), d, tuesday())
+        .await
+        .unwrap_err();
+    assert!(
+        e.message(Lang::En).contains("30 seconds apart")
+            && e.message(Lang::En).contains("once every one minute"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn a_rule_is_paused_resumed_edited_and_deleted_by_the_pr_officer_only() {
+    let (_dir, app) = app().await;
+    let room = Newsroom::new(&app);
+    let id = weekly_rule(&app).await;
+    let pr = officer("pr1");
+    let e = room
+        .pause_rule(&staff("traffic"), id, tuesday())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, NewsroomError::Forbidden(_)), "{e:?}");
+
+    let paused = room.pause_rule(&pr, id, tuesday()).await.unwrap();
+    assert!(!paused.active);
+    assert!(room.rule(id, tuesday()).await.unwrap().next.is_empty());
+    let e = room.pause_rule(&pr, id, tuesday()).await.unwrap_err();
+    assert!(matches!(e, NewsroomError::Conflict(_)), "{e:?}");
+    assert!(e.message(Lang::Th).contains("หยุดชั่วคราวอยู่แล้ว"));
+
+    // Resumed three weeks later: from the next Monday after then, nothing missed is posted.
+    let later = tuesday() + chrono::Duration::days(21);
+    let resumed = room.resume_rule(&pr, id, later).await.unwrap();
+    assert_eq!(bangkok(resumed.rule.next_fire_at), "2026-12-28 09:00");
+    assert_eq!(bangkok(resumed.next[0]), "2026-12-28 09:00");
+    let e = room.resume_rule(&pr, id, later).await.unwrap_err();
+    assert!(matches!(e, NewsroomError::Conflict(_)), "{e:?}");
+
+    let e = room
+        .edit_rule(
+            &pr,
+            id,
+            RuleChanges {
+                cron: Some("*/10 0 9 * * Fri".into()),
+                ..Default::default()
+            },
+            later,
+        )
+        .await
+        .unwrap_err();
+    assert!(e.message(Lang::En).contains("6 times"), "{e}");
+    let edited = room
+        .edit_rule(
+            &pr,
+            id,
+            RuleChanges {
+                cron: Some("0 30 8 * * Fri".into()),
+                text: Some("งดรับของขวัญในทุกเทศกาล".into()),
+                ..Default::default()
+            },
+            later,
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.rule.cron, "0 30 8 * * Fri");
+    assert_eq!(
+        edited.rule.title, "งดรับของขวัญในทุกเทศกาล",
+        "title follows the first line"
+    );
+    let next: Vec<String> = edited.next.iter().map(|t| bangkok(*t)).collect();
+    assert_eq!(
+        next,
+        ["2026-12-25 08:30", "2027-01-01 08:30", "2027-01-08 08:30"]
+    );
+
+    room.delete_rule(&pr, id, later).await.unwrap();
+    assert!(room.rules().await.unwrap().is_empty());
+    let e = room.pause_rule(&pr, id, later).await.unwrap_err();
+    assert!(e.message(Lang::En).contains("not found"), "{e}");
 }

@@ -132,7 +132,36 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- recurring rules
     async fn create_rule(&self, rule: &NewRule, actor: &Actor) -> Result<RuleRecord>;
+    /// Every rule not deleted, in order.
     async fn rules(&self) -> Result<Vec<RuleRecord>>;
+    /// One rule; `NotFound` when there is none or it was deleted.
+    async fn rule(&self, id: i64) -> Result<RuleRecord>;
+    /// Stop a rule firing, guarded by its state (`Conflict` when already paused). Paused by
+    /// prakat ([`RulePause::Failures`]), the audit row is a `rule_paused` event with `detail`.
+    async fn pause_rule(
+        &self,
+        id: i64,
+        why: RulePause,
+        detail: serde_json::Value,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<RuleRecord>;
+    /// Let a paused rule fire again from `next_fire_at` (occurrences missed while paused are not
+    /// fired); its failures in a row are counted afresh.
+    async fn resume_rule(
+        &self,
+        id: i64,
+        next_fire_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<RuleRecord>;
+    /// Delete a rule: it never fires again and is listed nowhere; the announcements it made stay.
+    async fn delete_rule(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<RuleRecord>;
+    /// Change a rule's text, link, channels and schedule, audited with the old and the new.
+    async fn edit_rule(&self, id: i64, edit: &RuleEdit, actor: &Actor) -> Result<RuleRecord>;
+    /// A channel whose last `n` deliveries of the rule's announcements (since it was created or
+    /// last resumed) all failed or need attention, if any.
+    async fn rule_failing_channel(&self, id: i64, n: u32) -> Result<Option<String>>;
     async fn due_rules(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<RuleRecord>>;
     /// Create the announcement for one occurrence of a rule and move the rule to its next fire
     /// time, in one transaction. An occurrence that already has its announcement is not created
@@ -186,6 +215,8 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- deliveries: the people's side
     async fn deliveries(&self, filter: &DeliveryFilter) -> Result<Vec<DeliveryRow>>;
+    /// How many deliveries the filter matches, whatever its limit.
+    async fn count_deliveries(&self, filter: &DeliveryFilter) -> Result<u64>;
     async fn delivery(&self, id: i64) -> Result<DeliveryRow>;
     async fn cancel_delivery(
         &self,

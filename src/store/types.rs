@@ -274,6 +274,8 @@ pub struct DeliveryFilter {
     pub channel: Option<String>,
     pub announcement_id: Option<i64>,
     pub limit: Option<usize>,
+    /// The newest first (the last made); otherwise by due time, the earliest first.
+    pub newest_first: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -308,8 +310,42 @@ pub struct RuleRecord {
     pub channels: Vec<String>,
     pub cron: String,
     pub next_fire_at: DateTime<Utc>,
+    /// Fires; false while paused.
     pub active: bool,
     pub author: String,
+    /// Why it is paused: `by_hand`, or `failures` (paused by prakat after its deliveries
+    /// failed too often in a row). `None` while it fires.
+    pub paused_reason: Option<String>,
+    pub paused_at: Option<DateTime<Utc>>,
+}
+
+/// What a rule becomes when edited (its media stay as they are).
+#[derive(Debug, Clone)]
+pub struct RuleEdit {
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub channels: Vec<String>,
+    pub cron: String,
+    pub next_fire_at: DateTime<Utc>,
+}
+
+/// Why a rule stops firing for now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulePause {
+    /// A person paused it.
+    ByHand,
+    /// Its deliveries failed too often in a row: prakat paused it (a `rule_paused` event).
+    Failures,
+}
+
+impl RulePause {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RulePause::ByHand => "by_hand",
+            RulePause::Failures => "failures",
+        }
+    }
 }
 
 /// The audit actions that are domain events: what people are told about.
@@ -322,6 +358,7 @@ pub const EVENT_ACTIONS: &[&str] = &[
     "needs_attention",
     "failed",
     "channel_concern",
+    "rule_paused",
 ];
 
 /// A domain event: an audit row of one of [`EVENT_ACTIONS`], with its place in the log.

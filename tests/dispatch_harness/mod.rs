@@ -387,6 +387,7 @@ impl Harness {
             composer: self.composer.clone(),
             clock: self.clock.clone(),
             settings: self.settings.clone(),
+            rules: prakat::settings::Rules::default(),
             metrics: self.metrics.clone(),
             wake: self.wake.clone(),
             owner: owner.to_owned(),

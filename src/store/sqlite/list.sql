@@ -6,5 +6,5 @@ WHERE (?1 IS NULL OR d.state = ?1)
   AND (?2 IS NULL OR d.channel = ?2)
   AND (?3 IS NULL OR d.announcement_id = ?3)
   AND (?4 IS NULL OR d.id = ?4)
-ORDER BY d.due_at, d.id
+ORDER BY CASE WHEN ?6 THEN d.id END DESC, d.due_at, d.id
 LIMIT ?5

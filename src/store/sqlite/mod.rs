@@ -792,13 +792,191 @@ impl Store for SqliteStore {
             next_fire_at: rule.next_fire_at,
             active: true,
             author: actor.name.clone(),
+            paused_reason: None,
+            paused_at: None,
         })
     }
 
+    async fn rule(&self, id: i64) -> Result<RuleRecord> {
+        let row: Option<RuleRow> =
+            sqlx::query_as("SELECT * FROM recurring_rules WHERE id = ? AND deleted_at IS NULL")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let row = row.ok_or_else(|| StoreError::NotFound(format!("rule {id}")))?;
+        let mut conn = self.pool.acquire().await?;
+        let mut rule = row.into_record(&mut conn).await?;
+        rule.media.iter_mut().for_each(|m| self.resolve_media(m));
+        Ok(rule)
+    }
+
+    async fn pause_rule(
+        &self,
+        id: i64,
+        why: RulePause,
+        detail: serde_json::Value,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<RuleRecord> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE recurring_rules SET active = 0, paused_at = ?, paused_reason = ?
+             WHERE id = ? AND active = 1 AND deleted_at IS NULL",
+        )
+        .bind(ms(now))
+        .bind(why.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(self.rule_conflict(&mut tx, id, "paused").await);
+        }
+        let action = match why {
+            RulePause::ByHand => "paused",
+            RulePause::Failures => "rule_paused",
+        };
+        audit(&mut tx, now, actor, action, "rule", &id.to_string(), detail).await?;
+        tx.commit().await?;
+        self.rule(id).await
+    }
+
+    async fn resume_rule(
+        &self,
+        id: i64,
+        next_fire_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<RuleRecord> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE recurring_rules SET active = 1, paused_at = NULL, paused_reason = NULL,
+             next_fire_at = ?, streak_from = ? WHERE id = ? AND active = 0 AND deleted_at IS NULL",
+        )
+        .bind(ms(next_fire_at))
+        .bind(ms(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(self.rule_conflict(&mut tx, id, "resumed").await);
+        }
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "resumed",
+            "rule",
+            &id.to_string(),
+            serde_json::json!({"next_fire_at": next_fire_at}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.rule(id).await
+    }
+
+    async fn delete_rule(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<RuleRecord> {
+        let before = self.rule(id).await?;
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE recurring_rules SET active = 0, deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+        )
+        .bind(ms(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound(format!("rule {id}")));
+        }
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "deleted",
+            "rule",
+            &id.to_string(),
+            serde_json::json!({"cron": before.cron, "title": before.title}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(RuleRecord {
+            active: false,
+            ..before
+        })
+    }
+
+    async fn edit_rule(&self, id: i64, edit: &RuleEdit, actor: &Actor) -> Result<RuleRecord> {
+        let before = self.rule(id).await?;
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE recurring_rules SET title = ?, body = ?, link = ?, channels = ?, cron = ?,
+             next_fire_at = ? WHERE id = ? AND deleted_at IS NULL",
+        )
+        .bind(&edit.title)
+        .bind(&edit.body)
+        .bind(&edit.link)
+        .bind(json(&edit.channels))
+        .bind(&edit.cron)
+        .bind(ms(edit.next_fire_at))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound(format!("rule {id}")));
+        }
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "edited",
+            "rule",
+            &id.to_string(),
+            serde_json::json!({
+                "old": {"title": before.title, "body": before.body, "link": before.link,
+                        "channels": before.channels, "cron": before.cron},
+                "new": {"title": edit.title, "body": edit.body, "link": edit.link,
+                        "channels": edit.channels, "cron": edit.cron,
+                        "next_fire_at": edit.next_fire_at},
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.rule(id).await
+    }
+
+    async fn rule_failing_channel(&self, id: i64, n: u32) -> Result<Option<String>> {
+        if n == 0 {
+            return Ok(None);
+        }
+        // Per channel, the rule's latest `n` deliveries (newest announcement first); a channel
+        // fails in a row when it has `n` of them and every one failed or needs attention.
+        let failing: Option<String> = sqlx::query_scalar(
+            "SELECT channel FROM (
+                 SELECT d.channel, d.state,
+                        ROW_NUMBER() OVER (PARTITION BY d.channel ORDER BY a.id DESC) AS nth
+                 FROM deliveries d
+                 JOIN announcements a ON a.id = d.announcement_id
+                 JOIN recurring_rules r ON r.id = a.rule_id
+                 WHERE a.rule_id = ? AND a.created_at >= r.streak_from
+             ) WHERE nth <= ?
+             GROUP BY channel
+             HAVING COUNT(*) = ? AND SUM(state IN ('failed', 'needs_attention')) = ?
+             ORDER BY channel LIMIT 1",
+        )
+        .bind(id)
+        .bind(i64::from(n))
+        .bind(i64::from(n))
+        .bind(i64::from(n))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(failing)
+    }
+
     async fn rules(&self) -> Result<Vec<RuleRecord>> {
-        let rows: Vec<RuleRow> = sqlx::query_as("SELECT * FROM recurring_rules ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<RuleRow> =
+            sqlx::query_as("SELECT * FROM recurring_rules WHERE deleted_at IS NULL ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
         let mut conn = self.pool.acquire().await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
@@ -1012,6 +1190,7 @@ impl Store for SqliteStore {
             .bind(f.announcement_id)
             .bind(None::<i64>)
             .bind(f.limit.map(|l| l as i64).unwrap_or(-1))
+            .bind(f.newest_first)
             .fetch_all(&self.pool)
             .await?;
         rows.into_iter()
@@ -1023,6 +1202,20 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn count_deliveries(&self, f: &DeliveryFilter) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deliveries d
+             WHERE (?1 IS NULL OR d.state = ?1) AND (?2 IS NULL OR d.channel = ?2)
+               AND (?3 IS NULL OR d.announcement_id = ?3)",
+        )
+        .bind(f.state.map(|s| s.as_str()))
+        .bind(f.channel.as_deref())
+        .bind(f.announcement_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n as u64)
+    }
+
     async fn delivery(&self, id: i64) -> Result<DeliveryRow> {
         let row: Option<DeliveryDbRow> = sqlx::query_as(include_str!("list.sql"))
             .bind(None::<&str>)
@@ -1030,6 +1223,7 @@ impl Store for SqliteStore {
             .bind(None::<i64>)
             .bind(id)
             .bind(1i64)
+            .bind(false)
             .fetch_optional(&self.pool)
             .await?;
         let mut d = row
@@ -1412,6 +1606,25 @@ impl Store for SqliteStore {
 
 impl SqliteStore {
     /// Move a delivery a person acted on from one of `from` to `to`, or say why not.
+    /// Why a rule could not be paused or resumed: not found (or deleted), or already so.
+    async fn rule_conflict(
+        &self,
+        tx: &mut Transaction<'_, Sqlite>,
+        id: i64,
+        change: &str,
+    ) -> StoreError {
+        let row: std::result::Result<Option<(i64, Option<i64>)>, _> =
+            sqlx::query_as("SELECT active, deleted_at FROM recurring_rules WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await;
+        match row {
+            Ok(Some((_, None))) => StoreError::Conflict(format!("rule {id} is already {change}")),
+            Ok(_) => StoreError::NotFound(format!("rule {id}")),
+            Err(e) => e.into(),
+        }
+    }
+
     async fn transition(
         &self,
         id: i64,
@@ -1446,13 +1659,13 @@ impl SqliteStore {
         let done = sqlx::query(
             // A person's retry starts a fresh set of attempts; `unsettled` stays as it was, so
             // a delivery that may have reached the platform is still checked before a re-send.
-            "UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ?,
-             attempts = CASE WHEN ? = 'queued' THEN 0 ELSE attempts END WHERE id = ? AND state = ?",
+            // A retried delivery whose time has not come keeps it (an embargo stays one).
+            "UPDATE deliveries SET state = ?1, updated_at = ?2,
+             next_attempt_at = CASE WHEN ?1 = 'queued' THEN MAX(due_at, ?2) ELSE ?2 END,
+             attempts = CASE WHEN ?1 = 'queued' THEN 0 ELSE attempts END WHERE id = ?3 AND state = ?4",
         )
         .bind(to)
         .bind(ms(now))
-        .bind(ms(now))
-        .bind(to)
         .bind(id)
         .bind(&state)
         .execute(&mut *tx)

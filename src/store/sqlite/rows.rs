@@ -129,6 +129,8 @@ pub(super) struct RuleRow {
     next_fire_at: i64,
     active: i64,
     author: String,
+    paused_reason: Option<String>,
+    paused_at: Option<i64>,
 }
 
 impl RuleRow {
@@ -146,6 +148,8 @@ impl RuleRow {
             next_fire_at: from_ms(self.next_fire_at),
             active: self.active != 0,
             author: self.author,
+            paused_reason: self.paused_reason,
+            paused_at: self.paused_at.map(from_ms),
         })
     }
 }
