@@ -652,7 +652,7 @@ async fn webhook_calls_need_the_secret_and_are_answered_once_handled() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_expiring_token_reaches_the_pr_officers_in_thai() {
+async fn an_expiring_token_and_a_paused_rule_reach_the_pr_officers_in_thai() {
     let mut st = Station::new("").await;
     st.start();
     st.register_everyone().await;
@@ -685,12 +685,29 @@ async fn an_expiring_token_reaches_the_pr_officers_in_thai() {
             "{m}"
         );
     }
+    // A recurring rule paused after its deliveries kept failing.
+    app.store
+        .record_audit(
+            &prakat::store::Actor::daemon("rules"),
+            "rule_paused",
+            "rule",
+            "3",
+            serde_json::json!({"reason": "failures", "channel": "line", "failures": 3,
+                "title": "เตือนภัย <มิจฉาชีพ>", "cron": "0 0 9 * * Mon"}),
+        )
+        .await
+        .unwrap();
+    let paused = st.fake.wait_text(OFFICER_A.id, "rule resume 3").await;
+    assert!(
+        paused["text"].as_str().unwrap().contains("&lt;มิจฉาชีพ&gt;"),
+        "{paused}"
+    );
     assert!(
         !st.fake
             .texts_to(STAFF.id)
             .iter()
-            .any(|t| t.contains("โทเคน")),
-        "department staff are not troubled with tokens"
+            .any(|t| t.contains("โทเคน") || t.contains("rule resume")),
+        "department staff are not troubled with tokens and rules"
     );
     st.stop().await;
 }

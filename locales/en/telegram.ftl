@@ -98,3 +98,4 @@ tg-token-expiring = ⏳ The { $channel } channel's token expires { $at }. Renew 
 tg-token-expired = ⛔ The { $channel } channel's token expired { $at }; publishing on this channel has stopped. Issue a new token, put it in the settings and restart prakat.
 tg-missing-permissions = ⚠️ The { $channel } channel lacks permissions: { $permissions }. Grant them to the app in the platform's settings.
 tg-channel-unhealthy = ⚠️ The { $channel } channel's check failed: { $error }. Check its token and settings, then run prakat channels check.
+tg-rule-paused = ⏸️ Recurring rule { $id } ({ $title }) is paused: publishing on { $channel } failed { $failures } times in a row. Fix the cause, then run <code>prakat rule resume { $id }</code>

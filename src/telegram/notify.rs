@@ -398,6 +398,21 @@ impl Notifier for TelegramNotifier {
             }
             ("delivery", "published" | "needs_attention" | "failed") => self.settled(e).await,
             ("channel", "channel_concern") => self.concern(e).await,
+            ("rule", "rule_paused") => {
+                let d = &e.detail;
+                let text = tg!(
+                    "tg-rule-paused",
+                    id = e.entity_id.as_str(),
+                    title = esc(d["title"].as_str().unwrap_or("-")),
+                    channel = esc(d["channel"].as_str().unwrap_or("-")),
+                    failures = d["failures"].as_u64().unwrap_or_default()
+                );
+                for p in self.bot.deciders().await {
+                    self.send(p.telegram_user_id.unwrap_or_default(), &text)
+                        .await?;
+                }
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
