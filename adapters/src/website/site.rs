@@ -329,7 +329,9 @@ impl Site {
             }
             (std::mem::take(&mut pending.affected), pending.taken)
         };
-        let entries = self.lock();
+        // Rendered from a copy, so publishes go on writing their pages and records meanwhile
+        // and queue for the next rewrite instead of for the map.
+        let entries = self.lock().clone();
         self.index_writes
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         match self.rebuild_indexes(&entries, &affected) {
@@ -363,6 +365,8 @@ impl Site {
 
     /// Re-render every article page (after a template change), then every index and feed.
     pub fn rebuild_all(&self) -> Result<usize, WebsiteError> {
+        // No publish's index rewrite runs meanwhile (it could be rendering an older copy).
+        let _writer = self.index_writer.lock().unwrap_or_else(|p| p.into_inner());
         let entries = self.lock();
         for e in entries.values() {
             let html = self.renderer.article(e)?;
