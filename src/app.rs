@@ -66,7 +66,7 @@ impl App {
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "(in memory)".into());
         let store = Arc::new(
-            SqliteStore::open_url(&url)
+            SqliteStore::open_url_tuned(&url, Default::default(), settings.storage.sqlite_tuning())
                 .await
                 .map_err(|e| explain_open_error(&database, e))?
                 .with_media_root(settings.media_dir()),

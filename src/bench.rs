@@ -32,9 +32,10 @@ pub enum BenchCmd {
 
 #[derive(Args, Debug)]
 pub struct DispatchBench {
-    /// How many deliveries fall due.
-    #[arg(long, default_value_t = 10_000)]
-    pub deliveries: usize,
+    /// How many deliveries fall due; several sizes separated by commas run one after another,
+    /// with the cost per delivery at each, so a cost that grows with the backlog shows.
+    #[arg(long, value_delimiter = ',', default_value = "10000")]
+    pub deliveries: Vec<usize>,
     /// Spread the due times evenly over this many milliseconds (0: all at one instant).
     #[arg(long, default_value_t = 0)]
     pub spread_ms: u64,
@@ -116,29 +117,52 @@ fn percentile(sorted: &[i64], p: f64) -> f64 {
 }
 
 async fn dispatch(b: DispatchBench) -> anyhow::Result<()> {
-    match b.durability.as_str() {
-        "full" => {
-            dispatch_once(&b, Durability::Full).await?;
-        }
-        "normal" => {
-            dispatch_once(&b, Durability::Normal).await?;
-        }
-        "compare" => {
-            let normal = dispatch_once(&b, Durability::Normal).await?;
+    if b.deliveries.is_empty() || b.deliveries.contains(&0) {
+        anyhow::bail!("--deliveries needs one or more sizes above 0");
+    }
+    let mut costs = Vec::new();
+    for (i, &n) in b.deliveries.iter().enumerate() {
+        if i > 0 {
             println!();
-            let full = dispatch_once(&b, Durability::Full).await?;
+        }
+        let f = dispatch_size(&b, n).await?;
+        costs.push((n, f.elapsed.as_secs_f64() * 1e6 / n as f64));
+    }
+    if costs.len() > 1 {
+        let least = costs.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
+        println!("\ncost per delivery by size (wall time of the drain / deliveries):");
+        for (n, us) in &costs {
+            println!("  {n:>9}  {us:>8.1} µs  {:.2}× the least", us / least);
+        }
+    }
+    Ok(())
+}
+
+/// One size, at the durability asked for; the figures of the `full` run (or the only one).
+async fn dispatch_size(b: &DispatchBench, n: usize) -> anyhow::Result<Figures> {
+    match b.durability.as_str() {
+        "full" => dispatch_once(b, n, Durability::Full).await,
+        "normal" => dispatch_once(b, n, Durability::Normal).await,
+        "compare" => {
+            let normal = dispatch_once(b, n, Durability::Normal).await?;
+            println!();
+            let full = dispatch_once(b, n, Durability::Full).await?;
             println!(
                 "\nfull / normal drain time: {:.2}× (synchronous=FULL costs {:+.0} %)",
                 full.elapsed.as_secs_f64() / normal.elapsed.as_secs_f64(),
                 (full.elapsed.as_secs_f64() / normal.elapsed.as_secs_f64() - 1.0) * 100.0
             );
+            Ok(full)
         }
         other => anyhow::bail!("--durability must be full, normal or compare, not {other:?}"),
     }
-    Ok(())
 }
 
-async fn dispatch_once(b: &DispatchBench, durability: Durability) -> anyhow::Result<Figures> {
+async fn dispatch_once(
+    b: &DispatchBench,
+    deliveries: usize,
+    durability: Durability,
+) -> anyhow::Result<Figures> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store = Arc::new(SqliteStore::open_url_with(&url, durability).await?);
@@ -160,7 +184,7 @@ async fn dispatch_once(b: &DispatchBench, durability: Durability) -> anyhow::Res
             requires_video: false,
             links_allowed: true,
         },
-        lateness_us: Mutex::new(Vec::with_capacity(b.deliveries)),
+        lateness_us: Mutex::new(Vec::with_capacity(deliveries)),
         clock: clock.clone(),
     });
     let mut registry = Registry::new();
@@ -185,42 +209,46 @@ async fn dispatch_once(b: &DispatchBench, durability: Durability) -> anyhow::Res
         None,
     ));
 
-    eprintln!("queueing {} deliveries…", b.deliveries);
+    eprintln!("queueing {deliveries} deliveries…");
     let setup = Instant::now();
     // Everything falls due a moment after setup, so queueing time is not measured.
-    let per_ms = 4.0 / 1000.0; // rough cost of queueing one, in ms
+    let per_ms = 0.2 / 1000.0; // a generous cost of queueing one in bulk, in ms
     let due0 = Utc::now()
-        + chrono::Duration::milliseconds(1500 + (b.deliveries as f64 * per_ms * 1000.0) as i64);
+        + chrono::Duration::milliseconds(1500 + (deliveries as f64 * per_ms * 1000.0) as i64);
     let channels = vec!["bench".to_owned()];
-    for i in 0..b.deliveries {
-        let offset = if b.deliveries > 1 {
-            b.spread_ms as i64 * i as i64 / (b.deliveries as i64 - 1)
-        } else {
-            0
-        };
-        let due = due0 + chrono::Duration::milliseconds(offset);
-        let new = NewAnnouncement {
-            channels: Vec::new(),
-            department: "bench".into(),
-            title: format!("ประกาศทดสอบ {i}"),
-            body: "ข้อความทดสอบ".into(),
-            link: None,
-            tags: vec![],
-            media: vec![],
-            source: "bench".into(),
-            publish_at: due,
-        };
+    // One transaction per 10,000 announcements, through the store's bulk path.
+    let mut queued = 0;
+    while queued < deliveries {
+        let news: Vec<NewAnnouncement> = (queued..deliveries.min(queued + 10_000))
+            .map(|i| {
+                let offset = if deliveries > 1 {
+                    b.spread_ms as i64 * i as i64 / (deliveries as i64 - 1)
+                } else {
+                    0
+                };
+                NewAnnouncement {
+                    channels: Vec::new(),
+                    department: "bench".into(),
+                    title: format!("ประกาศทดสอบ {i}"),
+                    body: "ข้อความทดสอบ".into(),
+                    link: None,
+                    tags: vec![],
+                    media: vec![],
+                    source: "bench".into(),
+                    publish_at: due0 + chrono::Duration::milliseconds(offset),
+                }
+            })
+            .collect();
         let compose = |a: &crate::store::AnnouncementRecord| {
-            composer.deliveries(&registry, &channels, a, due)
+            composer.deliveries(&registry, &channels, a, a.publish_at)
         };
-        store
-            .create_announcement(&new, &compose, &Actor::daemon("bench"))
-            .await?;
-        if (i + 1) % 1000 == 0 {
-            eprint!("\r  queued {}/{}", i + 1, b.deliveries);
-        }
+        queued += store
+            .create_announcements(&news, &compose, &Actor::daemon("bench"))
+            .await?
+            .len();
+        eprint!("\r  queued {queued}/{deliveries}");
     }
-    eprintln!("\r  queued {} in {:.1?}", b.deliveries, setup.elapsed());
+    eprintln!("\r  queued {} in {:.1?}", deliveries, setup.elapsed());
     if Utc::now() > due0 {
         eprintln!("  (queueing ran past the due time: lateness figures include that)");
     }
@@ -249,7 +277,7 @@ async fn dispatch_once(b: &DispatchBench, durability: Durability) -> anyhow::Res
     // Wait for the due moment, then time until every delivery is settled as published.
     tokio::time::sleep((due0 - Utc::now()).to_std().unwrap_or_default()).await;
     let started = Instant::now();
-    let target = b.deliveries as u64;
+    let target = deliveries as u64;
     loop {
         let counts = store.delivery_counts().await?;
         let published: u64 = counts
@@ -270,7 +298,7 @@ async fn dispatch_once(b: &DispatchBench, durability: Durability) -> anyhow::Res
     let _ = handle.await;
 
     println!("durability:           {durability:?}");
-    println!("deliveries:           {}", b.deliveries);
+    println!("deliveries:           {}", deliveries);
     println!("channel:              {}", b.channel);
     println!("due spread:           {} ms", b.spread_ms);
     println!(
@@ -279,7 +307,7 @@ async fn dispatch_once(b: &DispatchBench, durability: Durability) -> anyhow::Res
     );
     println!(
         "throughput:           {:.0} deliveries/s",
-        b.deliveries as f64 / elapsed.as_secs_f64()
+        deliveries as f64 / elapsed.as_secs_f64()
     );
     if b.channel == "noop" {
         let mut l = noop.lateness_us.lock().expect("not poisoned").clone();

@@ -104,6 +104,21 @@ pub struct Storage {
     pub data_dir: PathBuf,
     /// `sqlite://…`; defaults to `<data_dir>/prakat.db`.
     pub database_url: Option<String>,
+    /// SQLite's page cache per connection, in MiB (SQLite's own default is 2). Give it about
+    /// the size of the database's busy part: the queued deliveries and their indexes.
+    pub sqlite_cache_mib: u32,
+    /// How much of the database file SQLite reads through a memory map, in MiB (0: none).
+    pub sqlite_mmap_mib: u32,
+}
+
+impl Storage {
+    /// SQLite's memory for pages, as these settings ask.
+    pub fn sqlite_tuning(&self) -> crate::store::SqliteTuning {
+        crate::store::SqliteTuning {
+            cache_mib: self.sqlite_cache_mib,
+            mmap_mib: self.sqlite_mmap_mib,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -348,6 +363,8 @@ impl Default for Storage {
         Storage {
             data_dir: PathBuf::from("./prakat-data"),
             database_url: None,
+            sqlite_cache_mib: crate::store::SqliteTuning::default().cache_mib,
+            sqlite_mmap_mib: crate::store::SqliteTuning::default().mmap_mib,
         }
     }
 }

@@ -1765,6 +1765,410 @@ async fn page_views_add_up_per_announcement_and_day<S: Store>(store: &S) -> Resu
 }
 
 // ---------------------------------------------------------------------------------------------
+// Many at once: queueing in bulk, settling a batch, the claim's order, counts kept as they change
+
+async fn many_announcements_are_created_in_one_change<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    // One made alone first: the batch's ids follow it.
+    let (first, _) = announce(store, &["website"], t0).await?;
+    let news: Vec<NewAnnouncement> = (0..5)
+        .map(|i| {
+            let mut n = new_announcement(
+                if i % 2 == 0 { "traffic" } else { "prevention" },
+                t0 + secs(i),
+            );
+            n.title = format!("ประกาศที่ {i}");
+            n
+        })
+        .collect();
+    let by_due = |a: &AnnouncementRecord| compose(&["website", "line"], a.publish_at)(a);
+    let created = store
+        .create_announcements(&news, &by_due, &pr_officer())
+        .await?;
+    assert_eq!(created.len(), 5, "one per announcement, in the order given");
+    let mut last_delivery = 0;
+    for (i, (a, rows)) in created.iter().enumerate() {
+        assert_eq!(a.id, first.id + 1 + i as i64, "ids follow on");
+        assert_eq!(a.title, format!("ประกาศที่ {i}"));
+        let stored = store.announcement(a.id).await?;
+        assert_eq!(stored.title, a.title);
+        assert_eq!(stored.department.code, news[i].department);
+        assert_eq!(stored.publish_at, t0 + secs(i as i64));
+        assert_eq!(stored.state, "approved");
+        assert_eq!(stored.author, "cli:somchai");
+        assert_eq!(stored.tags, news[i].tags);
+        assert_eq!(rows.len(), 2);
+        for r in rows {
+            assert!(r.id > last_delivery, "delivery ids ascend: {rows:?}");
+            last_delivery = r.id;
+            let d = store.delivery(r.id).await?;
+            assert_eq!(d.announcement_id, a.id);
+            assert_eq!(d.channel, r.channel);
+            assert_eq!(d.state, DeliveryState::Queued);
+            assert_eq!(d.due_at, t0 + secs(i as i64));
+            assert_eq!(d.idempotency_key, format!("a{}-{}", a.id, r.channel));
+            assert_eq!(d.payload, payload_for(&r.channel, &stored));
+            assert_eq!(actions(store, "delivery", r.id).await?, vec!["queued"]);
+        }
+        let trail = store.audit_trail("announcement", &a.id.to_string()).await?;
+        assert_eq!(trail.len(), 1, "{trail:?}");
+        assert_eq!(trail[0].action, "created");
+        assert_eq!(trail[0].role.as_deref(), Some("pr_officer"));
+    }
+    // One made alone afterwards takes the next ids.
+    let (after, rows) = announce(store, &["website"], t0).await?;
+    assert_eq!(after.id, first.id + 6);
+    assert!(rows[0].id > last_delivery);
+    // They are claimed like any other.
+    assert_eq!(
+        store.claim_due(t0 + secs(10), "a", LEASE, 100).await?.len(),
+        12
+    );
+    assert!(
+        store
+            .create_announcements(&[], &by_due, &pr_officer())
+            .await?
+            .is_empty()
+    );
+    Ok(())
+}
+
+async fn a_batch_that_cannot_be_stored_writes_nothing<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let news: Vec<NewAnnouncement> = (0..3).map(|_| new_announcement("traffic", t0)).collect();
+    // The second cannot be composed.
+    let refuse_second = |a: &AnnouncementRecord| -> Result<Composed, ComposeError> {
+        if a.id == 2 {
+            return Err(ComposeError::UnknownChannel(
+                "tiktok".into(),
+                "website".into(),
+            ));
+        }
+        compose(&["website"], t0)(a)
+    };
+    let err = store
+        .create_announcements(&news, &refuse_second, &pr_officer())
+        .await
+        .expect_err("one could not be composed");
+    assert!(matches!(err, StoreError::Compose(_)), "{err:?}");
+    // An unknown department anywhere in the batch.
+    let mut bad = news.clone();
+    bad[2].department = "narcotics".into();
+    let err = store
+        .create_announcements(&bad, &compose(&["website"], t0), &pr_officer())
+        .await
+        .expect_err("no such department");
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    // Two with the same idempotency key.
+    let same_key = |a: &AnnouncementRecord| -> Result<Composed, ComposeError> {
+        let mut c = compose(&["website"], t0)(a)?;
+        c.deliveries[0].idempotency_key = "same".into();
+        Ok(c)
+    };
+    assert!(
+        store
+            .create_announcements(&news, &same_key, &pr_officer())
+            .await
+            .is_err()
+    );
+
+    assert!(all_deliveries(store).await?.is_empty());
+    assert!(store.delivery_counts().await?.is_empty());
+    for id in 1..=3 {
+        assert!(matches!(
+            store.announcement(id).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(
+            store
+                .audit_trail("announcement", &id.to_string())
+                .await?
+                .is_empty()
+        );
+    }
+    let created = store
+        .create_announcements(&news, &compose(&["website"], t0), &pr_officer())
+        .await?;
+    assert_eq!(created.len(), 3);
+    assert_eq!(created[0].0.id, 1, "the failed batches left nothing behind");
+    Ok(())
+}
+
+async fn a_settled_batch_writes_each_outcome_fenced_by_its_claim<S: Store>(
+    store: &S,
+) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        let (_, rows) = announce(store, &["website"], t0).await?;
+        ids.push(rows[0].id);
+    }
+    let [published, retried, parked, failed, superseded] = ids[..] else {
+        unreachable!()
+    };
+    let lease = Duration::from_secs(10);
+    assert_eq!(store.claim_due(t0, "a", lease, 4).await?.len(), 4);
+    // The fifth is claimed by a, its lease runs out, b takes it over.
+    assert_eq!(
+        ids_of(&store.claim_due(t0 + secs(1), "a", lease, 10).await?),
+        vec![superseded]
+    );
+    // At +11 s every lease of a has run out: b takes all five over (their second claims).
+    let taken = store.claim_due(t0 + secs(11), "b", lease, 10).await?;
+    assert_eq!(ids_of(&taken), ids);
+    assert!(taken.iter().all(|c| c.claim == 2), "{taken:?}");
+    let claim_of = |_: i64| 2;
+    let receipt = |id: &str| {
+        Outcome::Published(Receipt {
+            remote_id: Some(id.into()),
+            url: Some(format!("https://example.org/{id}")),
+            request_id: Some(format!("req-{id}")),
+            deduplicated: false,
+        })
+    };
+    let batch = vec![
+        Settlement {
+            delivery_id: published,
+            claim: claim_of(published),
+            outcome: receipt("p1"),
+        },
+        Settlement {
+            delivery_id: retried,
+            claim: claim_of(retried),
+            outcome: Outcome::Retry {
+                at: t0 + secs(60),
+                error: "timeout".into(),
+                class: "ambiguous".into(),
+                count_attempt: false,
+                unsettled: true,
+            },
+        },
+        Settlement {
+            delivery_id: parked,
+            claim: claim_of(parked),
+            outcome: Outcome::NeedsAttention {
+                error: "token expired".into(),
+                class: "auth".into(),
+            },
+        },
+        Settlement {
+            delivery_id: failed,
+            claim: claim_of(failed),
+            outcome: Outcome::Failed {
+                error: "attempts used up".into(),
+                class: "transient".into(),
+            },
+        },
+        // a's late outcome for the delivery b holds: kept in the trail only.
+        Settlement {
+            delivery_id: superseded,
+            claim: 1,
+            outcome: receipt("late"),
+        },
+        // The same delivery twice: b's own outcome, after a's.
+        Settlement {
+            delivery_id: superseded,
+            claim: claim_of(superseded),
+            outcome: receipt("b1"),
+        },
+    ];
+    assert_eq!(store.settle("b", t0 + secs(12), &batch).await?, 5);
+
+    let row = store.delivery(published).await?;
+    assert_eq!(row.state, DeliveryState::Published);
+    assert_eq!(row.remote_id.as_deref(), Some("p1"));
+    assert_eq!(row.remote_url.as_deref(), Some("https://example.org/p1"));
+    assert_eq!(row.request_id.as_deref(), Some("req-p1"));
+    assert_eq!(row.published_at, Some(t0 + secs(12)));
+    assert!(row.last_error.is_none());
+
+    let row = store.delivery(retried).await?;
+    assert_eq!(row.state, DeliveryState::Queued);
+    assert_eq!(row.next_attempt_at, t0 + secs(60));
+    assert_eq!(
+        row.attempts, 1,
+        "a claim handed back does not count: 2 claims, 1 counted"
+    );
+    assert!(row.unsettled);
+    assert_eq!(row.last_error.as_deref(), Some("timeout"));
+    assert!(row.published_at.is_none() && row.remote_id.is_none());
+
+    let row = store.delivery(parked).await?;
+    assert_eq!(row.state, DeliveryState::NeedsAttention);
+    assert_eq!(
+        (row.last_error.as_deref(), row.last_error_class.as_deref()),
+        (Some("token expired"), Some("auth"))
+    );
+    let row = store.delivery(failed).await?;
+    assert_eq!(row.state, DeliveryState::Failed);
+    assert_eq!(row.last_error.as_deref(), Some("attempts used up"));
+
+    let row = store.delivery(superseded).await?;
+    assert_eq!(
+        (row.state, row.remote_id.as_deref()),
+        (DeliveryState::Published, Some("b1"))
+    );
+    let trail = actions(store, "delivery", superseded).await?;
+    assert_eq!(
+        trail.iter().filter(|a| *a == "late_outcome").count(),
+        1,
+        "{trail:?}"
+    );
+    assert_eq!(
+        trail.iter().filter(|a| *a == "published").count(),
+        1,
+        "{trail:?}"
+    );
+    let late = store
+        .audit_trail("delivery", &superseded.to_string())
+        .await?;
+    let late = late
+        .iter()
+        .find(|e| e.action == "late_outcome")
+        .expect("kept");
+    assert_eq!(late.detail["remote_id"], "late");
+    assert_eq!(late.detail["claim"], 1);
+    for (id, action) in [
+        (published, "published"),
+        (retried, "retry"),
+        (parked, "needs_attention"),
+        (failed, "failed"),
+    ] {
+        assert_eq!(
+            actions(store, "delivery", id)
+                .await?
+                .last()
+                .map(String::as_str),
+            Some(action)
+        );
+    }
+    // Settling the same batch again changes nothing: every claim is spent.
+    assert_eq!(store.settle("b", t0 + secs(13), &batch).await?, 0);
+    assert_eq!(
+        store.delivery(published).await?.published_at,
+        Some(t0 + secs(12))
+    );
+    Ok(())
+}
+
+fn ids_of(claimed: &[ClaimedDelivery]) -> Vec<i64> {
+    ids(claimed)
+}
+
+async fn claims_resume_expired_leases_first_then_the_earliest_due<S: Store>(
+    store: &S,
+) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    // Created in an order unlike their due times.
+    let mut by_due = BTreeMap::new();
+    for s in [30, 10, 50, 20, 40] {
+        let (_, rows) = announce(store, &["website"], t0 + secs(s)).await?;
+        by_due.insert(s, rows[0].id);
+    }
+    // The one due at +10 s is claimed, and its owner dies.
+    let orphan = store
+        .claim_due(t0 + secs(10), "dead", Duration::from_secs(5), 1)
+        .await?;
+    assert_eq!(ids(&orphan), vec![by_due[&10]]);
+    let at = t0 + secs(60);
+    let mut order = Vec::new();
+    for _ in 0..5 {
+        let c = store.claim_due(at, "a", LEASE, 1).await?;
+        assert_eq!(c.len(), 1);
+        order.push(c[0].id);
+    }
+    assert_eq!(
+        order,
+        vec![
+            by_due[&10],
+            by_due[&20],
+            by_due[&30],
+            by_due[&40],
+            by_due[&50]
+        ],
+        "the expired lease first, then the earliest due"
+    );
+    assert!(store.claim_due(at, "a", LEASE, 1).await?.is_empty());
+    Ok(())
+}
+
+/// The counts by channel and state are the deliveries, counted, after every kind of change.
+async fn delivery_counts_follow_every_change<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    async fn check<S: Store>(store: &S, when: &str) -> Result<()> {
+        let mut counted: BTreeMap<(String, String), u64> = BTreeMap::new();
+        for d in all_deliveries(store).await? {
+            *counted
+                .entry((d.channel, d.state.as_str().to_owned()))
+                .or_default() += 1;
+        }
+        let kept: BTreeMap<(String, String), u64> = store
+            .delivery_counts()
+            .await?
+            .into_iter()
+            .map(|c| ((c.channel, c.state.as_str().to_owned()), c.count))
+            .collect();
+        ensure!(
+            kept == counted,
+            "{when}: kept {kept:?}, counted {counted:?}"
+        );
+        Ok(())
+    }
+    check(store, "empty").await?;
+    let news: Vec<NewAnnouncement> = (0..4).map(|_| new_announcement("traffic", t0)).collect();
+    store
+        .create_announcements(&news, &compose(&["website", "line"], t0), &pr_officer())
+        .await?;
+    announce(store, &["facebook"], t0).await?;
+    check(store, "queued").await?;
+    let claimed = store.claim_due(t0, "a", Duration::from_secs(5), 6).await?;
+    check(store, "claimed").await?;
+    let outcomes: Vec<Settlement> = claimed
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Settlement {
+            delivery_id: c.id,
+            claim: c.claim,
+            outcome: match i % 3 {
+                0 => Outcome::Published(Receipt::default()),
+                1 => Outcome::Failed {
+                    error: "x".into(),
+                    class: "rejected".into(),
+                },
+                _ => Outcome::Retry {
+                    at: t0,
+                    error: "x".into(),
+                    class: "transient".into(),
+                    count_attempt: true,
+                    unsettled: false,
+                },
+            },
+        })
+        .collect();
+    store.settle("a", t0, &outcomes).await?;
+    check(store, "settled").await?;
+    // Leases run out and are taken over (in flight to in flight).
+    store
+        .claim_due(t0, "b", Duration::from_secs(5), 100)
+        .await?;
+    store
+        .claim_due(t0 + secs(6), "c", Duration::from_secs(5), 100)
+        .await?;
+    check(store, "taken over").await?;
+    let failed = claimed[1].id;
+    store.retry_delivery(failed, t0, &pr_officer()).await?;
+    check(store, "retried").await?;
+    store.cancel_delivery(failed, t0, &pr_officer()).await.ok();
+    check(store, "cancelled").await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
 // Backends
 
 /// Run every story on one backend: `backend!(module_name, opener)` where `opener()` returns a
@@ -1798,6 +2202,11 @@ macro_rules! backend {
                 a_reach_sample_is_kept_once_per_slot,
                 a_failed_reach_sample_is_retried_later,
                 page_views_add_up_per_announcement_and_day,
+                many_announcements_are_created_in_one_change,
+                a_batch_that_cannot_be_stored_writes_nothing,
+                a_settled_batch_writes_each_outcome_fenced_by_its_claim,
+                claims_resume_expired_leases_first_then_the_earliest_due,
+                delivery_counts_follow_every_change,
             );
         }
     };

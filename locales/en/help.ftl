@@ -129,7 +129,7 @@ help-channels-check = One line per enabled channel: does it work, what is missin
 ## bench
 help-bench = Measure the dispatcher
 help-bench-dispatch = Queue N deliveries due at the same moment and time the drain
-help-bench-dispatch-deliveries = How many deliveries fall due
+help-bench-dispatch-deliveries = How many deliveries fall due; several sizes separated by commas (1000,10000,50000,100000) run one after another, with the cost per delivery at each
 help-bench-dispatch-spread-ms = Spread the due times evenly over this many milliseconds (0: all at one instant)
 help-bench-dispatch-channel = `noop` (measures prakat alone) or `outbox` (writes a file per delivery)
 help-bench-dispatch-batch-size = Deliveries claimed per turn (as dispatch.batch_size)

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use prakat_adapters::{Department, MediaRef};
 
 pub use reach::*;
-pub use sqlite::{Durability, SqliteStore};
+pub use sqlite::{Durability, SqliteStore, SqliteTuning};
 pub use types::*;
 
 /// What can go wrong in the store. `NotFound`, `Conflict` and `Invalid` are the caller's to show;
@@ -87,6 +87,16 @@ pub trait Store: Send + Sync + 'static {
         compose: &ComposeFn<'_>,
         actor: &Actor,
     ) -> Result<(AnnouncementRecord, Vec<DeliveryRow>)>;
+    /// Create many approved announcements and their deliveries in one transaction: all of them
+    /// or, when one cannot be composed or stored, none. `compose` is called for each (with its
+    /// id) before anything is written. Returns them in the order given. For imports and the
+    /// JSON API; announcements of recurring rules go through [`Store::fire_rule`].
+    async fn create_announcements(
+        &self,
+        news: &[NewAnnouncement],
+        compose: &ComposeFn<'_>,
+        actor: &Actor,
+    ) -> Result<Vec<(AnnouncementRecord, Vec<DeliveryRow>)>>;
     async fn announcement(&self, id: i64) -> Result<AnnouncementRecord>;
 
     /// Keep a submission that waits for approval: the announcement (`pending_approval`) with

@@ -42,6 +42,14 @@ struct Affected {
 }
 
 impl Affected {
+    fn merge(&mut self, other: Affected) {
+        for (code, d) in other.departments {
+            self.departments.entry(code).or_insert(d);
+        }
+        self.years.extend(other.years);
+        self.months.extend(other.months);
+    }
+
     fn add(&mut self, e: &Entry) {
         self.departments
             .entry(e.department.code.clone())
@@ -56,6 +64,23 @@ pub struct Site {
     renderer: Renderer,
     root: PathBuf,
     entries: Mutex<BTreeMap<i64, Entry>>,
+    /// Index pages waiting to be written for records already written.
+    pending: Mutex<Pending>,
+    /// Held while index pages are written: one writer, and the publishes waiting for it are
+    /// served by one rebuild (a group commit).
+    index_writer: Mutex<()>,
+    /// How many times publishes rewrote index pages.
+    index_writes: std::sync::atomic::AtomicU64,
+}
+
+/// What publishes have asked of the index pages, and how much of it is written. Each publish
+/// takes the next ticket once its entry is in the map; a rebuild that starts after a ticket was
+/// taken renders that entry, so it answers every ticket up to the last one taken before it.
+#[derive(Default)]
+struct Pending {
+    affected: Affected,
+    taken: u64,
+    written: u64,
 }
 
 impl Site {
@@ -80,6 +105,9 @@ impl Site {
             renderer: Renderer::new(settings),
             root,
             entries: Mutex::new(entries),
+            pending: Mutex::new(Pending::default()),
+            index_writer: Mutex::new(()),
+            index_writes: Default::default(),
         };
         fsio::write_if_changed(
             &site.root.join(paths::STYLE),
@@ -270,18 +298,75 @@ impl Site {
         fsio::write_atomic(&record_path, record.as_bytes(), Sync::Durable)?;
 
         // What this publish touches: its department, year and month, and where it was before.
-        let mut affected = Affected::default();
-        affected.add(&entry);
-        if let Some(p) = &previous {
-            affected.add(p);
-        }
+        let ticket = {
+            let mut pending = self.pending();
+            pending.affected.add(&entry);
+            if let Some(p) = &previous {
+                pending.affected.add(p);
+            }
+            pending.taken += 1;
+            pending.taken
+        };
         entries.insert(entry.id, entry);
-        self.rebuild_indexes(&entries, &affected)?;
+        drop(entries);
+        self.write_indexes_through(ticket)?;
         Ok(Published { url, deduplicated })
+    }
+
+    fn pending(&self) -> MutexGuard<'_, Pending> {
+        self.pending.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Return once the index pages show every publish up to `ticket`. Publishes that arrive
+    /// while a rebuild runs wait for the writer, and the first of them writes the pages for all
+    /// of them: a burst of publishes renders each index page a few times, not once per publish.
+    fn write_indexes_through(&self, ticket: u64) -> Result<(), WebsiteError> {
+        let _writer = self.index_writer.lock().unwrap_or_else(|p| p.into_inner());
+        let (affected, upto) = {
+            let mut pending = self.pending();
+            if pending.written >= ticket {
+                return Ok(());
+            }
+            (std::mem::take(&mut pending.affected), pending.taken)
+        };
+        // Rendered from a copy, so publishes go on writing their pages and records meanwhile
+        // and queue for the next rewrite instead of for the map.
+        let entries = self.lock().clone();
+        self.index_writes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        match self.rebuild_indexes(&entries, &affected) {
+            Ok(()) => {
+                let mut pending = self.pending();
+                pending.written = pending.written.max(upto);
+                Ok(())
+            }
+            Err(e) => {
+                // Left for the next writer (or the next start, which rebuilds every index).
+                self.pending().affected.merge(affected);
+                Err(e)
+            }
+        }
+    }
+
+    /// Hold the index writer, as a long rebuild would (for tests of the group commit).
+    #[cfg(test)]
+    pub(super) fn hold_index_writer(&self) -> MutexGuard<'_, ()> {
+        self.index_writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Publishes that have written their record (tickets taken), and index rewrites so far.
+    #[cfg(test)]
+    pub(super) fn index_counters(&self) -> (u64, u64) {
+        (
+            self.pending().taken,
+            self.index_writes.load(std::sync::atomic::Ordering::Relaxed),
+        )
     }
 
     /// Re-render every article page (after a template change), then every index and feed.
     pub fn rebuild_all(&self) -> Result<usize, WebsiteError> {
+        // No publish's index rewrite runs meanwhile (it could be rendering an older copy).
+        let _writer = self.index_writer.lock().unwrap_or_else(|p| p.into_inner());
         let entries = self.lock();
         for e in entries.values() {
             let html = self.renderer.article(e)?;

@@ -1,7 +1,13 @@
--- Claim due deliveries for one owner: queued ones whose time has come, and in-flight ones whose
--- lease ran out (their owner died or hung: that attempt is now unsettled, and it started at its
--- claim time). Only deliveries of an approved announcement are ever claimed. Every claim takes
--- the next number of the delivery's claim sequence: the token that fences what it writes.
+-- Claim due deliveries for one owner: in-flight ones whose lease ran out (their owner died or
+-- hung: that attempt is now unsettled, and it started at its claim time), then queued ones whose
+-- time has come, earliest first. Only deliveries of an approved announcement are ever claimed.
+-- Every claim takes the next number of the delivery's claim sequence: the token that fences
+-- what it writes.
+--
+-- Each arm walks its partial index in the order it returns rows (`deliveries_in_flight` by
+-- lease, `deliveries_queued` by next attempt) and the two are merged, so LIMIT stops after the
+-- rows it takes: the cost of a claim does not grow with the backlog. Ordering by `due_at`
+-- instead would sort every due row on every claim.
 UPDATE deliveries
 SET state = 'in_flight',
     attempts = attempts + 1,
@@ -14,16 +20,17 @@ SET state = 'in_flight',
     updated_at = ?3
 WHERE id IN (
     SELECT id FROM (
-        SELECT id, due_at, announcement_id FROM deliveries
-        WHERE state = 'queued' AND next_attempt_at <= ?3
+        -- Deliveries a dead daemon left behind are resumed before newer work (rank 0).
+        SELECT 0 AS ready, d.id FROM deliveries d
+        WHERE d.state = 'in_flight' AND d.lease_expires_at <= ?3
+          AND EXISTS (SELECT 1 FROM announcements a WHERE a.id = d.announcement_id AND a.state = 'approved')
         UNION ALL
-        SELECT id, due_at, announcement_id FROM deliveries
-        WHERE state = 'in_flight' AND lease_expires_at <= ?3
-    ) AS due
-    WHERE EXISTS (SELECT 1 FROM announcements a WHERE a.id = due.announcement_id AND a.state = 'approved')
-    -- Oldest work first, so deliveries a dead daemon left behind are resumed before newer ones.
-    ORDER BY due_at, id
-    LIMIT ?4
+        SELECT d.next_attempt_at, d.id FROM deliveries d
+        WHERE d.state = 'queued' AND d.next_attempt_at <= ?3
+          AND EXISTS (SELECT 1 FROM announcements a WHERE a.id = d.announcement_id AND a.state = 'approved')
+        ORDER BY 1
+        LIMIT ?4
+    )
 )
 -- A claim is also guarded by the state it expects, so two claimers can never both win a row.
 AND (state = 'queued' OR (state = 'in_flight' AND lease_expires_at <= ?3))

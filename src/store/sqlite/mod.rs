@@ -5,6 +5,7 @@
 //! RETURNING` statement: SQLite has a single writer, so no row locking is needed. Audit rows are
 //! written in the same transaction as the change they describe.
 
+mod bulk;
 mod chat;
 mod reach;
 mod rows;
@@ -42,6 +43,27 @@ pub enum Durability {
     /// `synchronous=NORMAL`: the last commits may be lost on a power cut (never on a crash of
     /// the process). Only for measuring what `Full` costs (`prakat bench dispatch`).
     Normal,
+}
+
+/// How much memory SQLite may use to keep the database's pages at hand, per connection of the
+/// pool (`[storage] sqlite_cache_mib`, `sqlite_mmap_mib`). Pages are taken as they are read: an
+/// idle daemon with a small database uses little of either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqliteTuning {
+    /// The page cache (`PRAGMA cache_size`), in MiB. SQLite's own default is 2 MiB.
+    pub cache_mib: u32,
+    /// How much of the file is read through a memory map (`PRAGMA mmap_size`), in MiB; 0 reads
+    /// with `pread` only.
+    pub mmap_mib: u32,
+}
+
+impl Default for SqliteTuning {
+    fn default() -> Self {
+        SqliteTuning {
+            cache_mib: 16,
+            mmap_mib: 256,
+        }
+    }
 }
 
 impl Durability {
@@ -85,7 +107,7 @@ impl SqliteStore {
         let opts = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true);
-        Self::connect(opts, Durability::Full).await
+        Self::connect(opts, Durability::Full, SqliteTuning::default()).await
     }
 
     /// Open from a `sqlite:` URL.
@@ -95,8 +117,17 @@ impl SqliteStore {
 
     /// Open from a `sqlite:` URL with the given durability.
     pub async fn open_url_with(url: &str, durability: Durability) -> Result<Self> {
+        Self::open_url_tuned(url, durability, SqliteTuning::default()).await
+    }
+
+    /// Open from a `sqlite:` URL with the given durability and memory for pages.
+    pub async fn open_url_tuned(
+        url: &str,
+        durability: Durability,
+        tuning: SqliteTuning,
+    ) -> Result<Self> {
         let opts = SqliteConnectOptions::from_str(url)?.create_if_missing(true);
-        Self::connect(opts, durability).await
+        Self::connect(opts, durability, tuning).await
     }
 
     /// Hand out media paths under `root` (the media store's directory).
@@ -118,8 +149,18 @@ impl SqliteStore {
         }
     }
 
-    async fn connect(opts: SqliteConnectOptions, durability: Durability) -> Result<Self> {
+    async fn connect(
+        opts: SqliteConnectOptions,
+        durability: Durability,
+        tuning: SqliteTuning,
+    ) -> Result<Self> {
         let opts = opts
+            // Negative: in KiB rather than pages.
+            .pragma(
+                "cache_size",
+                format!("-{}", u64::from(tuning.cache_mib) * 1024),
+            )
+            .pragma("mmap_size", (u64::from(tuning.mmap_mib) << 20).to_string())
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(durability.synchronous())
             .busy_timeout(Duration::from_secs(30))
@@ -211,6 +252,40 @@ async fn audit(
     .bind(prakat_adapters::http::scrub(&detail.to_string()))
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// One line of the audit trail written with others by [`audit_many`].
+pub(super) struct AuditLine {
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub detail: serde_json::Value,
+}
+
+/// Audit rows of one actor at one time, in as few statements as SQLite's limit on parameters
+/// allows (one for a batch of the dispatcher's size).
+async fn audit_many(
+    tx: &mut Transaction<'_, Sqlite>,
+    at: DateTime<Utc>,
+    actor: &Actor,
+    lines: &[AuditLine],
+) -> Result<()> {
+    for chunk in lines.chunks(2000) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO audit_log (at, actor, role, action, entity, entity_id, detail) ",
+        );
+        qb.push_values(chunk, |mut b, l| {
+            b.push_bind(ms(at))
+                .push_bind(&actor.name)
+                .push_bind(&actor.role)
+                .push_bind(l.action)
+                .push_bind(l.entity)
+                .push_bind(&l.entity_id)
+                .push_bind(prakat_adapters::http::scrub(&l.detail.to_string()));
+        });
+        qb.build().execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -390,26 +465,7 @@ async fn insert_deliveries(
             serde_json::json!({"channel": d.channel, "due_at": d.due_at}),
         )
         .await?;
-        rows.push(DeliveryRow {
-            id: did,
-            announcement_id: id,
-            department: record.department.code.clone(),
-            title: record.title.clone(),
-            channel: d.channel.clone(),
-            state: DeliveryState::Queued,
-            due_at: from_ms(ms(d.due_at)),
-            next_attempt_at: from_ms(ms(d.due_at)),
-            attempts: 0,
-            unsettled: false,
-            idempotency_key: d.idempotency_key.clone(),
-            remote_id: None,
-            remote_url: None,
-            request_id: None,
-            last_error: None,
-            last_error_class: None,
-            published_at: None,
-            payload: d.payload.clone(),
-        });
+        rows.push(queued_row(record, d, did));
     }
     audit(
         tx,
@@ -423,6 +479,30 @@ async fn insert_deliveries(
     )
     .await?;
     Ok(rows)
+}
+
+/// A delivery just queued, as people see it.
+fn queued_row(record: &AnnouncementRecord, d: &NewDelivery, id: i64) -> DeliveryRow {
+    DeliveryRow {
+        id,
+        announcement_id: record.id,
+        department: record.department.code.clone(),
+        title: record.title.clone(),
+        channel: d.channel.clone(),
+        state: DeliveryState::Queued,
+        due_at: from_ms(ms(d.due_at)),
+        next_attempt_at: from_ms(ms(d.due_at)),
+        attempts: 0,
+        unsettled: false,
+        idempotency_key: d.idempotency_key.clone(),
+        remote_id: None,
+        remote_url: None,
+        request_id: None,
+        last_error: None,
+        last_error_class: None,
+        published_at: None,
+        payload: d.payload.clone(),
+    }
 }
 
 /// Move a pending announcement to `state` (publishing at `publish_at` when given), or say why
@@ -585,6 +665,21 @@ impl Store for SqliteStore {
         let created = insert_announcement(&mut tx, new, None, actor, Utc::now(), compose)
             .await?
             .ok_or_else(|| StoreError::Conflict("announcement already exists".into()))?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn create_announcements(
+        &self,
+        news: &[NewAnnouncement],
+        compose: &ComposeFn<'_>,
+        actor: &Actor,
+    ) -> Result<Vec<(AnnouncementRecord, Vec<DeliveryRow>)>> {
+        if news.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut tx = self.write_tx().await?;
+        let created = bulk::insert_announcements(&mut tx, news, actor, Utc::now(), compose).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -1269,7 +1364,9 @@ impl Store for SqliteStore {
 
     async fn delivery_counts(&self) -> Result<Vec<DeliveryCount>> {
         let rows: Vec<(String, String, i64)> =
-            sqlx::query_as("SELECT channel, state, COUNT(*) FROM deliveries GROUP BY channel, state ORDER BY channel, state")
+            // Kept by triggers with every change of a delivery (migration 0011): a few rows,
+            // however many deliveries there are.
+            sqlx::query_as("SELECT channel, state, count FROM delivery_counts WHERE count > 0 ORDER BY channel, state")
                 .fetch_all(&self.pool)
                 .await?;
         rows.into_iter()

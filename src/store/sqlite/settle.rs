@@ -1,12 +1,22 @@
-//! Settling attempts: each outcome is written fenced by its claim token, in the caller's
-//! transaction, with its audit row; the outcome of a superseded claim is kept, never written
+//! Settling attempts: outcomes are written fenced by their claim tokens, in the caller's
+//! transaction, with their audit rows; the outcome of a superseded claim is kept, never written
 //! over the newer one.
+//!
+//! A batch costs two statements whatever its size: one `UPDATE … FROM (VALUES …)` guarded per
+//! row by `state = 'in_flight' AND claim_seq = ?` that returns the rows it settled, and one
+//! insert of their audit rows. Outcomes whose guard did not hold (a superseded claim) are then
+//! recorded one by one, as before; they are rare.
+
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, Transaction};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 
-use super::{audit, ms};
+use super::{AuditLine, audit, audit_many, ms};
 use crate::store::{Actor, Outcome, Result, Settlement};
+
+/// Rows per statement: 11 parameters each, well under SQLite's limit on parameters.
+const CHUNK: usize = 500;
 
 pub(super) async fn settle(
     tx: &mut Transaction<'_, Sqlite>,
@@ -15,83 +25,162 @@ pub(super) async fn settle(
     settlements: &[Settlement],
 ) -> Result<usize> {
     let actor = Actor::daemon(&format!("dispatcher:{owner}"));
-    let mut settled = 0;
+    // Outcomes for the same delivery are applied in the order given: the first of each in one
+    // round, the second in the next, and so on. Within a round every delivery appears once.
+    let mut seen: HashMap<i64, usize> = HashMap::new();
+    let mut rounds: Vec<Vec<Settlement>> = Vec::new();
     for s in settlements {
-        let outcome = scrubbed(&s.outcome);
-        let (action, detail, q) = match &outcome {
-            Outcome::Published(r) => (
-                "published",
-                serde_json::json!({"remote_id": r.remote_id, "url": r.url, "request_id": r.request_id, "deduplicated": r.deduplicated}),
-                sqlx::query(
-                    "UPDATE deliveries SET state = 'published', remote_id = ?, remote_url = ?, request_id = ?,
-                     published_at = ?, last_error = NULL, last_error_class = NULL, lease_owner = NULL,
-                     lease_expires_at = NULL, uncertain_since = NULL, updated_at = ?
-                     WHERE id = ? AND state = 'in_flight' AND claim_seq = ?",
-                )
-                .bind(r.remote_id.clone())
-                .bind(r.url.clone())
-                .bind(r.request_id.clone())
-                .bind(ms(now))
-                .bind(ms(now)),
-            ),
-            Outcome::Retry { at, error, class, count_attempt, unsettled } => (
-                "retry",
-                serde_json::json!({"error": error, "class": class, "next_attempt_at": at, "unsettled": unsettled}),
-                // An attempt that may have reached the platform becomes the uncertain one;
-                // a claim handed back unused leaves the earlier uncertainty as it was.
-                sqlx::query(
-                    "UPDATE deliveries SET state = 'queued', next_attempt_at = ?, last_error = ?, last_error_class = ?,
-                     attempts = attempts - ?, unsettled = MAX(unsettled, ?),
-                     uncertain_since = CASE WHEN ? THEN claimed_at ELSE uncertain_since END,
-                     lease_owner = NULL, lease_expires_at = NULL,
-                     updated_at = ? WHERE id = ? AND state = 'in_flight' AND claim_seq = ?",
-                )
-                .bind(ms(*at))
-                .bind(error.clone())
-                .bind(class.clone())
-                .bind(i64::from(!*count_attempt))
-                .bind(i64::from(*unsettled))
-                .bind(*unsettled)
-                .bind(ms(now)),
-            ),
-            Outcome::NeedsAttention { error, class } | Outcome::Failed { error, class } => {
-                let state = if matches!(outcome, Outcome::Failed { .. }) { "failed" } else { "needs_attention" };
-                (
-                    state,
-                    serde_json::json!({"error": error, "class": class}),
-                    sqlx::query(
-                        "UPDATE deliveries SET state = ?, last_error = ?, last_error_class = ?, lease_owner = NULL,
-                         lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight' AND claim_seq = ?",
-                    )
-                    .bind(state)
-                    .bind(error.clone())
-                    .bind(class.clone())
-                    .bind(ms(now)),
-                )
-            }
-        };
-        let done = q
-            .bind(s.delivery_id)
-            .bind(s.claim)
-            .execute(&mut **tx)
-            .await?;
-        if done.rows_affected() == 1 {
-            settled += 1;
-            audit(
-                tx,
-                now,
-                &actor,
-                action,
-                "delivery",
-                &s.delivery_id.to_string(),
-                detail,
-            )
-            .await?;
-        } else {
-            record_late_outcome(tx, now, &actor, s, action, detail).await?;
+        let n = seen.entry(s.delivery_id).or_insert(0);
+        if rounds.len() <= *n {
+            rounds.push(Vec::new());
+        }
+        rounds[*n].push(Settlement {
+            outcome: scrubbed(&s.outcome),
+            ..s.clone()
+        });
+        *n += 1;
+    }
+    let mut settled = 0;
+    for round in &rounds {
+        for chunk in round.chunks(CHUNK) {
+            settled += settle_chunk(tx, &actor, now, chunk).await?;
         }
     }
     Ok(settled)
+}
+
+/// What one outcome writes: the delivery's new state and the audit line that says so.
+fn action_of(o: &Outcome) -> (&'static str, serde_json::Value) {
+    match o {
+        Outcome::Published(r) => (
+            "published",
+            serde_json::json!({"remote_id": r.remote_id, "url": r.url, "request_id": r.request_id, "deduplicated": r.deduplicated}),
+        ),
+        Outcome::Retry {
+            at,
+            error,
+            class,
+            unsettled,
+            ..
+        } => (
+            "retry",
+            serde_json::json!({"error": error, "class": class, "next_attempt_at": at, "unsettled": unsettled}),
+        ),
+        Outcome::NeedsAttention { error, class } => (
+            "needs_attention",
+            serde_json::json!({"error": error, "class": class}),
+        ),
+        Outcome::Failed { error, class } => (
+            "failed",
+            serde_json::json!({"error": error, "class": class}),
+        ),
+    }
+}
+
+/// Settle outcomes of distinct deliveries in one statement; returns how many settled their own
+/// claim. The others are recorded as late outcomes.
+async fn settle_chunk(
+    tx: &mut Transaction<'_, Sqlite>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    chunk: &[Settlement],
+) -> Result<usize> {
+    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "WITH s(s_id, s_claim, s_state, s_remote_id, s_remote_url, s_request_id, s_next_at, s_error, \
+         s_class, s_give_back, s_unsettled) AS (",
+    );
+    qb.push_values(chunk, |mut b, s| {
+        let (state, remote, next_at, error, give_back, unsettled) = match &s.outcome {
+            Outcome::Published(r) => ("published", Some(r), None, None, false, false),
+            Outcome::Retry {
+                at,
+                error,
+                class,
+                count_attempt,
+                unsettled,
+            } => (
+                "queued",
+                None,
+                Some(ms(*at)),
+                Some((error, class)),
+                !*count_attempt,
+                *unsettled,
+            ),
+            Outcome::NeedsAttention { error, class } => (
+                "needs_attention",
+                None,
+                None,
+                Some((error, class)),
+                false,
+                false,
+            ),
+            Outcome::Failed { error, class } => {
+                ("failed", None, None, Some((error, class)), false, false)
+            }
+        };
+        b.push_bind(s.delivery_id)
+            .push_bind(s.claim)
+            .push_bind(state)
+            .push_bind(remote.and_then(|r| r.remote_id.clone()))
+            .push_bind(remote.and_then(|r| r.url.clone()))
+            .push_bind(remote.and_then(|r| r.request_id.clone()))
+            .push_bind(next_at)
+            .push_bind(error.map(|(e, _)| e.clone()))
+            .push_bind(error.map(|(_, c)| c.clone()))
+            .push_bind(i64::from(give_back))
+            .push_bind(i64::from(unsettled));
+    });
+    // Published: the receipt, no error, no uncertainty left. Retry: queued again at its time; an
+    // attempt that may have reached the platform becomes the uncertain one, a claim handed back
+    // unused leaves the earlier uncertainty as it was. Parked or failed: the error.
+    qb.push(
+        ") UPDATE deliveries SET state = s_state,
+           remote_id = CASE WHEN s_state = 'published' THEN s_remote_id ELSE remote_id END,
+           remote_url = CASE WHEN s_state = 'published' THEN s_remote_url ELSE remote_url END,
+           request_id = CASE WHEN s_state = 'published' THEN s_request_id ELSE request_id END,
+           published_at = CASE WHEN s_state = 'published' THEN ",
+    );
+    qb.push_bind(ms(now));
+    qb.push(
+        " ELSE published_at END,
+           next_attempt_at = CASE WHEN s_state = 'queued' THEN s_next_at ELSE next_attempt_at END,
+           last_error = s_error, last_error_class = s_class,
+           attempts = attempts - s_give_back,
+           unsettled = MAX(unsettled, s_unsettled),
+           uncertain_since = CASE WHEN s_state = 'published' THEN NULL
+                                  WHEN s_unsettled THEN claimed_at ELSE uncertain_since END,
+           lease_owner = NULL, lease_expires_at = NULL, updated_at = ",
+    );
+    qb.push_bind(ms(now));
+    qb.push(
+        " FROM s WHERE deliveries.id = s_id AND deliveries.state = 'in_flight' AND deliveries.claim_seq = s_claim
+         RETURNING deliveries.id",
+    );
+    let done: HashSet<i64> = qb
+        .build_query_scalar::<i64>()
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .collect();
+    let lines: Vec<AuditLine> = chunk
+        .iter()
+        .filter(|s| done.contains(&s.delivery_id))
+        .map(|s| {
+            let (action, detail) = action_of(&s.outcome);
+            AuditLine {
+                action,
+                entity: "delivery",
+                entity_id: s.delivery_id.to_string(),
+                detail,
+            }
+        })
+        .collect();
+    audit_many(tx, now, actor, &lines).await?;
+    for s in chunk.iter().filter(|s| !done.contains(&s.delivery_id)) {
+        let (action, detail) = action_of(&s.outcome);
+        record_late_outcome(tx, now, actor, s, action, detail).await?;
+    }
+    Ok(done.len())
 }
 
 /// The outcome of a claim that was superseded (its lease ran out while it still ran, and another

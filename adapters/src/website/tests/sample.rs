@@ -72,3 +72,54 @@ async fn thousand_publishes() {
     let _site = Website::open(settings(dir.path())).unwrap();
     println!("open with {n} entries: {:.2?}", reopen.elapsed());
 }
+
+/// 1,000 publishes due at once, `PRAKAT_PUBLISH_CONCURRENCY` (default 4, as
+/// `dispatch.concurrency`) at a time, as the dispatcher runs them: prints the pages per second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "timing, prints a figure: run with --nocapture"]
+async fn thousand_publishes_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Website::open(settings(dir.path())).unwrap();
+    let n: i64 = std::env::var("PRAKAT_PUBLISHES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let at_once: usize = std::env::var("PRAKAT_PUBLISH_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4);
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(at_once));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for id in 1..=n {
+        let (site, gate) = (site.clone(), gate.clone());
+        tasks.push(tokio::spawn(async move {
+            let _turn = gate.acquire_owned().await.unwrap();
+            let at = utc("2024-10-01T02:00:00Z") + chrono::Duration::hours(17 * id);
+            let mut d = draft(
+                id,
+                if id % 2 == 0 {
+                    traffic()
+                } else {
+                    investigation()
+                },
+                &format!("ข่าวที่ {id}"),
+                "ข้อความ ".repeat(60).trim(),
+                "2024-10-01T02:00:00Z",
+            );
+            d.published_at = at;
+            let payload = site.prepare(&d).unwrap();
+            site.publish(&payload, &ctx(&format!("k{id}")))
+                .await
+                .unwrap();
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let took = start.elapsed();
+    println!(
+        "{n} publishes, {at_once} at a time: {took:.2?} ({:.0} pages/s)",
+        n as f64 / took.as_secs_f64()
+    );
+}

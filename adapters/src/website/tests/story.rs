@@ -326,6 +326,66 @@ async fn concurrent_publishes_all_land_in_the_indexes() {
     );
 }
 
+/// Publishes that arrive while the index pages are being written wait, and one rewrite then
+/// serves all of them: a burst does not render the month page once per publish.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publishes_waiting_for_the_indexes_share_one_rewrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Website::open(settings(dir.path())).unwrap();
+    let inner = site.site("test").unwrap();
+    // Another thread holds the index writer until told to let go.
+    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let holder = {
+        let inner = inner.clone();
+        std::thread::spawn(move || {
+            let _writer = inner.hold_index_writer();
+            held_tx.send(()).unwrap();
+            release_rx.recv().ok();
+        })
+    };
+    held_rx.recv().unwrap();
+    let mut tasks = Vec::new();
+    for id in 1..=8 {
+        let site = site.clone();
+        tasks.push(tokio::spawn(async move {
+            let d = draft(
+                id,
+                traffic(),
+                &format!("ข่าว {id}"),
+                "ข้อความ",
+                "2025-03-17T02:30:00Z",
+            );
+            publish(&site, &d, &format!("k{id}")).await
+        }));
+    }
+    // Every record is written; every publish now waits for the index writer.
+    while inner.index_counters().0 < 8 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(inner.index_counters().1, 0, "no index written while held");
+    release_tx.send(()).unwrap();
+    holder.join().unwrap();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(
+        inner.index_counters().1,
+        1,
+        "one rewrite for the eight publishes"
+    );
+    let march = read(&site, "months/2568-03/index.html");
+    assert_eq!(
+        (1..=8)
+            .filter(|id| march.contains(&format!("news/{id}.html\"")))
+            .count(),
+        8
+    );
+    for ids in feed_ids(&site) {
+        assert_eq!(ids.len(), 8);
+    }
+}
+
 #[tokio::test]
 async fn the_article_page_matches_its_snapshot() {
     let (_dir, site, _) = published_archive().await;
