@@ -455,23 +455,6 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
         .submit(&who, draft, Utc::now())
         .await
         .map_err(newsroom_error)?;
-    let print_skipped = |skipped: &[crate::compose::Skipped]| {
-        for k in skipped {
-            let reason = match lang {
-                Lang::En => &k.reason.en,
-                Lang::Th => &k.reason.th,
-            };
-            say!(
-                "{}",
-                t!(
-                    lang,
-                    "post-skipped",
-                    channel = k.channel.as_str(),
-                    reason = reason.as_str()
-                )
-            );
-        }
-    };
     match submitted {
         Submitted::Recurring {
             rule,
@@ -490,7 +473,7 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
                 )
             );
             print_next(lang, &next);
-            print_skipped(&skipped);
+            print_skipped(lang, &skipped);
         }
         Submitted::Queued {
             announcement,
@@ -512,7 +495,7 @@ pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
                     say!("  {}: {note}", d.channel);
                 }
             }
-            print_skipped(&skipped);
+            print_skipped(lang, &skipped);
         }
         Submitted::Pending { announcement, .. } | Submitted::Already { announcement } => {
             say!("{}", t!(lang, "post-pending", id = announcement.id));
@@ -691,25 +674,30 @@ pub async fn rule(settings: Settings, lang: Lang, cmd: RuleCmd) -> CliResult {
                 )
             );
             print_next(lang, &saved.next);
-            for k in &saved.skipped {
-                let reason = match lang {
-                    Lang::En => &k.reason.en,
-                    Lang::Th => &k.reason.th,
-                };
-                say!(
-                    "{}",
-                    t!(
-                        lang,
-                        "post-skipped",
-                        channel = k.channel.as_str(),
-                        reason = reason.as_str()
-                    )
-                );
-            }
+            print_skipped(lang, &saved.skipped);
             nudge(&app.settings).await;
         }
     }
     Ok(())
+}
+
+/// The channels a post does not go to, and why, one line each.
+fn print_skipped(lang: Lang, skipped: &[crate::compose::Skipped]) {
+    for k in skipped {
+        let reason = match lang {
+            Lang::En => &k.reason.en,
+            Lang::Th => &k.reason.th,
+        };
+        say!(
+            "{}",
+            t!(
+                lang,
+                "post-skipped",
+                channel = k.channel.as_str(),
+                reason = reason.as_str()
+            )
+        );
+    }
 }
 
 /// A time for a person: `2026-12-01 09:00 (Bangkok)`, or in Thai government style.

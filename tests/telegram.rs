@@ -149,6 +149,27 @@ fn number_in(text: &str, after: &str) -> i64 {
         .unwrap()
 }
 
+/// Wait (up to a minute) for the staff member's receipt of a submission after `previous`.
+async fn next_receipt(fake: &Fake, previous: i64) -> i64 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let newest = fake
+            .texts_to(STAFF.id)
+            .iter()
+            .filter(|t| t.contains("รับเรื่องที่"))
+            .map(|t| number_in(t, "รับเรื่องที่"))
+            .max();
+        if let Some(n) = newest.filter(|n| *n != previous) {
+            return n;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no receipt after {previous}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 fn buttons(v: &Value) -> Vec<String> {
     v["reply_markup"]["inline_keyboard"]
         .as_array()
@@ -378,19 +399,7 @@ async fn rejection_edit_withdrawal_and_bad_input_each_get_their_answer() {
     // Edited by an officer, then approved at a chosen time.
     f.text(STAFF, "ผลการปฏิบัติงาน\nข้อความเดิม");
     f.text(STAFF, "/send");
-    let id2 = loop {
-        let n = f
-            .texts_to(STAFF.id)
-            .iter()
-            .filter(|t| t.contains("รับเรื่องที่"))
-            .map(|t| number_in(t, "รับเรื่องที่"))
-            .max()
-            .unwrap();
-        if n != id {
-            break n;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+    let id2 = next_receipt(&f, id).await;
     f.wait_for("sendMessage", |v| {
         v["chat_id"].as_i64() == Some(OFFICER_B.id) && buttons(v).contains(&format!("ed:{id2}"))
     })
@@ -751,19 +760,7 @@ async fn a_forwarded_long_text_is_kept_whole_a_moved_member_sends_for_the_new_de
     .await;
     f.text(STAFF, "ผลการสืบสวน\nจับกุมผู้ต้องหาตามหมายจับ");
     f.text(STAFF, "/send");
-    let id2 = loop {
-        let n = f
-            .texts_to(STAFF.id)
-            .iter()
-            .filter(|t| t.contains("รับเรื่องที่"))
-            .map(|t| number_in(t, "รับเรื่องที่"))
-            .max()
-            .unwrap();
-        if n != id {
-            break n;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+    let id2 = next_receipt(&f, id).await;
     assert_eq!(
         app.store.announcement(id2).await.unwrap().department.code,
         "investigation"

@@ -30,6 +30,19 @@ pub(super) async fn person_by_id(pool: &SqlitePool, id: i64) -> Result<Option<Pe
     Ok(row.map(person))
 }
 
+pub(super) async fn person_by_telegram(
+    pool: &SqlitePool,
+    telegram_user_id: i64,
+) -> Result<Option<PersonRecord>> {
+    let row: Option<PersonRow> = sqlx::query_as(
+        "SELECT id, name, role, department, telegram_user_id FROM people WHERE telegram_user_id = ? AND active = 1",
+    )
+    .bind(telegram_user_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(person))
+}
+
 pub(super) async fn people(pool: &SqlitePool) -> Result<Vec<PersonRecord>> {
     let rows: Vec<PersonRow> = sqlx::query_as(
         "SELECT id, name, role, department, telegram_user_id FROM people WHERE active = 1 ORDER BY id",

@@ -231,6 +231,38 @@ async fn migration_lock(db: &Path) -> Result<Option<std::fs::File>> {
     locked.map_err(|e| StoreError::Database(sqlx::Error::Io(e)))
 }
 
+/// Add a department with its audit line; `false` when one of its code exists.
+async fn insert_department(
+    tx: &mut Transaction<'_, Sqlite>,
+    dept: &Department,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO departments (code, name_th, name_en, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(&dept.code)
+    .bind(&dept.name_th)
+    .bind(&dept.name_en)
+    .bind(ms(now))
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    audit(
+        tx,
+        now,
+        actor,
+        "created",
+        "department",
+        &dept.code,
+        serde_json::to_value(dept).unwrap_or_default(),
+    )
+    .await?;
+    Ok(true)
+}
+
 async fn audit(
     tx: &mut Transaction<'_, Sqlite>,
     at: DateTime<Utc>,
@@ -556,58 +588,20 @@ impl Store for SqliteStore {
             return Ok(0);
         }
         for dept in depts {
-            sqlx::query(
-                "INSERT INTO departments (code, name_th, name_en, created_at) VALUES (?, ?, ?, ?)",
-            )
-            .bind(&dept.code)
-            .bind(&dept.name_th)
-            .bind(&dept.name_en)
-            .bind(ms(now))
-            .execute(&mut *tx)
-            .await?;
-            audit(
-                &mut tx,
-                now,
-                actor,
-                "created",
-                "department",
-                &dept.code,
-                serde_json::to_value(dept).unwrap_or_default(),
-            )
-            .await?;
+            insert_department(&mut tx, dept, actor, now).await?;
         }
         tx.commit().await?;
         Ok(depts.len())
     }
 
     async fn add_department(&self, dept: &Department, actor: &Actor) -> Result<()> {
-        let now = Utc::now();
         let mut tx = self.write_tx().await?;
-        let done = sqlx::query(
-            "INSERT INTO departments (code, name_th, name_en, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
-        )
-        .bind(&dept.code)
-        .bind(&dept.name_th)
-        .bind(&dept.name_en)
-        .bind(ms(now))
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
+        if !insert_department(&mut tx, dept, actor, Utc::now()).await? {
             return Err(StoreError::Conflict(format!(
                 "department {} already exists",
                 dept.code
             )));
         }
-        audit(
-            &mut tx,
-            now,
-            actor,
-            "created",
-            "department",
-            &dept.code,
-            serde_json::to_value(dept).unwrap_or_default(),
-        )
-        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1467,21 +1461,7 @@ impl Store for SqliteStore {
     }
 
     async fn person_by_telegram(&self, telegram_user_id: i64) -> Result<Option<PersonRecord>> {
-        let row: Option<(i64, String, String, Option<String>, Option<i64>)> = sqlx::query_as(
-            "SELECT id, name, role, department, telegram_user_id FROM people WHERE telegram_user_id = ? AND active = 1",
-        )
-        .bind(telegram_user_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(
-            |(id, name, role, department, telegram_user_id)| PersonRecord {
-                id,
-                name,
-                role,
-                department,
-                telegram_user_id,
-            },
-        ))
+        chat::person_by_telegram(&self.pool, telegram_user_id).await
     }
 
     async fn events_after(&self, after: i64, limit: usize) -> Result<Vec<DomainEvent>> {
