@@ -68,6 +68,67 @@ pub trait Channel: Send + Sync {
     fn reach_source(&self) -> Option<&dyn ReachSource> {
         None
     }
+
+    /// The correction capability, for channels whose posts can be changed or taken down after
+    /// they are published. `None`: what was published stays as it is, and a person is told what
+    /// to do by hand (LINE broadcasts cannot be unsent or edited).
+    fn amend(&self) -> Option<&dyn Amend> {
+        None
+    }
+}
+
+/// Change or take down a post this channel published. Both calls are made again after a
+/// crash or an unclear answer, so each must be harmless to repeat: an edit sets the whole text
+/// (setting it twice leaves it as set once), and a retraction of a post already gone succeeds.
+#[async_trait]
+pub trait Amend: Send + Sync {
+    /// Whether this channel can change a published post's text and title. `false`: the edit is
+    /// left for a person, with [`Amend::by_hand`].
+    fn can_edit(&self) -> bool {
+        true
+    }
+
+    /// Whether this channel can take a published post down.
+    fn can_retract(&self) -> bool {
+        true
+    }
+
+    /// Replace the text (and title, where the platform has one) of the post `receipt` names
+    /// with `payload`'s, prepared by this channel's `prepare` like a first publish. Returns the
+    /// post's receipt afterwards (the same post; its URL may change).
+    async fn edit(
+        &self,
+        receipt: &Receipt,
+        payload: &Payload,
+        edit: &Edit,
+    ) -> Result<Receipt, PublishError>;
+
+    /// Take the post `receipt` names down (delete it, or move it to the platform's trash).
+    /// A post that is already gone is not an error.
+    async fn retract(
+        &self,
+        receipt: &Receipt,
+        payload: &Payload,
+        retraction: &Retraction,
+    ) -> Result<(), PublishError>;
+}
+
+/// What an edit is, besides the new payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// When the announcement was changed: the website shows it ("แก้ไขเมื่อ …").
+    pub edited_at: chrono::DateTime<chrono::Utc>,
+    /// The announcement's revision after this edit (1 for the first edit): a channel may use it
+    /// to tell its own repeats from a newer edit.
+    pub revision: u32,
+}
+
+/// What a retraction is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retraction {
+    pub retracted_at: chrono::DateTime<chrono::Utc>,
+    /// Why, as the PR officer wrote it (shown on the website's notice).
+    pub reason: String,
 }
 
 /// Find a post this channel already published for a delivery, after an ambiguous outcome.

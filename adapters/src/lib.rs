@@ -35,7 +35,7 @@ pub mod wordpress;
 #[cfg(feature = "youtube")]
 pub mod youtube;
 
-pub use channel::{Channel, Idempotency, ReachSource, Reconcile};
+pub use channel::{Amend, Channel, Edit, Idempotency, ReachSource, Reconcile, Retraction};
 pub use error::PublishError;
 pub use secret::{Secret, mask_known, remember as remember_secret, resolve_secrets};
 pub use types::{
