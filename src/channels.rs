@@ -223,6 +223,14 @@ fn website_settings(s: &Settings, w: &WebsiteChannel) -> WebsiteSettings {
     ws.templates_dir = s.templates.dir.as_ref().map(|d| d.join("website"));
     ws.feed_items = w.feed_items;
     ws.digits = w.digits;
+    ws.retraction = match w.retraction {
+        crate::settings::channels::Retraction::Notice => {
+            prakat_adapters::website::RetractionPage::Notice
+        }
+        crate::settings::channels::Retraction::Remove => {
+            prakat_adapters::website::RetractionPage::Remove
+        }
+    };
     ws
 }
 

@@ -62,6 +62,9 @@ pub enum Command {
     /// Who may send and approve from a chat.
     #[command(subcommand)]
     People(PeopleCmd),
+    /// Correct or take back an approved announcement, and follow each channel's correction.
+    #[command(subcommand)]
+    Announcement(crate::corrections::cli::AnnouncementCmd),
     /// Recurring rules (made with `post --recur`): list, show, pause, resume, delete, edit.
     #[command(subcommand)]
     Rule(RuleCmd),
@@ -367,7 +370,7 @@ async fn check_channel_name(app: &App, name: &str) -> Result<(), CliError> {
 
 /// A text file as UTF-8. Thai saved by older Windows programs is TIS-620 / Windows-874: such a
 /// file is converted (and the person told); any other encoding is refused with the fix.
-fn read_text_file(f: &std::path::Path) -> Result<String, CliError> {
+pub(crate) fn read_text_file(f: &std::path::Path) -> Result<String, CliError> {
     let bytes = std::fs::read(f).map_err(|e| {
         CliError::input(
             format!("cannot read --text-file {}: {e}", f.display()),
@@ -401,7 +404,7 @@ fn read_text_file(f: &std::path::Path) -> Result<String, CliError> {
 }
 
 /// A newsroom refusal for the terminal, in both languages, with its exit code.
-fn newsroom_error(e: NewsroomError) -> CliError {
+pub(crate) fn newsroom_error(e: NewsroomError) -> CliError {
     use crate::media::MediaError;
     let code = match &e {
         NewsroomError::Store(s) => return crate::errors::store_error(s),
@@ -413,7 +416,7 @@ fn newsroom_error(e: NewsroomError) -> CliError {
 }
 
 /// The person at the terminal: the PR officer (`--author`, else `$USER`).
-fn cli_person(author: Option<&str>) -> Person {
+pub(crate) fn cli_person(author: Option<&str>) -> Person {
     Person {
         name: author
             .map(str::to_owned)
@@ -701,7 +704,7 @@ fn print_skipped(lang: Lang, skipped: &[crate::compose::Skipped]) {
 }
 
 /// A time for a person: `2026-12-01 09:00 (Bangkok)`, or in Thai government style.
-fn local_time(lang: Lang, at: DateTime<Utc>) -> String {
+pub(crate) fn local_time(lang: Lang, at: DateTime<Utc>) -> String {
     match lang {
         Lang::En => format!("{} (Bangkok)", crate::newsroom::bangkok(at)),
         Lang::Th => {
@@ -848,7 +851,7 @@ async fn decide(app: &App, lang: Lang, cmd: QueueCmd, who: &Person) -> CliResult
 
 /// Tell a running daemon that work was added, so it need not wait for its next look. A daemon
 /// that is not running will find the work when it starts: failure here is not an error.
-async fn nudge(settings: &Settings) {
+pub(crate) async fn nudge(settings: &Settings) {
     let url = format!("{}/internal/wake", settings.server.admin_base_url());
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_millis(800))

@@ -144,6 +144,19 @@ pub async fn run_with_clock(
         )
     });
 
+    let corrections = tokio::spawn(
+        crate::corrections::Corrections {
+            store: app.store.clone(),
+            registry: (*app.registry).clone(),
+            clock: clock.clone(),
+            owner: owner.clone(),
+            lease: app.settings.dispatch.lease,
+            timeout: app.settings.dispatch.publish_timeout,
+            every: std::time::Duration::from_secs(1),
+        }
+        .run(shutdown.clone()),
+    );
+
     let engine = Engine::new(EngineParts {
         store: app.store.clone(),
         registry: app.registry.clone(),
@@ -169,6 +182,7 @@ pub async fn run_with_clock(
         let _ = collector.await;
     }
     let _ = page_view_writer.await;
+    let _ = corrections.await;
     drop(lock);
     Ok(())
 }

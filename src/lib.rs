@@ -18,6 +18,7 @@ pub mod channels;
 pub mod cli;
 pub mod clock;
 pub mod compose;
+pub mod corrections;
 pub mod daemon;
 pub mod dispatch;
 pub mod errors;

@@ -14,9 +14,10 @@ use anyhow::{Result, ensure};
 use chrono::{DateTime, Utc};
 use prakat::compose::{ComposeError, Composed};
 use prakat::store::{
-    Actor, AnnouncementRecord, ClaimedDelivery, DeliveryFilter, DeliveryRow, DeliveryState,
-    NewAnnouncement, NewDelivery, NewRule, Outcome, PageViews, ReachDue, ReachQuery, ReachRetry,
-    ReachSlot, RuleEdit, RulePause, Settlement, SqliteStore, Store, StoreError,
+    Actor, AmendAction, AmendOutcome, AnnouncementEdit, AnnouncementRecord, AnnouncementRetraction,
+    ClaimedDelivery, DeliveryFilter, DeliveryRow, DeliveryState, NewAnnouncement, NewDelivery,
+    NewRule, Outcome, PageViews, ReachDue, ReachQuery, ReachRetry, ReachSlot, RuleEdit, RulePause,
+    Settlement, SqliteStore, Store, StoreError,
 };
 use prakat_adapters::{Department, Draft, Payload, ReachSample, Receipt};
 
@@ -193,6 +194,332 @@ async fn settle_one<S: Store>(
             }],
         )
         .await?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corrections
+
+fn edit_of(
+    a: &AnnouncementRecord,
+    rows: &[DeliveryRow],
+    from: u32,
+    text: &str,
+    at: DateTime<Utc>,
+) -> AnnouncementEdit {
+    let mut changed = a.clone();
+    changed.title = format!("{} (แก้ไข)", a.title);
+    changed.body = text.into();
+    AnnouncementEdit {
+        id: a.id,
+        from_revision: from,
+        title: changed.title.clone(),
+        body: changed.body.clone(),
+        payloads: rows
+            .iter()
+            .map(|d| (d.id, payload_for(&d.channel, &changed)))
+            .collect(),
+        at,
+    }
+}
+
+async fn an_edit_changes_what_is_not_out_in_place_and_amends_what_is_out<S: Store>(
+    store: &S,
+) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let (a, rows) = announce(store, &["website", "line", "outbox"], t0).await?;
+    // website published, line being sent, outbox still queued.
+    let claimed = claim(store, t0, "w").await?;
+    let website = claimed.iter().find(|c| c.channel == "website").unwrap();
+    settle_one(
+        store,
+        t0,
+        website.id,
+        website.claim,
+        Outcome::Published(Receipt {
+            remote_id: Some(a.id.to_string()),
+            url: Some("http://site/news/1.html".into()),
+            ..Default::default()
+        }),
+    )
+    .await?;
+    let outbox = claimed.iter().find(|c| c.channel == "outbox").unwrap();
+    settle_one(
+        store,
+        t0,
+        outbox.id,
+        outbox.claim,
+        Outcome::Retry {
+            at: t0 + secs(600),
+            error: "down".into(),
+            class: "transient".into(),
+            count_attempt: true,
+            unsettled: false,
+        },
+    )
+    .await?;
+
+    let done = store
+        .edit_announcement(
+            &edit_of(&a, &rows, 0, "ข้อความใหม่", t0 + secs(1)),
+            &pr_officer(),
+        )
+        .await?;
+    ensure!(done.revision == 1);
+    ensure!(
+        done.in_place
+            .iter()
+            .map(|(_, c)| c.as_str())
+            .collect::<Vec<_>>()
+            == ["outbox"],
+        "{:?}",
+        done.in_place
+    );
+    let mut amended: Vec<&str> = done.amendments.iter().map(|m| m.channel.as_str()).collect();
+    amended.sort();
+    ensure!(amended == ["line", "website"], "{amended:?}");
+    ensure!(
+        done.amendments
+            .iter()
+            .all(|m| m.state == "waiting" && m.action == AmendAction::Edit)
+    );
+    // Every delivery carries the new text from now on.
+    for d in all_deliveries(store).await? {
+        ensure!(
+            d.payload.text.contains("ข้อความใหม่"),
+            "{}: {}",
+            d.channel,
+            d.payload.text
+        );
+    }
+    let record = store.announcement(a.id).await?;
+    ensure!(record.body == "ข้อความใหม่" && record.revision.number == 1);
+    ensure!(record.revision.edited_at == Some(t0 + secs(1)));
+    // The trail keeps the old and the new text.
+    let trail = store.audit_trail("announcement", &a.id.to_string()).await?;
+    let edited = trail
+        .iter()
+        .find(|e| e.action == "edited")
+        .expect("an edited line");
+    ensure!(edited.detail["old"]["body"].as_str() == Some(a.body.as_str()));
+    ensure!(edited.detail["new"]["body"].as_str() == Some("ข้อความใหม่"));
+
+    // An edit made from the old revision is refused: it would undo this one.
+    let stale = store
+        .edit_announcement(&edit_of(&a, &rows, 0, "อีกแบบ", t0 + secs(2)), &pr_officer())
+        .await;
+    ensure!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+    // A second edit replaces the first one's waiting amendments.
+    let second = store
+        .edit_announcement(
+            &edit_of(&a, &rows, 1, "ครั้งที่สอง", t0 + secs(3)),
+            &pr_officer(),
+        )
+        .await?;
+    ensure!(second.revision == 2 && second.amendments.len() == 2);
+    let all = store.amendments(a.id).await?;
+    ensure!(
+        all.iter().filter(|m| m.state == "superseded").count() == 2,
+        "{all:?}"
+    );
+    ensure!(all.iter().filter(|m| m.state == "waiting").count() == 2);
+    Ok(())
+}
+
+async fn a_retraction_cancels_what_is_not_out_and_is_never_claimed_again<S: Store>(
+    store: &S,
+) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let (a, rows) = announce(store, &["website", "line", "outbox"], t0).await?;
+    let claimed = claim(store, t0, "w").await?;
+    let by = |c: &str| claimed.iter().find(|x| x.channel == c).unwrap().clone();
+    let website = by("website");
+    settle_one(
+        store,
+        t0,
+        website.id,
+        website.claim,
+        Outcome::Published(Receipt::default()),
+    )
+    .await?;
+    // line: its answer was lost (it may have reached LINE); outbox: failed cleanly.
+    let line = by("line");
+    settle_one(
+        store,
+        t0,
+        line.id,
+        line.claim,
+        Outcome::Retry {
+            at: t0 + secs(600),
+            error: "lost".into(),
+            class: "ambiguous".into(),
+            count_attempt: true,
+            unsettled: true,
+        },
+    )
+    .await?;
+    let outbox = by("outbox");
+    settle_one(
+        store,
+        t0,
+        outbox.id,
+        outbox.claim,
+        Outcome::Retry {
+            at: t0 + secs(600),
+            error: "down".into(),
+            class: "transient".into(),
+            count_attempt: true,
+            unsettled: false,
+        },
+    )
+    .await?;
+
+    let r = AnnouncementRetraction {
+        id: a.id,
+        reason: "ชื่อผิด".into(),
+        at: t0 + secs(1),
+    };
+    let done = store.retract_announcement(&r, &pr_officer()).await?;
+    ensure!(
+        done.in_place
+            .iter()
+            .map(|(_, c)| c.as_str())
+            .collect::<Vec<_>>()
+            == ["outbox"]
+    );
+    let mut amended: Vec<&str> = done.amendments.iter().map(|m| m.channel.as_str()).collect();
+    amended.sort();
+    ensure!(
+        amended == ["line", "website"],
+        "the unsettled one is looked for: {amended:?}"
+    );
+    let states: BTreeMap<String, DeliveryState> = all_deliveries(store)
+        .await?
+        .into_iter()
+        .map(|d| (d.channel, d.state))
+        .collect();
+    ensure!(states["website"] == DeliveryState::Published);
+    ensure!(
+        states["line"] == DeliveryState::Cancelled && states["outbox"] == DeliveryState::Cancelled
+    );
+    let record = store.announcement(a.id).await?;
+    ensure!(record.state == "retracted");
+    ensure!(
+        record
+            .revision
+            .retracted
+            .as_ref()
+            .map(|r| r.reason.as_str())
+            == Some("ชื่อผิด")
+    );
+    // Nothing of it is claimed again, retried, edited or retracted twice.
+    ensure!(claim(store, t0 + secs(3600), "w").await?.is_empty());
+    let retry = store
+        .retry_delivery(
+            rows.iter().find(|d| d.channel == "outbox").unwrap().id,
+            t0 + secs(2),
+            &pr_officer(),
+        )
+        .await;
+    ensure!(matches!(retry, Err(StoreError::Conflict(_))), "{retry:?}");
+    ensure!(matches!(
+        store.retract_announcement(&r, &pr_officer()).await,
+        Err(StoreError::Conflict(_))
+    ));
+    ensure!(matches!(
+        store
+            .edit_announcement(&edit_of(&a, &rows, 1, "x", t0), &pr_officer())
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    ensure!(
+        actions(store, "announcement", a.id)
+            .await?
+            .contains(&"retracted".to_string())
+    );
+    Ok(())
+}
+
+async fn amendments_are_claimed_in_order_per_delivery_and_fenced<S: Store>(
+    store: &S,
+) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let (a, rows) = announce(store, &["website"], t0).await?;
+    let c = claim(store, t0, "w").await?.remove(0);
+    settle_one(
+        store,
+        t0,
+        c.id,
+        c.claim,
+        Outcome::Published(Receipt::default()),
+    )
+    .await?;
+    store
+        .edit_announcement(&edit_of(&a, &rows, 0, "หนึ่ง", t0), &pr_officer())
+        .await?;
+    let first = store.claim_amendments(t0, "w1", LEASE, 10).await?;
+    ensure!(first.len() == 1 && first[0].payload.as_ref().unwrap().text.contains("หนึ่ง"));
+    ensure!(first[0].target.state == "published" && !first[0].target.leased);
+    // A second edit while the first is being carried out waits for it.
+    store
+        .edit_announcement(&edit_of(&a, &rows, 1, "สอง", t0), &pr_officer())
+        .await?;
+    ensure!(
+        store
+            .claim_amendments(t0, "w2", LEASE, 10)
+            .await?
+            .is_empty()
+    );
+    // Its lease runs out: claimed again, and the first claim can no longer write.
+    let later = t0 + secs(61);
+    let again = store.claim_amendments(later, "w2", LEASE, 10).await?;
+    ensure!(
+        again.len() == 1 && again[0].row.id == first[0].row.id && again[0].claim > first[0].claim
+    );
+    let done = AmendOutcome::Done {
+        note: "edited".into(),
+        url: Some("http://site/new".into()),
+    };
+    ensure!(
+        !store
+            .settle_amendment(&first[0], &done, later, "w1")
+            .await?,
+        "fenced"
+    );
+    ensure!(
+        store
+            .settle_amendment(&again[0], &done, later, "w2")
+            .await?
+    );
+    // Now the second edit's turn.
+    let second = store.claim_amendments(later, "w2", LEASE, 10).await?;
+    ensure!(second.len() == 1 && second[0].payload.as_ref().unwrap().text.contains("สอง"));
+    let left = AmendOutcome::ByHand {
+        what: "no_edit_api".into(),
+    };
+    ensure!(
+        store
+            .settle_amendment(&second[0], &left, later, "w2")
+            .await?
+    );
+    let rows = store.amendments(a.id).await?;
+    ensure!(
+        rows.iter().map(|m| m.state.as_str()).collect::<Vec<_>>() == ["done", "by_hand"],
+        "{rows:?}"
+    );
+    ensure!(store.delivery(c.id).await?.remote_url.as_deref() == Some("http://site/new"));
+    // Left to a person: an event.
+    let events = store.events_after(0, 1000).await?;
+    ensure!(events.iter().any(|e| e.action == "correction_by_hand"));
+    ensure!(
+        store
+            .claim_amendments(later + secs(600), "w2", LEASE, 10)
+            .await?
+            .is_empty()
+    );
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2207,6 +2534,9 @@ macro_rules! backend {
                 a_settled_batch_writes_each_outcome_fenced_by_its_claim,
                 claims_resume_expired_leases_first_then_the_earliest_due,
                 delivery_counts_follow_every_change,
+                an_edit_changes_what_is_not_out_in_place_and_amends_what_is_out,
+                a_retraction_cancels_what_is_not_out_and_is_never_claimed_again,
+                amendments_are_claimed_in_order_per_delivery_and_fenced,
             );
         }
     };

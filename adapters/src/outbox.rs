@@ -9,6 +9,10 @@
 //! shows what the dispatcher did. The line is appended after the file is in place: a crash
 //! between the two leaves the file (the effect) without its line (the diagnostics).
 //!
+//! Corrections are files too: an edit writes `<key>.edit-<revision>.json` (the new payload) and a
+//! retraction `<key>.retract.json` (when and why), each created once, beside the delivery's file;
+//! a retraction of a delivery whose file was never written writes nothing.
+//!
 //! Only the daemon writes the folder: [`Outbox::for_composing`] is the same channel for the
 //! command line, with the same `prepare` and limits, a health check that only reads, and a
 //! `publish` that refuses.
@@ -20,8 +24,8 @@ use async_trait::async_trait;
 use serde::Serialize;
 
 use crate::{
-    Channel, Draft, Health, Idempotency, LengthUnit, Limits, Payload, PublishContext, PublishError,
-    Receipt, Rejection,
+    Amend, Channel, Draft, Edit, Health, Idempotency, LengthUnit, Limits, Payload, PublishContext,
+    PublishError, Receipt, Rejection, Retraction,
 };
 
 #[derive(Clone)]
@@ -118,6 +122,107 @@ impl Outbox {
     }
 }
 
+/// A correction as the outbox writes it.
+#[derive(Serialize)]
+struct Correction<'a> {
+    idempotency_key: &'a str,
+    action: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<&'a Payload>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Outbox {
+    /// Write `c` to `name` once (an existing file is the same correction, written before).
+    fn write_once(&self, name: &str, c: &Correction<'_>) -> std::io::Result<()> {
+        let dest = self.dir.join(name);
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
+        serde_json::to_writer_pretty(&mut tmp, c)?;
+        tmp.as_file().sync_all()?;
+        match tmp.persist_noclobber(&dest) {
+            Ok(_) => crate::durable::sync_parent_dir(&dest),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(e.error),
+        }
+    }
+
+    fn correct(&self, name: String, c: Correction<'_>) -> Result<(), PublishError> {
+        if !self.writes {
+            return Err(PublishError::Rejected(format!(
+                "this process only composes for the outbox {}; the daemon writes it",
+                self.dir.display()
+            )));
+        }
+        if !self.file_for(c.idempotency_key).exists() {
+            // Never written: nothing to correct.
+            return Ok(());
+        }
+        self.write_once(&name, &c).map_err(|e| {
+            PublishError::Transient(format!(
+                "cannot write to the outbox {}: {e}",
+                self.dir.display()
+            ))
+        })
+    }
+
+    /// The delivery's key, as its receipt names it.
+    fn key_of(receipt: &Receipt) -> Result<&str, PublishError> {
+        receipt
+            .remote_id
+            .as_deref()
+            .filter(|k| !k.is_empty() && !k.contains(['/', '\\']) && !k.starts_with('.'))
+            .ok_or_else(|| PublishError::Rejected("the outbox receipt names no file".into()))
+    }
+}
+
+#[async_trait]
+impl Amend for Outbox {
+    async fn edit(
+        &self,
+        receipt: &Receipt,
+        payload: &Payload,
+        edit: &Edit,
+    ) -> Result<Receipt, PublishError> {
+        let key = Self::key_of(receipt)?;
+        self.correct(
+            format!("{key}.edit-{}.json", edit.revision),
+            Correction {
+                idempotency_key: key,
+                action: "edit",
+                revision: Some(edit.revision),
+                payload: Some(payload),
+                reason: None,
+                at: edit.edited_at,
+            },
+        )?;
+        Ok(receipt.clone())
+    }
+
+    async fn retract(
+        &self,
+        receipt: &Receipt,
+        _payload: &Payload,
+        retraction: &Retraction,
+    ) -> Result<(), PublishError> {
+        let key = Self::key_of(receipt)?;
+        self.correct(
+            format!("{key}.retract.json"),
+            Correction {
+                idempotency_key: key,
+                action: "retract",
+                revision: None,
+                payload: None,
+                reason: Some(&retraction.reason),
+                at: retraction.retracted_at,
+            },
+        )
+    }
+}
+
 impl Outbox {
     /// The folder, if it exists yet, is a directory that is not read-only. Reads only.
     fn check_without_writing(&self) -> Result<Health, PublishError> {
@@ -202,6 +307,10 @@ impl Channel for Outbox {
             request_id: None,
             deduplicated: !wrote,
         })
+    }
+
+    fn amend(&self) -> Option<&dyn Amend> {
+        Some(self)
     }
 
     async fn healthcheck(&self) -> Result<Health, PublishError> {

@@ -103,3 +103,12 @@ queue-show-link = link: { $link }
 queue-show-media = media: { $name } ({ $kind }, { $size })
 queue-show-trail = history of the delivery:
 queue-show-announcement-trail = history of the announcement:
+
+## prakat announcement
+announcement-edited = announcement { $id } corrected (revision { $revision }):
+announcement-retracted = announcement { $id } retracted:
+announcement-in-place = { $channel }: not out yet, changed before it goes out
+announcement-follow = the daemon carries the corrections out; follow them with: prakat announcement show { $id } --wait
+announcement-show-head = announcement { $id } "{ $title }": { $state }, revision { $revision }
+announcement-show-edited = edited { $at }
+announcement-show-retracted = retracted { $at }: { $reason }

@@ -22,3 +22,21 @@ newsroom-rule-too-frequent = the schedule "{ $expr }" posts { $count } times in 
 newsroom-rule-too-frequent-suggest = the schedule "{ $expr }" posts { $count } times in the 24 hours from { $at } (Bangkok time), { $gap } apart: more often than once every { $min } (the setting rules.min_interval). To post once at that time, write "{ $suggestion }"; to post this often anyway, add --allow-frequent
 newsroom-rule-already-paused = rule { $id } is already paused (prakat rule resume { $id } lets it post again)
 newsroom-rule-not-paused = rule { $id } is not paused
+
+## Corrections of published announcements, per channel
+correction-edited = { $channel }: changed to the new text
+correction-retracted = { $channel }: taken down
+correction-not-out = { $channel }: was not out yet; it will go out with the new text, or not at all
+correction-superseded = { $channel }: replaced by a later correction
+correction-no-edit = { $channel }: cannot be changed once sent (the platform has no way to edit it). To do by hand: if it matters, send a correcting message, or delete the post and publish again: { $url }
+correction-no-retract = { $channel }: cannot be taken back by prakat (the platform has no way to delete it). To do by hand: delete it in the platform's own app, or send a message saying it is withdrawn: { $url }
+correction-maybe-out = { $channel }: an attempt to publish was cut off and may have reached the platform, which prakat cannot check. To do by hand: look for the post and delete it.
+correction-channel-gone = { $channel }: this channel is no longer in the settings. To do by hand: correct or delete the post on the platform.
+correction-failed = { $channel }: the platform refused the correction: { $error }. To do: fix the cause, then correct the post by hand or edit again.
+correction-edit-waiting = { $channel }: the new text will be sent shortly
+correction-retract-waiting = { $channel }: will be taken down shortly
+newsroom-correction-same = the new title and text are the same as the announcement's: nothing to correct
+newsroom-correction-pending = announcement { $id } still waits for approval: change it with the approval's edit instead
+newsroom-correction-retracted = announcement { $id } is retracted: it cannot be corrected
+newsroom-correction-state = announcement { $id } is { $state }: only an approved announcement can be corrected or retracted
+newsroom-retract-reason-needed = say why it is retracted (--reason): the website's notice shows it and the audit trail keeps it

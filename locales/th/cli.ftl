@@ -107,3 +107,12 @@ queue-show-link = ลิงก์: { $link }
 queue-show-media = สื่อ: { $name } ({ $kind }, { $size })
 queue-show-trail = ประวัติของรายการเผยแพร่:
 queue-show-announcement-trail = ประวัติของประกาศ:
+
+## prakat announcement
+announcement-edited = แก้ไขประกาศ { $id } แล้ว (ครั้งที่ { $revision }):
+announcement-retracted = ถอนประกาศ { $id } แล้ว:
+announcement-in-place = { $channel }: ยังไม่ได้เผยแพร่ เปลี่ยนข้อความก่อนเผยแพร่แล้ว
+announcement-follow = ระบบจะดำเนินการแก้ไขในแต่ละช่องทาง ติดตามได้ด้วยคำสั่ง: prakat announcement show { $id } --wait
+announcement-show-head = ประกาศ { $id } "{ $title }": { $state } แก้ไขครั้งที่ { $revision }
+announcement-show-edited = แก้ไขเมื่อ { $at }
+announcement-show-retracted = ถอนเมื่อ { $at }: { $reason }

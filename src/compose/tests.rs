@@ -26,6 +26,7 @@ fn announcement(body: &str) -> AnnouncementRecord {
         state: "approved".into(),
         channels: vec![],
         decision: None,
+        revision: Default::default(),
         // 17 March 2025 09:30 Bangkok.
         publish_at: DateTime::parse_from_rfc3339("2025-03-17T09:30:00+07:00")
             .unwrap()

@@ -609,6 +609,7 @@ impl<'a> Newsroom<'a> {
             created_at: now,
             channels: channels.clone(),
             decision: None,
+            revision: Default::default(),
         };
         let composed = app
             .composer
@@ -693,10 +694,12 @@ fn check_link(link: &str) -> Result<()> {
     }
 }
 
+pub mod corrections;
 pub mod people;
 pub mod rules;
 pub mod time;
 
+pub use corrections::Correction;
 pub use rules::{RuleChanges, RuleSaved, UPCOMING};
 
 #[cfg(test)]

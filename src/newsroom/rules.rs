@@ -268,6 +268,7 @@ impl Newsroom<'_> {
             created_at: now,
             channels: channels.clone(),
             decision: None,
+            revision: Default::default(),
         };
         let composed =
             self.app

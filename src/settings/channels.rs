@@ -132,10 +132,22 @@ pub struct WebsiteChannel {
     pub digits: Digits,
     /// How many newest announcements the home page and feeds show.
     pub feed_items: usize,
+    /// What a retracted announcement's page becomes: `notice` (default: a short notice of
+    /// when and why, kept for the record) or `remove` (the address answers 404).
+    pub retraction: Retraction,
     pub concurrency: Option<usize>,
     /// How long one publish may take; `None`: `dispatch.publish_timeout`.
     #[serde(with = "humantime_serde")]
     pub publish_timeout: Option<std::time::Duration>,
+}
+
+/// `[channels.website] retraction`: what a retracted announcement's page becomes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Retraction {
+    #[default]
+    Notice,
+    Remove,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -157,6 +169,7 @@ impl Default for WebsiteChannel {
             enabled: true,
             digits: Digits::Thai,
             feed_items: 50,
+            retraction: Retraction::Notice,
             concurrency: None,
             publish_timeout: None,
         }

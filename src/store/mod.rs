@@ -6,6 +6,7 @@
 //! so the trail can never disagree with the state. Times are UTC here; Bangkok time is for
 //! display only.
 
+mod corrections;
 mod message;
 mod reach;
 mod sqlite;
@@ -15,6 +16,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use prakat_adapters::{Department, MediaRef};
 
+pub use corrections::*;
 pub use reach::*;
 pub use sqlite::{Durability, SqliteStore, SqliteTuning};
 pub use types::*;
@@ -353,4 +355,41 @@ pub trait Store: Send + Sync + 'static {
     async fn say_once(&self, key: &str, now: DateTime<Utc>) -> Result<bool>;
     /// Whether `key` was said.
     async fn said(&self, key: &str) -> Result<bool>;
+
+    // ---- corrections of approved announcements
+    /// Give an approved announcement a new title and text, in one change guarded by its
+    /// revision (`Conflict` when another edit came first, or it was retracted): deliveries not
+    /// yet out carry the new payload in place; each delivery out, or being sent, gets an edit
+    /// amendment (replacing a waiting one). Audited with the old and the new text.
+    async fn edit_announcement(&self, edit: &AnnouncementEdit, actor: &Actor) -> Result<Corrected>;
+    /// Take an approved announcement back, in one change: it is `retracted` (never claimed
+    /// again), deliveries not yet out are cancelled, waiting edits are superseded, and each
+    /// delivery that is out, being sent, or may have reached its platform gets a retraction
+    /// amendment.
+    async fn retract_announcement(
+        &self,
+        retraction: &AnnouncementRetraction,
+        actor: &Actor,
+    ) -> Result<Corrected>;
+    /// An announcement's amendments, oldest first.
+    async fn amendments(&self, announcement_id: i64) -> Result<Vec<AmendmentRow>>;
+    /// Claim up to `limit` open amendments for `owner` until `now + lease`: waiting ones whose
+    /// time has come and claimed ones whose lease ran out, each only when no earlier amendment
+    /// of the same delivery is open (a delivery's corrections are carried out in order).
+    async fn claim_amendments(
+        &self,
+        now: DateTime<Utc>,
+        owner: &str,
+        lease: std::time::Duration,
+        limit: usize,
+    ) -> Result<Vec<ClaimedAmendment>>;
+    /// Write an attempt's outcome, fenced by its claim; false when a later claim has taken it.
+    /// Audited; a correction left to a person or refused is a domain event.
+    async fn settle_amendment(
+        &self,
+        claimed: &ClaimedAmendment,
+        outcome: &AmendOutcome,
+        now: DateTime<Utc>,
+        owner: &str,
+    ) -> Result<bool>;
 }

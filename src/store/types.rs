@@ -154,6 +154,8 @@ pub struct AnnouncementRecord {
     pub channels: Vec<String>,
     /// Who approved, rejected or withdrew it, when, and the reason given.
     pub decision: Option<Decision>,
+    /// Its edits and retraction, once approved.
+    pub revision: super::Revision,
 }
 
 impl AnnouncementRecord {
@@ -359,6 +361,10 @@ pub const EVENT_ACTIONS: &[&str] = &[
     "failed",
     "channel_concern",
     "rule_paused",
+    "edited",
+    "retracted",
+    "correction_by_hand",
+    "correction_failed",
 ];
 
 /// A domain event: an audit row of one of [`EVENT_ACTIONS`], with its place in the log.

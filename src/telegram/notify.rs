@@ -324,6 +324,43 @@ impl TelegramNotifier {
 
 impl TelegramNotifier {
     /// A channel's token expires soon, has expired or no longer works, or lacks permissions.
+    /// A correction a channel could not carry out: the PR officers and admins are told what is
+    /// left to do, and where.
+    async fn correction(&self, e: &DomainEvent) -> Result<(), String> {
+        let Ok(id) = e.entity_id.parse::<i64>() else {
+            return Ok(());
+        };
+        let store = &self.bot.app.store;
+        let amendments = store.amendments(id).await.map_err(|e| e.to_string())?;
+        let Some(m) = amendments
+            .iter()
+            .find(|m| Some(m.id) == e.detail["amendment"].as_i64())
+        else {
+            return Ok(());
+        };
+        let a = store.announcement(id).await.map_err(|e| e.to_string())?;
+        let url = store
+            .delivery(m.delivery_id)
+            .await
+            .ok()
+            .and_then(|d| d.remote_url);
+        let text = tg!(
+            "tg-correction-left",
+            id = id,
+            title = esc(&a.title),
+            what = esc(&crate::corrections::describe(
+                crate::i18n::Lang::Th,
+                m,
+                url.as_deref()
+            ))
+        );
+        for p in self.bot.deciders().await {
+            self.send(p.telegram_user_id.unwrap_or_default(), &text)
+                .await?;
+        }
+        Ok(())
+    }
+
     async fn concern(&self, e: &DomainEvent) -> Result<(), String> {
         let d = &e.detail;
         let channel = esc(d["channel"].as_str().unwrap_or(&e.entity_id));
@@ -398,6 +435,9 @@ impl Notifier for TelegramNotifier {
             }
             ("delivery", "published" | "needs_attention" | "failed") => self.settled(e).await,
             ("channel", "channel_concern") => self.concern(e).await,
+            ("announcement", "correction_by_hand" | "correction_failed") => {
+                self.correction(e).await
+            }
             ("rule", "rule_paused") => {
                 let d = &e.detail;
                 let text = tg!(

@@ -44,6 +44,19 @@ pub struct Entry {
     pub url: String,
     /// The idempotency key of the delivery that wrote this entry last.
     pub idempotency_key: String,
+    /// When the announcement was last changed after it was published: the page says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<DateTime<Utc>>,
+    /// Taken back: listed nowhere, its page a notice or gone, its media unlinked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retracted: Option<EntryRetraction>,
+}
+
+/// When and why an entry was taken back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryRetraction {
+    pub at: DateTime<Utc>,
+    pub reason: String,
 }
 
 /// A calendar month in Bangkok time, named by its Buddhist Era year: the key of a month page.
@@ -107,6 +120,8 @@ impl Entry {
             tags: payload.tags.clone(),
             url,
             idempotency_key: idempotency_key.to_owned(),
+            edited_at: None,
+            retracted: None,
         }
     }
 

@@ -127,6 +127,15 @@ pub(crate) fn copy_media(source: &Path, target: &Path) -> Result<(), WebsiteErro
     result
 }
 
+/// Remove a file (durably: its directory is flushed) unless it is already gone.
+pub(crate) fn remove_if_present(path: &Path) -> Result<(), WebsiteError> {
+    match fs::remove_file(path) {
+        Ok(()) => sync_dir(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(WebsiteError::io("remove", path, e)),
+    }
+}
+
 /// Remove temporary files left by a process that was killed mid-write, in `dir` and below.
 /// Files are few and directories shallow (site root, news, media, one level of indexes).
 pub(crate) fn sweep_tmp(dir: &Path) {

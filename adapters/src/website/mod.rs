@@ -42,14 +42,14 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-pub use entry::{Entry, EntryMedia, MonthKey};
+pub use entry::{Entry, EntryMedia, EntryRetraction, MonthKey};
 pub use error::WebsiteError;
 pub use prepare::{KIND, limits};
-pub use settings::{DEFAULT_FEED_ITEMS, WebsiteSettings};
+pub use settings::{DEFAULT_FEED_ITEMS, RetractionPage, WebsiteSettings};
 
 use crate::{
-    Channel, Draft, Health, Idempotency, Limits, Payload, PublishContext, PublishError, Receipt,
-    Rejection,
+    Amend, Channel, Draft, Edit, Health, Idempotency, Limits, Payload, PublishContext,
+    PublishError, Receipt, Rejection, Retraction,
 };
 
 /// The website channel. Cheap to clone; clones share one site and one lock.
@@ -240,5 +240,60 @@ impl Channel for Website {
 
     fn idempotency(&self) -> Idempotency {
         Idempotency::Native
+    }
+
+    fn amend(&self) -> Option<&dyn Amend> {
+        Some(self)
+    }
+}
+
+/// Corrections on the site: an edit rewrites the page in place (with "แก้ไขเมื่อ …") and every
+/// index it is on; a retraction takes it off every index and feed, replaces the page by a
+/// notice or removes it ([`RetractionPage`]) and unlinks its media. Both are keyed by the
+/// announcement id, so a repeat rewrites the same files.
+#[async_trait]
+impl Amend for Website {
+    async fn edit(
+        &self,
+        _receipt: &Receipt,
+        payload: &Payload,
+        edit: &Edit,
+    ) -> Result<Receipt, PublishError> {
+        let site = self.site("edit")?;
+        let (payload, edited_at) = (payload.clone(), edit.edited_at);
+        let id = payload.announcement_id;
+        let url = tokio::task::spawn_blocking(move || site.edit(&payload, edited_at))
+            .await
+            .map_err(|e| PublishError::Transient(format!("website edit task stopped: {e}")))??;
+        tracing::info!(
+            announcement_id = id,
+            revision = edit.revision,
+            "website: page edited"
+        );
+        Ok(Receipt {
+            remote_id: Some(id.to_string()),
+            url: Some(url),
+            request_id: None,
+            deduplicated: false,
+        })
+    }
+
+    async fn retract(
+        &self,
+        _receipt: &Receipt,
+        payload: &Payload,
+        retraction: &Retraction,
+    ) -> Result<(), PublishError> {
+        let site = self.site("retract")?;
+        let id = payload.announcement_id;
+        let r = EntryRetraction {
+            at: retraction.retracted_at,
+            reason: retraction.reason.clone(),
+        };
+        tokio::task::spawn_blocking(move || site.retract(id, r))
+            .await
+            .map_err(|e| PublishError::Transient(format!("website retract task stopped: {e}")))??;
+        tracing::info!(announcement_id = id, "website: retracted");
+        Ok(())
     }
 }

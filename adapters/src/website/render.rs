@@ -89,6 +89,22 @@ impl Renderer {
         self.render("page.html", &paths::page(e.id), &e.title, page)
     }
 
+    /// What stands at a retracted announcement's address: that it was taken back, when and
+    /// why, without its title or text.
+    pub fn retracted(&self, e: &Entry) -> Result<String, WebsiteError> {
+        let (at, reason) = e
+            .retracted
+            .as_ref()
+            .map(|r| (super::views::html_datetime(r.at), r.reason.as_str()))
+            .unwrap_or_default();
+        let page = context! {
+            entry => self.article_view(e),
+            retracted_at => at,
+            reason => reason,
+        };
+        self.render("retracted.html", &paths::page(e.id), "ประกาศนี้ถอนแล้ว", page)
+    }
+
     /// The home page: the newest entries, every department, every month by fiscal year.
     pub fn home(&self, entries: &BTreeMap<i64, Entry>) -> Result<String, WebsiteError> {
         let all: Vec<&Entry> = entries.values().collect();

@@ -28,6 +28,20 @@ pub struct WebsiteSettings {
     /// Digits in dates and numbers on the pages: Thai (the default, as in official documents)
     /// or Arabic.
     pub digits: Digits,
+    /// What becomes of a retracted announcement's page.
+    pub retraction: RetractionPage,
+}
+
+/// What a retracted announcement's page becomes. Either way it is removed from every index and
+/// feed and its media are unlinked from the site.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RetractionPage {
+    /// A short notice at the same address: that it was taken back, when and why (without its
+    /// title or text). Kept for the record (ITA assessors may ask what was published).
+    #[default]
+    Notice,
+    /// The page is deleted: its address answers 404.
+    Remove,
 }
 
 impl WebsiteSettings {
@@ -48,6 +62,7 @@ impl WebsiteSettings {
             templates_dir: None,
             feed_items: DEFAULT_FEED_ITEMS,
             digits: Digits::Thai,
+            retraction: RetractionPage::Notice,
         }
     }
 }

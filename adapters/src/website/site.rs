@@ -13,14 +13,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use super::entry::{self, Entry, MonthKey};
+use super::entry::{self, Entry, EntryRetraction, MonthKey};
 use super::error::WebsiteError;
 use super::feeds;
 use super::fsio::{self, Sync};
 use super::paths;
 use super::prepare::{valid_department_code, valid_media_name};
 use super::render::Renderer;
-use super::settings::WebsiteSettings;
+use super::settings::{RetractionPage, WebsiteSettings};
 use crate::{Department, Payload};
 
 /// The outcome of one publish.
@@ -64,6 +64,9 @@ pub struct Site {
     renderer: Renderer,
     root: PathBuf,
     entries: Mutex<BTreeMap<i64, Entry>>,
+    /// Entries taken back: listed nowhere, kept for their notice pages. Locked after
+    /// `entries` when both are held.
+    retracted: Mutex<BTreeMap<i64, Entry>>,
     /// Index pages waiting to be written for records already written.
     pending: Mutex<Pending>,
     /// Held while index pages are written: one writer, and the publishes waiting for it are
@@ -100,11 +103,15 @@ impl Site {
             fs::create_dir_all(&d).map_err(|e| WebsiteError::io("create directory", &d, e))?;
         }
         fsio::sweep_tmp(&root);
-        let entries = entry::load_all(&root.join(paths::ENTRIES_DIR))?;
+        let (retracted, entries): (BTreeMap<i64, Entry>, BTreeMap<i64, Entry>) =
+            entry::load_all(&root.join(paths::ENTRIES_DIR))?
+                .into_iter()
+                .partition(|(_, e)| e.retracted.is_some());
         let site = Site {
             renderer: Renderer::new(settings),
             root,
             entries: Mutex::new(entries),
+            retracted: Mutex::new(retracted),
             pending: Mutex::new(Pending::default()),
             index_writer: Mutex::new(()),
             index_writes: Default::default(),
@@ -127,9 +134,17 @@ impl Site {
                     fsio::write_atomic(&page, site.renderer.article(e)?.as_bytes(), Sync::Cached)?;
                 }
             }
+            // A retraction cut off after its record: its page and media are put right here.
+            for e in site.retracted_lock().values() {
+                site.retracted_files(e, &entries, false)?;
+            }
             site.rebuild_indexes(&entries, &site.everything(&entries))?;
         }
         Ok(site)
+    }
+
+    fn retracted_lock(&self) -> MutexGuard<'_, BTreeMap<i64, Entry>> {
+        self.retracted.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn lock(&self) -> MutexGuard<'_, BTreeMap<i64, Entry>> {
@@ -275,6 +290,12 @@ impl Site {
         );
         let entry = Entry::from_payload(payload, url.clone(), idempotency_key);
         let mut entries = self.lock();
+        if self.retracted_lock().contains_key(&entry.id) {
+            return Err(WebsiteError::Refused(format!(
+                "announcement {} was retracted; it is not published again (ประกาศนี้ถอนแล้ว)",
+                entry.id
+            )));
+        }
         let previous = entries.get(&entry.id).cloned();
         let deduplicated = previous
             .as_ref()
@@ -286,7 +307,126 @@ impl Site {
             page.as_bytes(),
             Sync::Cached,
         )?;
-        let record = serde_json::to_value(&entry).map_err(|e| WebsiteError::Serialize {
+        self.write_record(&entry)?;
+        // What this publish touches: its department, year and month, and where it was before.
+        let ticket = self.take_ticket(&entry, previous.as_ref());
+        entries.insert(entry.id, entry);
+        drop(entries);
+        self.write_indexes_through(ticket)?;
+        Ok(Published { url, deduplicated })
+    }
+
+    /// Write a changed entry's page and record in place of the published ones, keeping its
+    /// address and publishing time, then the indexes it is on. Returns the page URL.
+    pub fn edit(
+        &self,
+        payload: &Payload,
+        edited_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<String, WebsiteError> {
+        let id = payload.announcement_id;
+        for m in &payload.media {
+            let name = m.stored_name();
+            if !valid_media_name(&name) {
+                return Err(WebsiteError::Refused(format!(
+                    "media file {} has an unusable stored name {name:?} (ชื่อไฟล์สื่อใช้ไม่ได้)",
+                    m.original_name
+                )));
+            }
+            fsio::copy_media(&m.path, &self.root.join(paths::MEDIA_DIR).join(&name))?;
+        }
+        let mut entries = self.lock();
+        let Some(previous) = entries.get(&id).cloned() else {
+            let why = if self.retracted_lock().contains_key(&id) {
+                "it was retracted (ประกาศนี้ถอนแล้ว)"
+            } else {
+                "it is not published on this site (ยังไม่ได้เผยแพร่บนเว็บไซต์)"
+            };
+            return Err(WebsiteError::Refused(format!(
+                "announcement {id} cannot be edited: {why}"
+            )));
+        };
+        let mut entry =
+            Entry::from_payload(payload, previous.url.clone(), &previous.idempotency_key);
+        entry.published_at = previous.published_at;
+        entry.edited_at = Some(edited_at);
+        let page = self.renderer.article(&entry)?;
+        fsio::write_atomic(
+            &paths::file(&self.root, &paths::page(id)),
+            page.as_bytes(),
+            Sync::Cached,
+        )?;
+        self.write_record(&entry)?;
+        let ticket = self.take_ticket(&entry, Some(&previous));
+        let url = entry.url.clone();
+        entries.insert(id, entry);
+        drop(entries);
+        self.write_indexes_through(ticket)?;
+        Ok(url)
+    }
+
+    /// Take an entry back: its record says so first (a restart finishes the rest), then its
+    /// page becomes the notice or goes, its media files no other entry uses are removed, and
+    /// every index it was on is written without it. A repeat does the file work again; an
+    /// announcement this site never published has nothing to take back.
+    pub fn retract(&self, id: i64, retraction: EntryRetraction) -> Result<(), WebsiteError> {
+        let mut entries = self.lock();
+        let (entry, previous) = match entries.get(&id).cloned() {
+            Some(live) => {
+                let mut e = live.clone();
+                e.retracted = Some(retraction);
+                (e, Some(live))
+            }
+            None => match self.retracted_lock().get(&id).cloned() {
+                Some(e) => (e, None),
+                None => return Ok(()),
+            },
+        };
+        if previous.is_some() {
+            self.write_record(&entry)?;
+            self.retracted_lock().insert(id, entry.clone());
+            entries.remove(&id);
+        }
+        self.retracted_files(&entry, &entries, true)?;
+        let ticket = self.take_ticket(&entry, None);
+        drop(entries);
+        self.write_indexes_through(ticket)
+    }
+
+    /// A retracted entry's page (the notice, or none) and media (unlinked unless a listed
+    /// entry shows them too). `rewrite`: write the notice even when one is there.
+    fn retracted_files(
+        &self,
+        e: &Entry,
+        live: &BTreeMap<i64, Entry>,
+        rewrite: bool,
+    ) -> Result<(), WebsiteError> {
+        let page = paths::file(&self.root, &paths::page(e.id));
+        match self.settings().retraction {
+            RetractionPage::Notice => {
+                if rewrite || fs::metadata(&page).is_err() {
+                    fsio::write_atomic(
+                        &page,
+                        self.renderer.retracted(e)?.as_bytes(),
+                        Sync::Cached,
+                    )?;
+                }
+            }
+            RetractionPage::Remove => fsio::remove_if_present(&page)?,
+        }
+        for m in &e.media {
+            let shared = live
+                .values()
+                .any(|o| o.media.iter().any(|om| om.name == m.name));
+            if !shared && valid_media_name(&m.name) {
+                fsio::remove_if_present(&self.root.join(paths::MEDIA_DIR).join(&m.name))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Write an entry's record durably: the site's source of truth.
+    fn write_record(&self, entry: &Entry) -> Result<(), WebsiteError> {
+        let record = serde_json::to_value(entry).map_err(|e| WebsiteError::Serialize {
             what: "entry record",
             message: e.to_string(),
         })?;
@@ -295,22 +435,19 @@ impl Site {
             .root
             .join(paths::ENTRIES_DIR)
             .join(format!("{}.json", entry.id));
-        fsio::write_atomic(&record_path, record.as_bytes(), Sync::Durable)?;
+        fsio::write_atomic(&record_path, record.as_bytes(), Sync::Durable)
+    }
 
-        // What this publish touches: its department, year and month, and where it was before.
-        let ticket = {
-            let mut pending = self.pending();
-            pending.affected.add(&entry);
-            if let Some(p) = &previous {
-                pending.affected.add(p);
-            }
-            pending.taken += 1;
-            pending.taken
-        };
-        entries.insert(entry.id, entry);
-        drop(entries);
-        self.write_indexes_through(ticket)?;
-        Ok(Published { url, deduplicated })
+    /// Ask for the index pages `entry` (and where it was before) are on; returns the ticket to
+    /// wait for.
+    fn take_ticket(&self, entry: &Entry, previous: Option<&Entry>) -> u64 {
+        let mut pending = self.pending();
+        pending.affected.add(entry);
+        if let Some(p) = previous {
+            pending.affected.add(p);
+        }
+        pending.taken += 1;
+        pending.taken
     }
 
     fn pending(&self) -> MutexGuard<'_, Pending> {
@@ -375,6 +512,9 @@ impl Site {
                 html.as_bytes(),
                 Sync::Cached,
             )?;
+        }
+        for e in self.retracted_lock().values() {
+            self.retracted_files(e, &entries, true)?;
         }
         fsio::write_if_changed(
             &self.root.join(paths::STYLE),

@@ -20,6 +20,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../../config/templates/website/page.html"),
     ),
     (
+        "retracted.html",
+        include_str!("../../../config/templates/website/retracted.html"),
+    ),
+    (
         "home.html",
         include_str!("../../../config/templates/website/home.html"),
     ),

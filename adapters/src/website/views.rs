@@ -43,6 +43,7 @@ pub(super) struct ArticleView<'a> {
     pub(super) month_label: String,
     pub(super) media: Vec<MediaView<'a>>,
     pub(super) tags: &'a [String],
+    pub(super) edited_at: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -92,7 +93,7 @@ pub(super) struct DepartmentEntries<'a> {
 
 /// `at` in Bangkok time for a `datetime` attribute, to the second: HTML allows at most three
 /// digits of a second's fraction, and a publish time read from the clock has nine.
-fn html_datetime(at: DateTime<Utc>) -> String {
+pub(super) fn html_datetime(at: DateTime<Utc>) -> String {
     bangkok(at).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
@@ -137,6 +138,7 @@ impl Renderer {
                 })
                 .collect(),
             tags: &e.tags,
+            edited_at: e.edited_at.map(html_datetime),
         }
     }
 

@@ -54,6 +54,7 @@ pub(super) async fn insert_announcements(
             created_at: now,
             channels: n.channels.clone(),
             decision: None,
+            revision: Default::default(),
         })
         .collect();
     // Compose everything before writing: a refusal writes nothing.

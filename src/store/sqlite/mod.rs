@@ -7,6 +7,7 @@
 
 mod bulk;
 mod chat;
+mod corrections;
 mod reach;
 mod rows;
 mod settle;
@@ -440,6 +441,7 @@ async fn insert_announcement_row(
         created_at: now,
         channels: new.channels.clone(),
         decision: None,
+        revision: Default::default(),
     }))
 }
 
@@ -1249,6 +1251,12 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await?;
         let n = done.rows_affected();
+        // Amendments claimed by the dead daemon too: carried out again, which is harmless.
+        sqlx::query("UPDATE amendments SET lease_expires_at = ? WHERE state = 'in_flight' AND lease_expires_at > ?")
+            .bind(ms(now))
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?;
         if n > 0 {
             audit(
                 &mut tx,
@@ -1635,6 +1643,42 @@ impl Store for SqliteStore {
         chat::said(&self.pool, key).await
     }
 
+    async fn edit_announcement(&self, edit: &AnnouncementEdit, actor: &Actor) -> Result<Corrected> {
+        self.edit_announcement_tx(edit, actor).await
+    }
+
+    async fn retract_announcement(
+        &self,
+        retraction: &AnnouncementRetraction,
+        actor: &Actor,
+    ) -> Result<Corrected> {
+        self.retract_announcement_tx(retraction, actor).await
+    }
+
+    async fn amendments(&self, announcement_id: i64) -> Result<Vec<AmendmentRow>> {
+        self.amendments_of(announcement_id).await
+    }
+
+    async fn claim_amendments(
+        &self,
+        now: DateTime<Utc>,
+        owner: &str,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<ClaimedAmendment>> {
+        self.claim_amendments_tx(now, owner, lease, limit).await
+    }
+
+    async fn settle_amendment(
+        &self,
+        claimed: &ClaimedAmendment,
+        outcome: &AmendOutcome,
+        now: DateTime<Utc>,
+        owner: &str,
+    ) -> Result<bool> {
+        self.settle_amendment_tx(claimed, outcome, now, owner).await
+    }
+
     async fn reach_due(&self, q: &ReachQuery) -> Result<Vec<ReachDue>> {
         reach::due(&self.pool, q).await
     }
@@ -1730,6 +1774,20 @@ impl SqliteStore {
         };
         if !from.contains(&state.as_str()) {
             return Err(conflict(&state));
+        }
+        if to == "queued" {
+            let retracted: Option<i64> = sqlx::query_scalar(
+                "SELECT a.id FROM deliveries d JOIN announcements a ON a.id = d.announcement_id
+                 WHERE d.id = ? AND a.state = 'retracted'",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(a) = retracted {
+                return Err(StoreError::Conflict(format!(
+                    "delivery {id} belongs to announcement {a}, which is retracted: it is not sent again"
+                )));
+            }
         }
         // Guarded by the state just read, in the statement itself: with several writers the
         // state read a moment ago may no longer be the state now.

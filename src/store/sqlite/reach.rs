@@ -56,7 +56,12 @@ pub(super) async fn due(pool: &SqlitePool, q: &ReachQuery) -> Result<Vec<ReachDu
            FROM deliveries d JOIN slots s ON d.published_at + s.secs * 1000 <= ",
     )
     .push_bind(now)
-    .push(" WHERE d.state = 'published' AND d.published_at IS NOT NULL AND d.published_at >= ")
+    // A retracted announcement's posts are taken down: nothing more to sample.
+    .push(
+        " WHERE d.state = 'published' AND d.published_at IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM announcements ra WHERE ra.id = d.announcement_id AND ra.state = 'retracted')
+           AND d.published_at >= ",
+    )
     .push_bind(q.since.map(ms).unwrap_or(i64::MIN))
     .push(" AND d.channel IN (");
     let mut channels = b.separated(", ");

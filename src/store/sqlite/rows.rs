@@ -81,6 +81,10 @@ pub(super) struct AnnouncementRow {
     decided_by: Option<String>,
     decided_at: Option<i64>,
     decision_note: Option<String>,
+    revision: i64,
+    edited_at: Option<i64>,
+    retracted_at: Option<i64>,
+    retract_reason: Option<String>,
 }
 
 impl AnnouncementRow {
@@ -111,6 +115,14 @@ impl AnnouncementRow {
                     note: self.decision_note,
                 }),
                 _ => None,
+            },
+            revision: crate::store::Revision {
+                number: self.revision as u32,
+                edited_at: self.edited_at.map(from_ms),
+                retracted: self.retracted_at.map(|at| crate::store::Retracted {
+                    at: from_ms(at),
+                    reason: self.retract_reason.unwrap_or_default(),
+                }),
             },
         })
     }

@@ -3,6 +3,7 @@
 //! assessor would.
 
 mod composing;
+mod corrections;
 mod sample;
 mod story;
 
