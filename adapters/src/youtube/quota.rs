@@ -16,7 +16,8 @@ use super::settings::QuotaSettings;
 pub enum Bucket {
     /// `videos.insert`: one per upload session started.
     Insert,
-    /// Everything else: one unit per `videos.list`, `channels.list`, `playlistItems.list`.
+    /// Everything else: one unit per `videos.list`, `channels.list`, `playlistItems.list`;
+    /// 50 per `videos.update` and `videos.delete`.
     Units,
 }
 
@@ -67,16 +68,27 @@ impl QuotaTracker {
 
     /// Spend one call or unit, or say when the bucket refills if it is empty.
     pub fn spend(&self, bucket: Bucket, now: DateTime<Utc>) -> Result<(), DateTime<Utc>> {
+        self.spend_n(bucket, 1, now)
+    }
+
+    /// Spend `cost` calls or units at once, or (spending nothing) say when the bucket refills
+    /// if fewer than `cost` are left.
+    pub fn spend_n(
+        &self,
+        bucket: Bucket,
+        cost: u32,
+        now: DateTime<Utc>,
+    ) -> Result<(), DateTime<Utc>> {
         let limit = self.limit(bucket);
         self.with_day(now, |d| {
             let used = match bucket {
                 Bucket::Insert => &mut d.insert_calls,
                 Bucket::Units => &mut d.units,
             };
-            if *used >= limit {
+            if used.saturating_add(cost) > limit {
                 return Err(next_pacific_midnight(now));
             }
-            *used += 1;
+            *used += cost;
             Ok(())
         })
     }
@@ -123,5 +135,21 @@ mod tests {
         // A minute later it is a new Pacific day.
         assert!(q.spend(Bucket::Insert, until).is_ok());
         assert!(q.summary(until).starts_with("videos.insert 1/2 today"));
+    }
+
+    #[test]
+    fn a_costly_call_needs_its_whole_cost_left() {
+        let q = QuotaTracker::new(QuotaSettings {
+            videos_insert_per_day: 2,
+            units_per_day: 120,
+        });
+        let now = DateTime::parse_from_rfc3339("2026-11-24T03:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert!(q.spend_n(Bucket::Units, 50, now).is_ok());
+        assert!(q.spend_n(Bucket::Units, 50, now).is_ok());
+        assert!(q.spend_n(Bucket::Units, 50, now).is_err());
+        assert!(q.summary(now).contains("other methods 100/120 units"));
+        assert!(q.spend(Bucket::Units, now).is_ok());
     }
 }
