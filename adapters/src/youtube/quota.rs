@@ -66,13 +66,9 @@ impl QuotaTracker {
         }
     }
 
-    /// Spend one call or unit, or say when the bucket refills if it is empty.
-    pub fn spend(&self, bucket: Bucket, now: DateTime<Utc>) -> Result<(), DateTime<Utc>> {
-        self.spend_n(bucket, 1, now)
-    }
-
-    /// Spend `cost` calls or units at once, or (spending nothing) say when the bucket refills
-    /// if fewer than `cost` are left.
+    /// Spend `cost` calls or units at once (one per call but `videos.update` and
+    /// `videos.delete`), or, spending nothing, say when the bucket refills if fewer than `cost`
+    /// are left.
     pub fn spend_n(
         &self,
         bucket: Bucket,
@@ -127,13 +123,13 @@ mod tests {
         let late = DateTime::parse_from_rfc3339("2026-11-24T07:59:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        assert!(q.spend(Bucket::Insert, late).is_ok());
-        assert!(q.spend(Bucket::Insert, late).is_ok());
-        let until = q.spend(Bucket::Insert, late).unwrap_err();
+        assert!(q.spend_n(Bucket::Insert, 1, late).is_ok());
+        assert!(q.spend_n(Bucket::Insert, 1, late).is_ok());
+        let until = q.spend_n(Bucket::Insert, 1, late).unwrap_err();
         assert_eq!(until.to_rfc3339(), "2026-11-24T08:00:00+00:00");
         assert!(q.summary(late).starts_with("videos.insert 2/2 today"));
         // A minute later it is a new Pacific day.
-        assert!(q.spend(Bucket::Insert, until).is_ok());
+        assert!(q.spend_n(Bucket::Insert, 1, until).is_ok());
         assert!(q.summary(until).starts_with("videos.insert 1/2 today"));
     }
 
@@ -150,6 +146,6 @@ mod tests {
         assert!(q.spend_n(Bucket::Units, 50, now).is_ok());
         assert!(q.spend_n(Bucket::Units, 50, now).is_err());
         assert!(q.summary(now).contains("other methods 100/120 units"));
-        assert!(q.spend(Bucket::Units, now).is_ok());
+        assert!(q.spend_n(Bucket::Units, 1, now).is_ok());
     }
 }
