@@ -1,5 +1,6 @@
-//! The traits a channel implements. `Channel` is what every channel must do; `Reconcile` and
-//! `ReachSource` are what only some can, kept apart so the dispatcher asks for them explicitly.
+//! The traits a channel implements. `Channel` is what every channel must do; `Reconcile`,
+//! `ReachSource` and `Amend` are what only some can, kept apart so the dispatcher asks for them
+//! explicitly.
 
 use async_trait::async_trait;
 
@@ -83,7 +84,7 @@ pub trait Channel: Send + Sync {
 #[async_trait]
 pub trait Amend: Send + Sync {
     /// Whether this channel can change a published post's text and title. `false`: the edit is
-    /// left for a person, with [`Amend::by_hand`].
+    /// left for a person to make by hand.
     fn can_edit(&self) -> bool {
         true
     }

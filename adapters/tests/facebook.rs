@@ -1,6 +1,6 @@
 //! The facebook channel against a fake Graph API (tests/facebook/fake.rs) that answers as the
 //! Facebook documentation says: publishing, error classification, resumable uploads,
-//! reconcile, reach and the health check.
+//! reconcile, reach, the health check, and corrections (edit and retract).
 
 #[path = "facebook/fake.rs"]
 mod fake;
@@ -11,6 +11,8 @@ mod graph;
 #[path = "facebook/support.rs"]
 mod support;
 
+#[path = "facebook/amend.rs"]
+mod amend;
 #[path = "facebook/checks.rs"]
 mod checks;
 #[path = "facebook/failures.rs"]

@@ -2,6 +2,8 @@
 //! URL styles, plus one ignored test against a real WordPress on loopback
 //! (scripts/wordpress-e2e.sh sets it up and runs it).
 
+#[path = "wordpress/amend.rs"]
+mod amend;
 #[path = "wordpress/copies.rs"]
 mod copies;
 #[path = "wordpress/failures.rs"]

@@ -1,10 +1,12 @@
 //! The youtube channel against a local fake YouTube (tests/youtube/fake.rs), one file per
 //! subject: the resumable upload with its checkpoint and resume (`upload`), prepare's limits
 //! (`content`), error classes and quota (`failures`), OAuth refresh and rotation, reach, the
-//! health line and settings (`account`).
+//! health line and settings (`account`), corrections: edit and retract (`amend`).
 
 #[path = "youtube/account.rs"]
 mod account;
+#[path = "youtube/amend.rs"]
+mod amend;
 #[path = "youtube/content.rs"]
 mod content;
 #[path = "youtube/failures.rs"]

@@ -7,7 +7,16 @@
 //! API or by URL) and classifies the answer by the Graph error code; [`Reconcile`] finds a
 //! post already made by listing the Page's recent posts; [`ReachSource`] reads post insights
 //! with a metric-by-metric fallback for retired metrics; `healthcheck` reports the token, its
-//! expiry, missing permissions and rate-limit usage.
+//! expiry, missing permissions and rate-limit usage; [`Amend`] corrects what was published.
+//!
+//! Corrections (`amend.rs`): an edit replaces a post's `message` with the text `prepare`
+//! made (`POST /{post-id}`), or a video's `description` and title (`POST /{video-id}`, the
+//! title being the Video node's `name`); the link preview, photos and video stay as
+//! published. A retraction deletes the post, or the video with its post (`DELETE /{id}`). Both
+//! are repeatable: a lost answer is `Transient`, and a post already gone (error 100, subcode 33)
+//! counts as deleted — which assumes the Page token still has its permissions, since Facebook
+//! gives the same answer for an object the token may not see. An edit of a post deleted on the
+//! Page is `Rejected`: a person decides whether to publish it again.
 //!
 //! What must never happen here: a token in a URL or a log line (the token travels in the
 //! `Authorization` header; `debug_token`'s `input_token` is masked by
@@ -26,6 +35,7 @@
 //! - the Resumable Upload API documentation asks for a user token (`upload_access_token`); the
 //!   Page token is used when none is set.
 
+mod amend;
 mod client;
 mod errors;
 mod health;
@@ -54,8 +64,9 @@ pub use settings::{
 };
 
 use crate::{
-    Channel, ChannelEnv, Draft, Health, Idempotency, Limits, MediaKind, Payload, PublishContext,
-    PublishError, ReachSample, ReachSource, Receipt, Reconcile, Rejection, Secret,
+    Amend, Channel, ChannelEnv, Draft, Edit, Health, Idempotency, Limits, MediaKind, Payload,
+    PublishContext, PublishError, ReachSample, ReachSource, Receipt, Reconcile, Rejection,
+    Retraction, Secret,
 };
 
 /// One Facebook Page.
@@ -161,6 +172,31 @@ impl Channel for Facebook {
 
     fn reach_source(&self) -> Option<&dyn ReachSource> {
         Some(self)
+    }
+
+    fn amend(&self) -> Option<&dyn Amend> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl Amend for Facebook {
+    async fn edit(
+        &self,
+        receipt: &Receipt,
+        payload: &Payload,
+        _edit: &Edit,
+    ) -> Result<Receipt, PublishError> {
+        self.edit_post(receipt, payload).await
+    }
+
+    async fn retract(
+        &self,
+        receipt: &Receipt,
+        _payload: &Payload,
+        _retraction: &Retraction,
+    ) -> Result<(), PublishError> {
+        self.retract_post(receipt).await
     }
 }
 

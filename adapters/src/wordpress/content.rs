@@ -46,6 +46,72 @@ pub(crate) fn render(text: &str, alt: &str, media: &[Embedded<'_>]) -> String {
     out
 }
 
+/// A media file embedded in a post, read back from its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub id: u64,
+    pub source_url: String,
+    pub kind: MediaKind,
+}
+
+impl Found {
+    pub(crate) fn embedded(&self) -> Embedded<'_> {
+        Embedded {
+            id: self.id,
+            source_url: &self.source_url,
+            kind: self.kind,
+        }
+    }
+}
+
+/// The media blocks [`render`] wrote into a post's raw content, in order: each
+/// `<!-- wp:image {"id":N} -->` or `<!-- wp:video {"id":N} -->` with the `src` inside it.
+/// What another editor wrote in another shape is not found.
+pub(crate) fn media_in(raw: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut rest = raw;
+    while let Some(start) = rest.find("<!-- wp:") {
+        rest = &rest[start + "<!-- wp:".len()..];
+        let kind = if rest.starts_with("image ") {
+            MediaKind::Image
+        } else if rest.starts_with("video ") {
+            MediaKind::Video
+        } else {
+            continue;
+        };
+        let Some(end) = rest.find("<!-- /wp:") else {
+            break;
+        };
+        let block = &rest[..end];
+        let id = block.split_once("{\"id\":").and_then(|(_, t)| {
+            let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        });
+        let src = block
+            .split_once("src=\"")
+            .and_then(|(_, t)| t.split_once('"'))
+            .map(|(src, _)| unescape(src));
+        if let (Some(id), Some(source_url)) = (id, src) {
+            out.push(Found {
+                id,
+                source_url,
+                kind,
+            });
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Undo [`escape`].
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#039;", "'")
+        .replace("&amp;", "&")
+}
+
 /// Paragraphs: runs of non-blank lines.
 fn paragraphs(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -123,6 +189,28 @@ mod tests {
             "<!-- wp:paragraph -->\n<p>ประกาศ &lt;script&gt;alert(&#039;x&#039;)&lt;/script&gt; &amp; อื่นๆ<br>\nบรรทัดสอง</p>\n<!-- /wp:paragraph -->\n\n\
              <!-- wp:paragraph -->\n<p>อ่านต่อ: <a href=\"https://station.example/a?b=1&amp;c=2\">https://station.example/a?b=1&amp;c=2</a>.</p>\n<!-- /wp:paragraph -->"
         );
+    }
+
+    #[test]
+    fn media_are_read_back_from_what_render_wrote() {
+        let media = [
+            Embedded {
+                id: 7,
+                source_url: "https://s.example/up/a.jpg?x=1&y=\"2\"",
+                kind: MediaKind::Image,
+            },
+            Embedded {
+                id: 18,
+                source_url: "https://s.example/up/b.mp4",
+                kind: MediaKind::Video,
+            },
+        ];
+        let html = render("ข้อความ <!-- wp:x --> https://a.example", "ชื่อ", &media);
+        let found = media_in(&html);
+        let again: Vec<Embedded<'_>> = found.iter().map(Found::embedded).collect();
+        assert_eq!(again, media);
+        assert_eq!(render("ใหม่", "ชื่อ", &again), render("ใหม่", "ชื่อ", &media));
+        assert!(media_in(&render("ไม่มีภาพ", "t", &[])).is_empty());
     }
 
     #[test]

@@ -44,6 +44,7 @@ const AUTH_CODES: &[&str] = &[
     "rest_cannot_create",
     "rest_cannot_publish",
     "rest_cannot_edit",
+    "rest_cannot_delete",
     "rest_cannot_assign_term",
     "rest_cannot_view",
 ];

@@ -31,10 +31,19 @@
 //! Reach: WordPress core counts no views, so this channel has no `ReachSource`. A source reading
 //! Jetpack Stats (`/jetpack/v4/stats-app/…`) could be added later for sites that run it.
 //!
+//! Corrections (`amend.rs`): an edit sends the title and the content built as publish builds
+//! them to `POST /wp/v2/posts/<id>`, embedding again the media the post already shows (read
+//! back from its raw content with `context=edit`); the category, featured image, date and
+//! slug stay, and a hand edit made on the site since is overwritten. A retraction moves the
+//! post to the trash (`DELETE` without `force`), from where a person can restore it; a post
+//! already trashed (410) or gone (404 `rest_post_invalid_id`) counts as retracted. Media added
+//! to or removed from the announcement are not uploaded or removed by an edit.
+//!
 //! What must never happen here: a second published post for one delivery (a copy is detected
 //! by its changed slug and deleted); the PR officer's text sent as raw
 //! HTML; the application password in a log line or an error message; a retry inside `publish`.
 
+mod amend;
 mod categories;
 mod client;
 mod content;
@@ -52,8 +61,8 @@ pub use payload::{ALLOWED_MIME, MEDIA_MAX, TEXT_MAX_CHARS, TITLE_MAX_CHARS, slug
 pub use settings::{PostStatus, UrlStyle, WordpressSettings};
 
 use crate::{
-    Channel, ChannelEnv, Draft, Health, Idempotency, Limits, MediaKind, Payload, PublishContext,
-    PublishError, Receipt, Reconcile, Rejection,
+    Amend, Channel, ChannelEnv, Draft, Edit, Health, Idempotency, Limits, MediaKind, Payload,
+    PublishContext, PublishError, Receipt, Reconcile, Rejection, Retraction,
 };
 use categories::Categories;
 use client::Api;
@@ -202,6 +211,31 @@ impl Channel for Wordpress {
 
     fn reconcile(&self) -> Option<&dyn Reconcile> {
         Some(self)
+    }
+
+    fn amend(&self) -> Option<&dyn Amend> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl Amend for Wordpress {
+    async fn edit(
+        &self,
+        receipt: &Receipt,
+        payload: &Payload,
+        _edit: &Edit,
+    ) -> Result<Receipt, PublishError> {
+        self.edit_post(receipt, payload).await
+    }
+
+    async fn retract(
+        &self,
+        receipt: &Receipt,
+        _payload: &Payload,
+        _retraction: &Retraction,
+    ) -> Result<(), PublishError> {
+        self.trash_post(receipt).await
     }
 }
 

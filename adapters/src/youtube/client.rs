@@ -37,8 +37,14 @@ impl Api {
 
     /// Spend from a local bucket, or say until when it is empty.
     pub fn spend(&self, bucket: Bucket, what: &str) -> Result<(), PublishError> {
+        self.spend_n(bucket, 1, what)
+    }
+
+    /// Spend `cost` from a local bucket (50 units for `videos.update`), or say until when too
+    /// little is left.
+    pub fn spend_n(&self, bucket: Bucket, cost: u32, what: &str) -> Result<(), PublishError> {
         self.quota
-            .spend(bucket, self.now())
+            .spend_n(bucket, cost, self.now())
             .map_err(|until| PublishError::QuotaExhausted {
                 until,
                 message: format!(

@@ -26,6 +26,12 @@ pub const MAX_VIDEO_BYTES: u64 = 274_877_906_944;
 /// Every chunk but the last must be a multiple of 256 KiB.
 pub const CHUNK_GRANULE: u64 = 256 * 1024;
 
+/// Quota units a `videos.update` costs (Google's `videos.update` reference).
+pub const UPDATE_COST: u32 = 50;
+
+/// Quota units a `videos.delete` costs.
+pub const DELETE_COST: u32 = 50;
+
 /// The watch page of a video.
 pub const WATCH_URL: &str = "https://www.youtube.com/watch?v=";
 

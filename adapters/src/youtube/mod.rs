@@ -23,12 +23,21 @@
 //! still complete; a retry inside one attempt; a token, the client secret or a session URI's
 //! `upload_id` in a log.
 //!
+//! Corrections (`amend`): an edit sends the video's snippet back with the payload's title and
+//! description (`videos.update`, 50 units, after a 1-unit read of the snippet so tags, the
+//! fingerprint tag and the category stay as published); a retraction deletes the video
+//! (`videos.delete`, 50 units). A video already deleted counts as retracted; an edit of one is
+//! `Rejected`. Both need the `youtube` or `youtube.force-ssl` scope (`youtube.upload` alone
+//! answers `insufficientPermissions`, an `Auth` error). The video file, privacy and thumbnail
+//! are not changed.
+//!
 //! Known limits: the quota count is this process's own (other users of the same Google Cloud
 //! project are not seen); thumbnails, playlists and captions are not set; reconcile looks at
 //! the 50 newest uploads only; an upload longer than the dispatcher's publish timeout goes on
 //! over several attempts (each resumes where the last stopped); `privacy_status` defaults to
 //! `private`, and an unaudited Google Cloud project's uploads stay private whatever it says.
 
+mod amend;
 mod auth;
 mod client;
 mod errors;
@@ -57,8 +66,8 @@ pub use settings::{PrivacyStatus, QuotaSettings, YoutubeSettings};
 
 use crate::tokens::TokenFile;
 use crate::{
-    Channel, ChannelEnv, Draft, Health, Idempotency, Limits, Payload, PublishContext, PublishError,
-    ReachSample, ReachSource, Receipt, Reconcile, Rejection,
+    Amend, Channel, ChannelEnv, Draft, Edit, Health, Idempotency, Limits, Payload, PublishContext,
+    PublishError, ReachSample, ReachSource, Receipt, Reconcile, Rejection, Retraction,
 };
 
 /// Called after every chunk with (bytes Google has, total bytes): the hook for a progress bar.
@@ -152,6 +161,31 @@ impl Channel for Youtube {
 
     fn reach_source(&self) -> Option<&dyn ReachSource> {
         Some(self)
+    }
+
+    fn amend(&self) -> Option<&dyn Amend> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl Amend for Youtube {
+    async fn edit(
+        &self,
+        receipt: &Receipt,
+        payload: &Payload,
+        _edit: &Edit,
+    ) -> Result<Receipt, PublishError> {
+        amend::edit(&self.api, receipt, payload).await
+    }
+
+    async fn retract(
+        &self,
+        receipt: &Receipt,
+        _payload: &Payload,
+        _retraction: &Retraction,
+    ) -> Result<(), PublishError> {
+        amend::retract(&self.api, receipt).await
     }
 }
 

@@ -16,7 +16,8 @@ use super::settings::QuotaSettings;
 pub enum Bucket {
     /// `videos.insert`: one per upload session started.
     Insert,
-    /// Everything else: one unit per `videos.list`, `channels.list`, `playlistItems.list`.
+    /// Everything else: one unit per `videos.list`, `channels.list`, `playlistItems.list`;
+    /// 50 per `videos.update` and `videos.delete`.
     Units,
 }
 
@@ -65,18 +66,25 @@ impl QuotaTracker {
         }
     }
 
-    /// Spend one call or unit, or say when the bucket refills if it is empty.
-    pub fn spend(&self, bucket: Bucket, now: DateTime<Utc>) -> Result<(), DateTime<Utc>> {
+    /// Spend `cost` calls or units at once (one per call but `videos.update` and
+    /// `videos.delete`), or, spending nothing, say when the bucket refills if fewer than `cost`
+    /// are left.
+    pub fn spend_n(
+        &self,
+        bucket: Bucket,
+        cost: u32,
+        now: DateTime<Utc>,
+    ) -> Result<(), DateTime<Utc>> {
         let limit = self.limit(bucket);
         self.with_day(now, |d| {
             let used = match bucket {
                 Bucket::Insert => &mut d.insert_calls,
                 Bucket::Units => &mut d.units,
             };
-            if *used >= limit {
+            if used.saturating_add(cost) > limit {
                 return Err(next_pacific_midnight(now));
             }
-            *used += 1;
+            *used += cost;
             Ok(())
         })
     }
@@ -115,13 +123,29 @@ mod tests {
         let late = DateTime::parse_from_rfc3339("2026-11-24T07:59:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        assert!(q.spend(Bucket::Insert, late).is_ok());
-        assert!(q.spend(Bucket::Insert, late).is_ok());
-        let until = q.spend(Bucket::Insert, late).unwrap_err();
+        assert!(q.spend_n(Bucket::Insert, 1, late).is_ok());
+        assert!(q.spend_n(Bucket::Insert, 1, late).is_ok());
+        let until = q.spend_n(Bucket::Insert, 1, late).unwrap_err();
         assert_eq!(until.to_rfc3339(), "2026-11-24T08:00:00+00:00");
         assert!(q.summary(late).starts_with("videos.insert 2/2 today"));
         // A minute later it is a new Pacific day.
-        assert!(q.spend(Bucket::Insert, until).is_ok());
+        assert!(q.spend_n(Bucket::Insert, 1, until).is_ok());
         assert!(q.summary(until).starts_with("videos.insert 1/2 today"));
+    }
+
+    #[test]
+    fn a_costly_call_needs_its_whole_cost_left() {
+        let q = QuotaTracker::new(QuotaSettings {
+            videos_insert_per_day: 2,
+            units_per_day: 120,
+        });
+        let now = DateTime::parse_from_rfc3339("2026-11-24T03:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert!(q.spend_n(Bucket::Units, 50, now).is_ok());
+        assert!(q.spend_n(Bucket::Units, 50, now).is_ok());
+        assert!(q.spend_n(Bucket::Units, 50, now).is_err());
+        assert!(q.summary(now).contains("other methods 100/120 units"));
+        assert!(q.spend_n(Bucket::Units, 1, now).is_ok());
     }
 }

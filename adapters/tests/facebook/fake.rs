@@ -4,8 +4,11 @@
 //! `/{post}/insights` (with retired metrics refused as error 100), `/{post}` fields,
 //! `debug_token`, `/me/permissions` and `/{page}`. It answers with the documented bodies and
 //! `x-fb-trace-id`, checks the `Authorization: OAuth <token>` header, records every request,
-//! and can be scripted to answer a request with an error (status, body, usage headers) or to
-//! do the work and answer late.
+//! and can be scripted to answer a request with an error (status, body, usage headers), to
+//! do the work and answer late, or to do the work and then answer with an error (the answer
+//! lost after Facebook acted). Corrections: `POST /{post-id}` (`message`), `POST /{video-id}`
+//! (`name`, `description`), `DELETE /{id}`, each answered `{"success":true}`, and error 100
+//! subcode 33 for an id that is not (or no longer) there.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
@@ -69,6 +72,8 @@ pub struct Rule {
     pub headers: Vec<(String, String)>,
     /// Do the normal work (create the post) at once and answer normally after this delay.
     pub late: Option<Duration>,
+    /// Do the normal work, then answer with this rule's status and body instead.
+    pub applied: bool,
 }
 
 impl Rule {
@@ -81,6 +86,15 @@ impl Rule {
             body,
             headers: Vec::new(),
             late: None,
+            applied: false,
+        }
+    }
+
+    /// Do the work, then answer with `status` and `body`: Facebook acted, the answer says not.
+    pub fn applied_then(method: Method, path_ends_with: &str, status: u16, body: Value) -> Rule {
+        Rule {
+            applied: true,
+            ..Rule::error(method, path_ends_with, status, body)
         }
     }
 
@@ -123,8 +137,17 @@ pub struct Post {
     pub created_time: String,
 }
 
+/// A Page video (the Video node), next to the feed post Facebook makes for it.
+#[derive(Debug, Clone)]
+pub struct Video {
+    pub id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
 #[derive(Default)]
 pub struct Shared {
+    pub videos: Vec<Video>,
     pub seen: Vec<Seen>,
     pub rules: VecDeque<(Rule, usize)>,
     pub posts: Vec<Post>,
@@ -222,6 +245,18 @@ impl Fake {
         id
     }
 
+    pub fn videos(&self) -> Vec<Video> {
+        self.state.lock().unwrap().videos.clone()
+    }
+
+    /// The message of the post `id`, if it is on the Page.
+    pub fn message(&self, id: &str) -> Option<Option<String>> {
+        self.posts()
+            .into_iter()
+            .find(|p| p.id == id)
+            .map(|p| p.message)
+    }
+
     pub fn uploaded_bytes(&self, session: &str) -> Vec<u8> {
         self.state.lock().unwrap().uploads[session].1.clone()
     }
@@ -272,6 +307,10 @@ async fn handle(
         (hit.and_then(|i| s.rules.remove(i)).map(|(r, _)| r), trace)
     };
     let late = match &rule {
+        Some(rule) if rule.applied => {
+            route(&mut state.lock().unwrap(), &seen);
+            return answer(rule.status, rule.body.clone(), &rule.headers, &trace);
+        }
         Some(rule) if rule.late.is_none() => {
             return answer(rule.status, rule.body.clone(), &rule.headers, &trace);
         }

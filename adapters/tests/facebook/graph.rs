@@ -4,7 +4,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::fake::{APP, PAGE, PAGE_NAME, Post, Seen, Shared, TOKEN, VERSION, graph_error};
+use super::fake::{APP, PAGE, PAGE_NAME, Post, Seen, Shared, TOKEN, VERSION, Video, graph_error};
 
 pub fn new_id(s: &mut Shared) -> String {
     s.next += 1;
@@ -88,6 +88,11 @@ pub fn route(s: &mut Shared, req: &Seen) -> Answer {
                 return bad(100, "(#100) Invalid file handle");
             }
             let video = new_id(s);
+            s.videos.push(Video {
+                id: video.clone(),
+                name: req.field("title"),
+                description: req.field("description"),
+            });
             s.posts.push(Post {
                 id: format!("{PAGE}_{video}"),
                 message: req.field("description"),
@@ -226,6 +231,8 @@ pub fn route(s: &mut Shared, req: &Seen) -> Answer {
                 ),
             )],
         ),
+        (Method::POST, [id]) if *id != PAGE => update(s, req, id),
+        (Method::DELETE, [id]) if *id != PAGE => delete(s, id),
         (Method::GET, [post]) if post.starts_with(PAGE) => ok(json!({
             "id": post,
             "shares": { "count": 7 },
@@ -233,4 +240,62 @@ pub fn route(s: &mut Shared, req: &Seen) -> Answer {
         })),
         _ => bad(100, "(#100) Unsupported request - method type"),
     }
+}
+
+/// Graph's answer for an id that is not there: code 100, subcode 33.
+fn missing(method: &str, id: &str) -> Answer {
+    let mut body = graph_error(
+        100,
+        Some(33),
+        &format!(
+            "Unsupported {method} request. Object with ID '{id}' does not exist, cannot be \
+             loaded due to missing permissions, or does not support this operation. Please \
+             read the Graph API documentation at https://developers.facebook.com/docs/graph-api"
+        ),
+    );
+    body["error"]["type"] = json!("GraphMethodException");
+    (StatusCode::BAD_REQUEST, body, Vec::new())
+}
+
+/// `POST /{post-id}` sets `message`; `POST /{video-id}` sets `name` and `description` (the
+/// video's feed post shows the description).
+fn update(s: &mut Shared, req: &Seen, id: &str) -> Answer {
+    if let Some(v) = s.videos.iter_mut().find(|v| v.id == id) {
+        if let Some(name) = req.field("name") {
+            v.name = Some(name);
+        }
+        if let Some(d) = req.field("description") {
+            v.description = Some(d.clone());
+            let post = format!("{PAGE}_{id}");
+            if let Some(p) = s.posts.iter_mut().find(|p| p.id == post) {
+                p.message = Some(d);
+            }
+        }
+        return ok(json!({ "success": true }));
+    }
+    let Some(post) = s.posts.iter_mut().find(|p| p.id == id) else {
+        return missing("post", id);
+    };
+    match req.field("message") {
+        Some(m) => {
+            post.message = Some(m);
+            ok(json!({ "success": true }))
+        }
+        None => bad(100, "(#100) No parameters to update"),
+    }
+}
+
+/// `DELETE /{id}`: the post, or the video with its feed post.
+fn delete(s: &mut Shared, id: &str) -> Answer {
+    if let Some(at) = s.videos.iter().position(|v| v.id == id) {
+        s.videos.remove(at);
+        let post = format!("{PAGE}_{id}");
+        s.posts.retain(|p| p.id != post);
+        return ok(json!({ "success": true }));
+    }
+    let Some(at) = s.posts.iter().position(|p| p.id == id) else {
+        return missing("delete", id);
+    };
+    s.posts.remove(at);
+    ok(json!({ "success": true }))
 }

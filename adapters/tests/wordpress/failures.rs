@@ -124,7 +124,7 @@ async fn errors_map_to_the_variant_that_decides_the_retry() {
         let method = Method::POST;
         fake.script(Scripted {
             method,
-            route,
+            route: route.into(),
             status,
             headers,
             body: body.clone(),

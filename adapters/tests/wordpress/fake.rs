@@ -1,7 +1,8 @@
 //! A fake WordPress REST API, written from the WP-API reference (posts, media, categories,
 //! users/me, the API root, the error body `{"code","message","data":{"status"}}`). It answers in
 //! both URL styles (`/wp-json/wp/v2/…` and `/?rest_route=/wp/v2/…`), checks HTTP Basic auth
-//! against one application password, and records every request it receives.
+//! against one application password, and records every request it receives. It can be made to
+//! lose the answer to a post update or delete after applying it ([`Lost`]).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -45,10 +46,19 @@ impl Seen {
 /// A scripted answer, used once, for the next request to `(method, route)`.
 pub struct Scripted {
     pub method: Method,
-    pub route: &'static str,
+    pub route: String,
     pub status: u16,
     pub headers: Vec<(&'static str, &'static str)>,
     pub body: String,
+}
+
+/// How the answer to a request the site applied is lost.
+#[derive(Debug, Clone, Copy)]
+pub enum Lost {
+    /// A proxy or the PHP process fails after WordPress acted: this status, an HTML body.
+    Status(u16),
+    /// No answer for this long (past the client's timeout).
+    Hang(Duration),
 }
 
 #[derive(Default)]
@@ -61,6 +71,9 @@ pub struct Inner {
     /// Sleep this long after storing a post and before answering (a timeout after the request
     /// left).
     pub post_delay: Option<Duration>,
+    /// The next request with this method to one post (`/wp/v2/posts/<id>`) is applied, then
+    /// its answer is lost.
+    pub lost_answer: Option<(Method, Lost)>,
     /// Sleep this long before answering a category search (widens race windows).
     pub search_delay: Option<Duration>,
     /// Another client creates the category between our search and our create.

@@ -1,7 +1,9 @@
 //! The posts routes of the fake WordPress REST API: create (an explicit slug made unique as
 //! `WP_REST_Posts_Controller::create_item` does, unless the site keeps drafts' slugs), list by
 //! slug and status (`any`: everything but the trash), and one post by id — update (publishing
-//! makes the slug unique), delete (`force=true` for good, else to the trash), read.
+//! makes the slug unique; `title` and `content` replaced), delete (`force=true` for good, else
+//! to the trash; a post already there answers 410 `rest_already_trashed`), read. An update or
+//! delete can be made to lose its answer after it is applied (`Inner::lost_answer`).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -11,7 +13,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::fake::{Inner, err};
+use super::fake::{Inner, Lost, err};
 
 pub(super) async fn handle(
     inner: &Arc<Mutex<Inner>>,
@@ -93,43 +95,87 @@ pub(super) async fn handle(
                     "No route was found matching the URL and request method.",
                 );
             };
-            let mut i = inner.lock().unwrap();
-            let Some(at) = i.posts.iter().position(|p| p["id"] == id) else {
-                return err(404, "rest_post_invalid_id", "Invalid post ID.");
+            let (answer, lost) = {
+                let mut i = inner.lock().unwrap();
+                let lost = match &i.lost_answer {
+                    Some((lm, how)) if *lm == m => Some(*how),
+                    _ => None,
+                };
+                if lost.is_some() {
+                    i.lost_answer = None;
+                }
+                (one_post(&mut i, m, id, query, body), lost)
             };
-            match m {
-                Method::DELETE if query.get("force").map(String::as_str) == Some("true") => {
-                    let previous = i.posts.remove(at);
-                    axum::Json(json!({"deleted": true, "previous": previous})).into_response()
+            match lost {
+                None => answer,
+                Some(Lost::Status(status)) => (
+                    StatusCode::from_u16(status).unwrap(),
+                    "<html><body><h1>502 Bad Gateway</h1></body></html>",
+                )
+                    .into_response(),
+                Some(Lost::Hang(d)) => {
+                    tokio::time::sleep(d).await;
+                    answer
                 }
-                Method::DELETE => {
-                    i.posts[at]["status"] = json!("trash");
-                    axum::Json(i.posts[at].clone()).into_response()
-                }
-                Method::POST | Method::PUT => {
-                    let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-                    if let Some(status) = v["status"].as_str() {
-                        i.posts[at]["status"] = json!(status);
-                    }
-                    if let Some(slug) = v["slug"].as_str() {
-                        i.posts[at]["slug"] = json!(slug);
-                    }
-                    // Publishing makes the slug unique (wp_insert_post → wp_unique_post_slug).
-                    if i.posts[at]["status"] == "publish" {
-                        let asked = i.posts[at]["slug"].as_str().unwrap_or("").to_owned();
-                        let slug = unique_slug(&i.posts, &asked, id);
-                        i.posts[at]["slug"] = json!(slug);
-                    }
-                    axum::Json(i.posts[at].clone()).into_response()
-                }
-                Method::GET => axum::Json(i.posts[at].clone()).into_response(),
-                _ => err(
-                    404,
-                    "rest_no_route",
-                    "No route was found matching the URL and request method.",
-                ),
             }
         }
+        _ => err(
+            404,
+            "rest_no_route",
+            "No route was found matching the URL and request method.",
+        ),
+    }
+}
+
+/// One post by id: update, delete, read.
+fn one_post(
+    i: &mut Inner,
+    m: Method,
+    id: u64,
+    query: &BTreeMap<String, String>,
+    body: &Bytes,
+) -> Response {
+    let Some(at) = i.posts.iter().position(|p| p["id"] == id) else {
+        return err(404, "rest_post_invalid_id", "Invalid post ID.");
+    };
+    match m {
+        Method::DELETE if query.get("force").map(String::as_str) == Some("true") => {
+            let previous = i.posts.remove(at);
+            axum::Json(json!({"deleted": true, "previous": previous})).into_response()
+        }
+        // WP_REST_Posts_Controller::delete_item: trashing twice is refused.
+        Method::DELETE if i.posts[at]["status"] == "trash" => err(
+            410,
+            "rest_already_trashed",
+            "The post has already been deleted.",
+        ),
+        Method::DELETE => {
+            i.posts[at]["status"] = json!("trash");
+            axum::Json(i.posts[at].clone()).into_response()
+        }
+        Method::POST | Method::PUT => {
+            let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+            if let Some(status) = v["status"].as_str() {
+                i.posts[at]["status"] = json!(status);
+            }
+            if let Some(slug) = v["slug"].as_str() {
+                i.posts[at]["slug"] = json!(slug);
+            }
+            if let Some(title) = v.get("title") {
+                i.posts[at]["title"] = json!({"raw": title, "rendered": title});
+            }
+            if let Some(content) = v.get("content") {
+                i.posts[at]["content"] = json!({"raw": content});
+            }
+            // Publishing makes the slug unique (wp_insert_post → wp_unique_post_slug).
+            if i.posts[at]["status"] == "publish" {
+                let asked = i.posts[at]["slug"].as_str().unwrap_or("").to_owned();
+                let slug = unique_slug(&i.posts, &asked, id);
+                i.posts[at]["slug"] = json!(slug);
+            }
+            axum::Json(i.posts[at].clone()).into_response()
+        }
+        Method::GET => axum::Json(i.posts[at].clone()).into_response(),
         _ => err(
             404,
             "rest_no_route",

@@ -250,7 +250,7 @@ async fn uploaded_media_are_not_uploaded_again_on_the_next_attempt() {
     let fake = Fake::start().await;
     fake.script(Scripted {
         method: Method::POST,
-        route: "/wp/v2/posts",
+        route: "/wp/v2/posts".into(),
         status: 429,
         headers: vec![("retry-after", "30")],
         body: "<html>Too Many Requests</html>".into(),

@@ -2,8 +2,11 @@
 //! upload protocol (session start → `Location`; chunk `PUT`s with `Content-Range: bytes a-b/T`
 //! answered 308 with `Range: bytes=0-N`; the final chunk answered 200 with the video resource;
 //! status queries `bytes */T`; 404 for an expired session), `channels.list`,
-//! `playlistItems.list` and `videos.list` (statistics as JSON strings, snippets with tags), and
-//! errors scripted per test in Google's error JSON. It records every request.
+//! `playlistItems.list` and `videos.list` (statistics as JSON strings, snippets with tags),
+//! `videos.update` (`part=snippet`: the whole snippet replaced; `title` and `categoryId`
+//! required) and `videos.delete` (204; 404 `videoNotFound`), both refused without the
+//! `youtube` or `youtube.force-ssl` scope, and errors scripted per test in Google's error
+//! JSON. It records every request.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -78,6 +81,12 @@ pub struct Script {
     pub chunk_error_at: Option<(usize, u16, Value)>,
     /// GETs on the Data API answer this error.
     pub api_error: Option<(u16, Value)>,
+    /// The next `videos.update` (`"PUT"`) or `videos.delete` (`"DELETE"`) answers this error
+    /// (status, body, Retry-After) without acting.
+    pub amend_error: Option<(&'static str, u16, Value, Option<u64>)>,
+    /// The next `videos.update` or `videos.delete` with this method acts, then its answer is
+    /// lost: `Some(status)` answers that 5xx, `None` never answers.
+    pub amend_lost: Option<(&'static str, Option<u16>)>,
 }
 
 #[derive(Default)]
@@ -202,6 +211,7 @@ async fn handle(
         }
         ("POST", "/upload/youtube/v3/videos") => start_session(&state, &rec).await,
         ("PUT", "/upload/youtube/v3/videos") => put_chunk(&state, &rec).await,
+        ("PUT" | "DELETE", "/youtube/v3/videos") => amend(&state, &rec).await,
         ("GET", p) if p.starts_with("/youtube/v3/") => {
             let err = state.lock().unwrap().script.api_error.clone();
             if let Some((status, body)) = err {
@@ -457,4 +467,124 @@ fn data_api(state: &Arc<Mutex<FakeState>>, rec: &Recorded, method: &str) -> Resp
         _ => return google_error(400, &error_body(400, "global", "badRequest", "unknown")),
     };
     axum::Json(body).into_response()
+}
+
+/// Scopes that let a token change or delete videos (`videos.update`, `videos.delete`).
+const MANAGE_SCOPES: [&str; 2] = [
+    "https://www.googleapis.com/auth/youtube",
+    "https://www.googleapis.com/auth/youtube.force-ssl",
+];
+
+/// `videos.update?part=snippet` (PUT, the video resource as the body) and
+/// `videos.delete?id=` (DELETE, 204).
+async fn amend(state: &Arc<Mutex<FakeState>>, rec: &Recorded) -> Response {
+    let (answer, lost) = {
+        let mut st = state.lock().unwrap();
+        if let Some((m, status, body, retry)) = st.script.amend_error.clone()
+            && m == rec.method
+        {
+            st.script.amend_error = None;
+            let mut res = google_error(status, &body);
+            if let Some(s) = retry {
+                res.headers_mut()
+                    .insert("retry-after", s.to_string().parse().unwrap());
+            }
+            return res;
+        }
+        let scope = st.script.scope.clone().unwrap_or(FULL_SCOPE.to_owned());
+        if !scope.split(' ').any(|s| MANAGE_SCOPES.contains(&s)) {
+            return google_error(
+                403,
+                &error_body(
+                    403,
+                    "global",
+                    "insufficientPermissions",
+                    "Request had insufficient authentication scopes.",
+                ),
+            );
+        }
+        let lost = match st.script.amend_lost {
+            Some((m, how)) if m == rec.method => {
+                st.script.amend_lost = None;
+                Some(how)
+            }
+            _ => None,
+        };
+        let answer = if rec.method == "PUT" {
+            update_video(&mut st, rec)
+        } else {
+            delete_video(&mut st, rec)
+        };
+        (answer, lost)
+    };
+    match lost {
+        None => answer,
+        Some(Some(status)) => google_error(
+            status,
+            &error_body(status, "global", "backendError", "Backend Error"),
+        ),
+        Some(None) => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            answer
+        }
+    }
+}
+
+fn video_not_found() -> Response {
+    google_error(
+        404,
+        &error_body(
+            404,
+            "youtube.video",
+            "videoNotFound",
+            "The video that you are trying to update cannot be found.",
+        ),
+    )
+}
+
+fn update_video(st: &mut FakeState, rec: &Recorded) -> Response {
+    if rec.query.get("part").map(String::as_str) != Some("snippet") {
+        return google_error(400, &error_body(400, "global", "badRequest", "part"));
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&rec.body) else {
+        return google_error(400, &error_body(400, "global", "parseError", "Parse Error"));
+    };
+    let Some(v) = st.videos.iter_mut().find(|v| body["id"] == v.id.as_str()) else {
+        return video_not_found();
+    };
+    let snippet = &body["snippet"];
+    if snippet["title"].as_str().is_none_or(str::is_empty) {
+        return google_error(
+            400,
+            &error_body(
+                400,
+                "youtube.video",
+                "invalidTitle",
+                "The request metadata specifies an invalid or empty video title.",
+            ),
+        );
+    }
+    if snippet["categoryId"].as_str().is_none() {
+        return google_error(
+            400,
+            &error_body(
+                400,
+                "youtube.video",
+                "invalidCategoryId",
+                "The snippet.categoryId property specifies an invalid category ID.",
+            ),
+        );
+    }
+    // The update replaces every mutable property of the snippet: what is not sent is gone.
+    v.metadata["snippet"] = snippet.clone();
+    axum::Json(video_json(v)).into_response()
+}
+
+fn delete_video(st: &mut FakeState, rec: &Recorded) -> Response {
+    let id = rec.query.get("id").cloned().unwrap_or_default();
+    let Some(at) = st.videos.iter().position(|v| v.id == id) else {
+        return video_not_found();
+    };
+    st.videos.remove(at);
+    StatusCode::NO_CONTENT.into_response()
 }
