@@ -103,6 +103,11 @@ impl BadDay {
         self.shared.applied.lock().unwrap().clone()
     }
 
+    /// How many requests are in flight through the proxy now (a platform still acting).
+    pub fn in_flight(&self) -> usize {
+        self.shared.in_flight.load(Ordering::SeqCst)
+    }
+
     /// Wait until no request is in flight through the proxy: an earlier attempt can no longer
     /// complete (what the dispatcher waits for before it looks anything up).
     pub async fn quiet(&self) {
