@@ -125,7 +125,7 @@ async fn insert_amendment(
     .bind(ms(now))
     .fetch_one(&mut **tx)
     .await?;
-    load_row(&mut **tx, id).await
+    load_row(tx, id).await
 }
 
 impl SqliteStore {
@@ -410,7 +410,7 @@ impl SqliteStore {
         claim: i64,
         now: DateTime<Utc>,
     ) -> Result<ClaimedAmendment> {
-        let row = load_row(&mut **tx, id).await?;
+        let row = load_row(tx, id).await?;
         #[allow(clippy::type_complexity)]
         let (payload, reason, d_state, lease, unsettled, remote_id, remote_url, request_id, key, d_payload, edited, retracted): (
             Option<String>,
