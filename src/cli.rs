@@ -270,6 +270,32 @@ pub enum PeopleCmd {
         #[arg(long, default_value_t = 2)]
         days: u32,
     },
+    /// Add a person who signs in to the web desk with a password.
+    Add {
+        /// The name shown and recorded as who acted.
+        #[arg(long)]
+        name: String,
+        /// What they type to sign in (default: the name).
+        #[arg(long)]
+        login: Option<String>,
+        /// admin, pr_officer or department_staff.
+        #[arg(long)]
+        role: String,
+        /// The department they send for (department staff).
+        #[arg(long)]
+        department: Option<String>,
+        /// Read the password from the first line of stdin instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give a web desk login a new password; its sessions end.
+    Password {
+        #[arg(long)]
+        login: String,
+        /// Read the password from the first line of stdin instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -731,11 +757,33 @@ fn delivery_list(lang: Lang, deliveries: &[crate::store::DeliveryRow]) -> String
 
 /// `people invite`: a one-time code, shown once.
 pub async fn people(settings: Settings, lang: Lang, cmd: PeopleCmd) -> CliResult {
-    let PeopleCmd::Invite {
-        department,
-        role,
-        days,
-    } = cmd;
+    let (department, role, days) = match cmd {
+        PeopleCmd::Invite {
+            department,
+            role,
+            days,
+        } => (department, role, days),
+        PeopleCmd::Add {
+            name,
+            login,
+            role,
+            department,
+            password_stdin,
+        } => {
+            let add = crate::desk::cli::AddPerson {
+                name,
+                login,
+                role,
+                department,
+                password_stdin,
+            };
+            return crate::desk::cli::add(settings, lang, add).await;
+        }
+        PeopleCmd::Password {
+            login,
+            password_stdin,
+        } => return crate::desk::cli::set_password(settings, lang, login, password_stdin).await,
+    };
     let Some(role) = Role::parse(&role) else {
         return Err(CliError::of(
             2,

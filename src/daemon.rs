@@ -83,7 +83,18 @@ pub async fn run_with_clock(
         _ => (None, None),
     };
     let page_views = Arc::new(crate::reach::PageViewCounter::new(clock.clone()));
-    let server = crate::server::spawn(
+    // The web desk on the public listener, with its first admin when no admin can sign in.
+    let desk = if app.settings.desk.enabled {
+        crate::desk::cli::first_admin(&app).await?;
+        Some(crate::desk::router(Arc::new(crate::desk::Desk::new(
+            app.clone(),
+            clock.clone(),
+            wake.clone(),
+        ))))
+    } else {
+        None
+    };
+    let server = crate::server::spawn_with_desk(
         listeners,
         Arc::new(HttpState {
             store: app.store.clone(),
@@ -97,6 +108,7 @@ pub async fn run_with_clock(
         }),
         &app.settings,
         shutdown.clone(),
+        desk,
     )?;
 
     let watcher = tokio::spawn(crate::watch::run(

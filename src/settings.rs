@@ -39,6 +39,8 @@ pub struct Settings {
     pub channels: Channels,
     pub ui: Ui,
     pub telegram: Telegram,
+    /// The web desk ([`crate::desk`]).
+    pub desk: crate::desk::DeskSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -343,6 +345,7 @@ impl Default for Settings {
             channels: Channels::default(),
             ui: Ui { lang: Lang::En },
             telegram: Telegram::default(),
+            desk: Default::default(),
         }
     }
 }

@@ -116,11 +116,20 @@ help-department-add = Add a department
 help-department-add-code = Short code used on the command line and in URLs (a-z, 0-9, -)
 help-department-add-th = The Thai name
 help-department-add-en = The English name
-help-people = Who may send and approve from a chat
+help-people = Who may send and approve: chat invites and web desk logins
 help-people-invite = Make a one-time invite code for a person to join from the chat bot
 help-people-invite-department = The department they send for (department staff)
 help-people-invite-role = department_staff (default), pr_officer or admin
 help-people-invite-days = Days the code stays valid
+help-people-add = Add a person who signs in to the web desk with a password
+help-people-add-name = The name shown and recorded as who acted
+help-people-add-login = What they type to sign in (default: the name)
+help-people-add-role = admin, pr_officer or department_staff
+help-people-add-department = The department they send for (department staff)
+help-people-add-password-stdin = Read the password from the first line of stdin instead of asking
+help-people-password = Give a web desk login a new password; its sessions end
+help-people-password-login = The login whose password changes
+help-people-password-password-stdin = Read the password from the first line of stdin instead of asking
 
 ## channels
 help-channels = Check the enabled channels

@@ -116,11 +116,20 @@ help-department-add = เพิ่มหน่วยงาน
 help-department-add-code = รหัสสั้นที่ใช้ในคำสั่งและในที่อยู่เว็บ (a-z, 0-9, -)
 help-department-add-th = ชื่อภาษาไทย เช่น งานจราจร
 help-department-add-en = ชื่อภาษาอังกฤษ เช่น Traffic
-help-people = ผู้ที่ส่งข่าวและอนุมัติผ่านแชตได้
+help-people = ผู้ที่ส่งข่าวและอนุมัติได้: รหัสเชิญทางแชตและบัญชีเข้าสู่ระบบเว็บ
 help-people-invite = สร้างรหัสเชิญใช้ครั้งเดียว ให้ผู้ได้รับเชิญเข้าร่วมผ่านบอตแชต
 help-people-invite-department = หน่วยงานที่ผู้ได้รับเชิญส่งข่าวในนาม (เจ้าหน้าที่หน่วยงาน)
 help-people-invite-role = department_staff (ค่าเริ่มต้น), pr_officer หรือ admin
 help-people-invite-days = จำนวนวันที่รหัสใช้ได้
+help-people-add = เพิ่มผู้ใช้ที่เข้าสู่ระบบเว็บด้วยรหัสผ่าน
+help-people-add-name = ชื่อที่แสดงและบันทึกว่าเป็นผู้ดำเนินการ
+help-people-add-login = ชื่อที่ใช้เข้าสู่ระบบ (ค่าเริ่มต้น: ชื่อ)
+help-people-add-role = admin, pr_officer หรือ department_staff
+help-people-add-department = หน่วยงานที่ผู้ใช้ส่งข่าวในนาม (เจ้าหน้าที่หน่วยงาน)
+help-people-add-password-stdin = อ่านรหัสผ่านจากบรรทัดแรกของ stdin แทนการถาม
+help-people-password = ตั้งรหัสผ่านใหม่ให้ชื่อเข้าสู่ระบบเว็บ (ทุกเซสชันของผู้นั้นสิ้นสุด)
+help-people-password-login = ชื่อเข้าสู่ระบบที่จะเปลี่ยนรหัสผ่าน
+help-people-password-password-stdin = อ่านรหัสผ่านจากบรรทัดแรกของ stdin แทนการถาม
 
 ## channels
 help-channels = ตรวจสอบช่องทางที่เปิดใช้งาน

@@ -146,6 +146,9 @@ pub struct Preview {
     pub channels: Vec<(String, Vec<String>)>,
     pub skipped: Vec<Skipped>,
     pub publish_at: DateTime<Utc>,
+    /// What each channel (by name) would send, as composed: the web desk shows it with its
+    /// length.
+    pub payloads: Vec<(String, prakat_adapters::Payload)>,
 }
 
 /// Why the newsroom said no. Each reads in the person's language ([`NewsroomError::message`]).
@@ -210,6 +213,7 @@ struct Checked {
     recurrence: Option<(String, Recurrence)>,
     skipped: Vec<Skipped>,
     notes: Vec<(String, Vec<String>)>,
+    payloads: Vec<(String, prakat_adapters::Payload)>,
 }
 
 /// The newsroom over an opened [`App`].
@@ -234,6 +238,7 @@ impl<'a> Newsroom<'a> {
             channels: c.notes,
             skipped: c.skipped,
             publish_at: c.publish_at,
+            payloads: c.payloads,
         })
     }
 
@@ -628,6 +633,11 @@ impl<'a> Newsroom<'a> {
             recurrence,
             skipped: composed.skipped,
             notes,
+            payloads: composed
+                .deliveries
+                .into_iter()
+                .map(|d| (d.channel, d.payload))
+                .collect(),
         })
     }
 }

@@ -92,6 +92,17 @@ pub fn spawn<S: Store>(
     settings: &Settings,
     shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<tokio::task::JoinHandle<std::io::Result<()>>> {
+    spawn_with_desk(listeners, state, settings, shutdown, None)
+}
+
+/// [`spawn`], with the web desk's routes on the public listener when given.
+pub fn spawn_with_desk<S: Store>(
+    listeners: Listeners,
+    state: Arc<HttpState<S>>,
+    settings: &Settings,
+    shutdown: watch::Receiver<bool>,
+    desk: Option<axum::Router>,
+) -> std::io::Result<tokio::task::JoinHandle<std::io::Result<()>>> {
     let public_addr = listeners.public.local_addr()?;
     let admin_addr = listeners.admin.local_addr()?;
     tracing::info!(
@@ -108,12 +119,19 @@ pub fn spawn<S: Store>(
             "the admin listener (/metrics, /internal/*) is reachable beyond this machine without a token: set server.admin_token"
         );
     }
-    let public = public::router(state.clone(), settings.site_dir(), settings.media_dir());
+    let public = public::router_with_desk(
+        state.clone(),
+        settings.site_dir(),
+        settings.media_dir(),
+        desk,
+    );
     let admin = admin::router(state, settings.server.admin_token.clone());
     let serve = |listener: TcpListener, router: axum::Router| {
         let mut stop = shutdown.clone();
         async move {
-            axum::serve(listener, router)
+            // The peer's address reaches the handlers (the desk's sign-in limit per address).
+            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, service)
                 .with_graceful_shutdown(async move {
                     let _ = stop.wait_for(|s| *s).await;
                 })

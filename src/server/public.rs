@@ -36,8 +36,22 @@ fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer
 }
 
 pub fn router<S: Store>(state: Arc<HttpState<S>>, site_dir: PathBuf, media_dir: PathBuf) -> Router {
+    router_with_desk(state, site_dir, media_dir, None)
+}
+
+/// [`router`], with the web desk ([`crate::desk::router`]) at `/` and `/desk/` when given
+/// (without it, `/` goes to the website).
+pub fn router_with_desk<S: Store>(
+    state: Arc<HttpState<S>>,
+    site_dir: PathBuf,
+    media_dir: PathBuf,
+    desk: Option<Router>,
+) -> Router {
+    let home = match desk {
+        Some(desk) => desk,
+        None => Router::new().route("/", get(|| async { Redirect::temporary("/site/") })),
+    };
     Router::new()
-        .route("/", get(|| async { Redirect::temporary("/site/") }))
         .route("/healthz", get(healthz::<S>))
         .route("/telegram/webhook", post(telegram_webhook::<S>))
         .nest_service(
@@ -51,6 +65,7 @@ pub fn router<S: Store>(state: Arc<HttpState<S>>, site_dir: PathBuf, media_dir: 
                 .layer(header_layer(header::CONTENT_SECURITY_POLICY, MEDIA_POLICY)),
         )
         .with_state(state.clone())
+        .merge(home)
         .layer(axum::middleware::from_fn_with_state(
             state,
             count_page_view::<S>,

@@ -7,6 +7,7 @@
 //! display only.
 
 mod corrections;
+mod desk;
 mod message;
 mod reach;
 mod sqlite;
@@ -17,6 +18,7 @@ use chrono::{DateTime, Utc};
 use prakat_adapters::{Department, MediaRef};
 
 pub use corrections::*;
+pub use desk::*;
 pub use reach::*;
 pub use sqlite::{Durability, SqliteStore, SqliteTuning};
 pub use types::*;
@@ -392,4 +394,53 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         owner: &str,
     ) -> Result<bool>;
+
+    // ---- web desk
+    /// Add a person who signs in to the web desk with a password, in one change: the person
+    /// and their login. `Conflict` when the login is taken, `NotFound` for an unknown
+    /// department.
+    async fn add_desk_person(&self, new: &NewDeskPerson, actor: &Actor) -> Result<PersonRecord>;
+    /// Add the first admin, only while no active admin can sign in (decided in the same
+    /// change, so two daemons starting at once make one). `None` when one can.
+    async fn add_first_desk_admin(
+        &self,
+        new: &NewDeskPerson,
+        actor: &Actor,
+    ) -> Result<Option<PersonRecord>>;
+    /// Give a login a new password hash; every session of that person ends. `NotFound` for an
+    /// unknown login.
+    async fn set_desk_password(
+        &self,
+        login: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<()>;
+    /// An active person's login by the name they type (case ignored).
+    async fn desk_login(&self, login: &str) -> Result<Option<DeskLogin>>;
+    /// Count an attempt to sign in before its password is checked: refused (`None`) when the
+    /// name or the address already has `limit.max_failures` attempts since `limit.since`,
+    /// otherwise kept (counted as failed until [`Store::login_succeeded`]) and its id
+    /// returned. Counted and kept in one change, so attempts at once cannot pass the limit.
+    async fn start_login_attempt(
+        &self,
+        login: &str,
+        ip: &str,
+        now: DateTime<Utc>,
+        limit: LoginLimit,
+    ) -> Result<Option<i64>>;
+    /// An attempt whose password was right no longer counts against the limit.
+    async fn login_succeeded(&self, attempt: i64) -> Result<()>;
+    /// Start a session (audited as a sign-in).
+    async fn create_desk_session(&self, session: &NewDeskSession, actor: &Actor) -> Result<()>;
+    /// The session with this id hash, when it has not ended, not expired and was seen within
+    /// `idle`; its last use is moved to `now`. `None` otherwise, or when its person left.
+    async fn desk_session(
+        &self,
+        id_sha256: &str,
+        now: DateTime<Utc>,
+        idle: std::time::Duration,
+    ) -> Result<Option<DeskSession>>;
+    /// End a session (signing out); false when it had ended already.
+    async fn end_desk_session(&self, id_sha256: &str, now: DateTime<Utc>) -> Result<bool>;
 }

@@ -8,6 +8,7 @@
 mod bulk;
 mod chat;
 mod corrections;
+mod desk;
 mod reach;
 mod rows;
 mod settle;
@@ -1722,6 +1723,67 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    // ---- web desk
+    async fn add_desk_person(&self, new: &NewDeskPerson, actor: &Actor) -> Result<PersonRecord> {
+        self.add_desk_person_tx(new, actor, false)
+            .await?
+            .ok_or_else(|| StoreError::Conflict("not added".into()))
+    }
+
+    async fn add_first_desk_admin(
+        &self,
+        new: &NewDeskPerson,
+        actor: &Actor,
+    ) -> Result<Option<PersonRecord>> {
+        self.add_desk_person_tx(new, actor, true).await
+    }
+
+    async fn set_desk_password(
+        &self,
+        login: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<()> {
+        self.set_desk_password_tx(login, password_hash, now, actor)
+            .await
+    }
+
+    async fn desk_login(&self, login: &str) -> Result<Option<DeskLogin>> {
+        self.desk_login_of(login).await
+    }
+
+    async fn start_login_attempt(
+        &self,
+        login: &str,
+        ip: &str,
+        now: DateTime<Utc>,
+        limit: LoginLimit,
+    ) -> Result<Option<i64>> {
+        self.start_login_attempt_tx(login, ip, now, limit).await
+    }
+
+    async fn login_succeeded(&self, attempt: i64) -> Result<()> {
+        self.login_succeeded_tx(attempt).await
+    }
+
+    async fn create_desk_session(&self, session: &NewDeskSession, actor: &Actor) -> Result<()> {
+        self.create_desk_session_tx(session, actor).await
+    }
+
+    async fn desk_session(
+        &self,
+        id_sha256: &str,
+        now: DateTime<Utc>,
+        idle: Duration,
+    ) -> Result<Option<DeskSession>> {
+        self.desk_session_of(id_sha256, now, idle).await
+    }
+
+    async fn end_desk_session(&self, id_sha256: &str, now: DateTime<Utc>) -> Result<bool> {
+        self.end_desk_session_tx(id_sha256, now).await
     }
 }
 

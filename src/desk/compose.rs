@@ -1,0 +1,247 @@
+//! Compose: a draft (department, title, text, link, channels, now or a Bangkok time), a
+//! preview of what each channel will send — its text, its length in the platform's own units
+//! against its limit, what it shortens, which channels skip it and why — and the submission.
+//! The preview and the submission are the newsroom's own ([`Newsroom::preview`],
+//! [`Newsroom::submit`]), the same compose code the daemon publishes with. Without script the
+//! Preview button posts the form back; with it, `desk.js` shows the preview in place.
+//!
+//! Photos and videos are not taken here yet: the chat bot and `prakat post --media` take them.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use minijinja::value::merge_maps;
+use minijinja::{Value, context};
+use prakat_adapters::LengthUnit;
+
+use super::Desk;
+use super::auth::{AnyRole, Fields, Signed, SignedForm};
+use super::inbox::see_other;
+use super::pages::{Page, newsroom_failure, status_of, when};
+use crate::i18n::{Lang, Msg, tr};
+use crate::newsroom::time::parse_bangkok;
+use crate::newsroom::{Draft, Newsroom, NewsroomError, Preview, Submitted, When};
+use crate::store::Store;
+
+/// What the form shows: the departments and channels to choose from, and what was typed.
+async fn form_context<N>(desk: &Desk, who: &Signed<N>, fields: &Fields) -> Result<Value, Response> {
+    let departments = desk
+        .app
+        .store
+        .departments()
+        .await
+        .map_err(|e| super::pages::store_failure(desk, who.lang, &e))?;
+    let departments: Vec<Value> = departments
+        .iter()
+        .filter(|d| who.sees(&d.code))
+        .map(|d| {
+            context! {
+                code => &d.code,
+                name => match who.lang { Lang::Th => &d.name_th, Lang::En => &d.name_en },
+            }
+        })
+        .collect();
+    let chosen = if fields.0.is_empty() {
+        desk.app.settings.post.default_channels.clone()
+    } else {
+        fields.all("channel")
+    };
+    let channels: Vec<Value> = desk
+        .app
+        .registry
+        .names()
+        .into_iter()
+        .map(|name| context! { checked => chosen.contains(&name), name => name })
+        .collect();
+    Ok(context! {
+        departments => departments,
+        channels => channels,
+        form => context! {
+            department => fields.get("department").or(who.person.department.as_deref()),
+            title => fields.get("title"),
+            text => fields.0.iter().find(|(k, _)| k == "text").map(|(_, v)| v.as_str()),
+            link => fields.get("link"),
+            when => fields.get("when").unwrap_or("now"),
+            at => fields.get("at"),
+        },
+    })
+}
+
+/// The draft a filled form is, or why not.
+fn draft(fields: &Fields) -> Result<Draft, NewsroomError> {
+    let when = match fields.get("when") {
+        Some("at") => When::At(parse_bangkok(fields.get("at").unwrap_or(""))?),
+        _ => When::Now,
+    };
+    let channels = fields.all("channel");
+    if channels.is_empty() {
+        return Err(NewsroomError::Refused(Msg::new("desk-no-channel")));
+    }
+    Ok(Draft {
+        department: fields.get("department").unwrap_or("").to_owned(),
+        title: fields.get("title").map(str::to_owned),
+        text: fields
+            .0
+            .iter()
+            .find(|(k, _)| k == "text")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default(),
+        link: fields.get("link").map(str::to_owned),
+        tags: Vec::new(),
+        media: Vec::new(),
+        channels,
+        when,
+    })
+}
+
+fn unit_id(unit: LengthUnit) -> &'static str {
+    match unit {
+        LengthUnit::Chars | LengthUnit::Graphemes => "desk-unit-chars",
+        LengthUnit::Utf16 => "desk-unit-utf16",
+        LengthUnit::Bytes => "desk-unit-bytes",
+    }
+}
+
+/// A preview as the page shows it.
+fn preview_value(desk: &Desk, lang: Lang, p: &Preview) -> Value {
+    let channels: Vec<Value> = p
+        .payloads
+        .iter()
+        .map(|(name, payload)| {
+            let limits = desk.app.registry.get(name).map(|c| c.limits().clone());
+            let (count, max, unit) = match &limits {
+                Some(l) => (
+                    l.unit.count(&payload.text),
+                    Some(l.text_max),
+                    tr(lang, unit_id(l.unit), &[]),
+                ),
+                None => (payload.text.chars().count(), None, String::new()),
+            };
+            context! {
+                name => name,
+                title => &payload.title,
+                text => &payload.text,
+                count => count,
+                max => max,
+                unit => unit,
+                notes => &payload.notes,
+                shortened => !payload.notes.is_empty(),
+            }
+        })
+        .collect();
+    let skipped: Vec<Value> = p
+        .skipped
+        .iter()
+        .map(|s| {
+            context! {
+                name => &s.channel,
+                reason => crate::compose::skipped_msg(&s.channel, &s.reason).render(lang),
+            }
+        })
+        .collect();
+    context! {
+        channels => channels,
+        skipped => skipped,
+        publish_at => when(lang, p.publish_at),
+    }
+}
+
+/// `GET /desk/compose`.
+pub async fn form(State(desk): State<Arc<Desk>>, who: Signed<AnyRole>) -> Response {
+    match form_context(&desk, &who, &Fields::default()).await {
+        Ok(ctx) => Page::render(
+            &desk,
+            who.lang,
+            "compose.html",
+            merge_maps([ctx, who.frame()]),
+        )
+        .into_response(),
+        Err(r) => r,
+    }
+}
+
+/// The compose page again, with what was typed and a preview or what is wrong.
+async fn again<N>(
+    desk: &Desk,
+    who: &Signed<N>,
+    fields: &Fields,
+    preview: Option<Value>,
+    error: Option<&NewsroomError>,
+) -> Response {
+    let ctx = match form_context(desk, who, fields).await {
+        Ok(ctx) => ctx,
+        Err(r) => return r,
+    };
+    Page::render(
+        desk,
+        who.lang,
+        "compose.html",
+        merge_maps([
+            context! {
+                preview => preview,
+                error => error.map(|e| e.message(who.lang)),
+            },
+            ctx,
+            who.frame(),
+        ]),
+    )
+    .status(error.map_or(StatusCode::OK, status_of))
+    .into_response()
+}
+
+/// `POST /desk/compose`: `intent=preview` shows the preview, anything else submits: queued
+/// at once from whoever approves, waiting in the inbox from department staff.
+pub async fn submit(State(desk): State<Arc<Desk>>, form: SignedForm<AnyRole>) -> Response {
+    let (who, fields) = (&form.who, &form.fields);
+    let now = desk.clock.now();
+    let room = Newsroom::new(&desk.app);
+    let draft = match draft(fields) {
+        Ok(d) => d,
+        Err(e) => return again(&desk, who, fields, None, Some(&e)).await,
+    };
+    if fields.get("intent") == Some("preview") {
+        return match room.preview(&who.person, &draft, now).await {
+            Ok(p) => {
+                let v = preview_value(&desk, who.lang, &p);
+                again(&desk, who, fields, Some(v), None).await
+            }
+            Err(e) => again(&desk, who, fields, None, Some(&e)).await,
+        };
+    }
+    match room.submit(&who.person, draft, now).await {
+        Ok(
+            Submitted::Queued { announcement, .. }
+            | Submitted::Pending { announcement, .. }
+            | Submitted::Already { announcement },
+        ) => {
+            desk.wake.notify_one();
+            see_other(&format!("/desk/announcements/{}", announcement.id))
+        }
+        Ok(Submitted::Recurring { .. }) => see_other("/desk/inbox"),
+        Err(e) => again(&desk, who, fields, None, Some(&e)).await,
+    }
+}
+
+/// `POST /desk/compose/preview`: the preview alone, for the page's script to show in place.
+pub async fn preview(State(desk): State<Arc<Desk>>, form: SignedForm<AnyRole>) -> Response {
+    let (who, fields) = (&form.who, &form.fields);
+    let result = match draft(fields) {
+        Ok(d) => {
+            Newsroom::new(&desk.app)
+                .preview(&who.person, &d, desk.clock.now())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let ctx = match &result {
+        Ok(p) => context! { preview => preview_value(&desk, who.lang, p) },
+        Err(e) => context! { error => e.message(who.lang) },
+    };
+    let page = Page::render(&desk, who.lang, "preview.html", ctx);
+    match &result {
+        Err(e) if status_of(e) == StatusCode::FORBIDDEN => newsroom_failure(&desk, who.lang, e),
+        _ => page.into_response(),
+    }
+}

@@ -1,0 +1,113 @@
+//! The web desk: the PR officer's and department staff's pages at `/` and `/desk/…` on the
+//! public listener. Sign in with a name and a password (`prakat people add`), then:
+//!
+//! - the inbox ([`inbox`]): what departments sent, waiting; approve (now or at a Bangkok time)
+//!   or reject with a reason — through the newsroom, so approving is the same exactly-once,
+//!   state-guarded change as from the chat bot and the CLI;
+//! - compose ([`compose`]): a draft with a preview per channel (what each will send, its
+//!   length in the platform's units, what is shortened or skipped), then submitted;
+//! - an announcement ([`announcement`]): each delivery's state, link, attempts and last
+//!   error, with retry and cancel for whoever approves.
+//!
+//! Every route names the roles it lets in through one extractor ([`auth::Signed`],
+//! [`auth::SignedForm`]); every POST carries the session's form token. No rule about
+//! announcements lives here: each handler turns a form into a call to
+//! [`crate::newsroom::Newsroom`] and shows the answer. Pages are server-rendered, Thai first,
+//! escaped by the template engine; the little script only previews without reloading.
+
+pub mod announcement;
+pub mod auth;
+pub mod cli;
+pub mod compose;
+pub mod inbox;
+pub mod pages;
+pub mod password;
+pub mod settings;
+pub mod sign_in;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use tokio::sync::Notify;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::app::App;
+use crate::clock::Clock;
+
+pub use settings::DeskSettings;
+
+/// The desk's pages: their own style sheet and script, forms posted only to themselves.
+const DESK_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
+    img-src 'self' data:; media-src 'self'; connect-src 'self'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
+
+/// What the desk's handlers share.
+pub struct Desk {
+    pub app: Arc<App>,
+    pub clock: Arc<dyn Clock>,
+    /// Wakes the dispatcher when something was queued.
+    pub wake: Arc<Notify>,
+    pub settings: DeskSettings,
+    /// Cookies are `Secure` when the public reaches the daemon over https.
+    pub secure_cookies: bool,
+    templates: minijinja::Environment<'static>,
+}
+
+impl Desk {
+    pub fn new(app: Arc<App>, clock: Arc<dyn Clock>, wake: Arc<Notify>) -> Desk {
+        let settings = app.settings.desk.clone();
+        let secure_cookies = app.settings.public_base_url().starts_with("https://");
+        Desk {
+            app,
+            clock,
+            wake,
+            settings,
+            secure_cookies,
+            templates: pages::environment(),
+        }
+    }
+}
+
+/// The desk's routes, to be merged into the public listener's router (it takes `/`).
+pub fn router(desk: Arc<Desk>) -> Router {
+    Router::new()
+        .route("/", get(sign_in::home))
+        .route("/desk/sign-in", post(sign_in::sign_in))
+        .route("/desk/sign-out", post(sign_in::sign_out))
+        .route("/desk/lang/{lang}", get(sign_in::choose_lang))
+        .route("/desk/inbox", get(inbox::inbox))
+        .route("/desk/compose", get(compose::form).post(compose::submit))
+        .route("/desk/compose/preview", post(compose::preview))
+        .route("/desk/announcements/{id}", get(announcement::show))
+        .route("/desk/announcements/{id}/approve", post(inbox::approve))
+        .route("/desk/announcements/{id}/reject", post(inbox::reject))
+        .route("/desk/deliveries/{id}/retry", post(announcement::retry))
+        .route("/desk/deliveries/{id}/cancel", post(announcement::cancel))
+        .route("/desk/static/desk.css", get(style))
+        .route("/desk/static/desk.js", get(script))
+        .with_state(desk)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DESK_POLICY),
+        ))
+}
+
+async fn style() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        pages::STYLE,
+    )
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        pages::SCRIPT,
+    )
+}
+
+#[cfg(test)]
+mod tests;
