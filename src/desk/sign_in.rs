@@ -9,7 +9,7 @@ use std::sync::Arc;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use minijinja::context;
 
 use super::auth::{
@@ -162,7 +162,8 @@ pub async fn sign_in(State(desk): State<Arc<Desk>>, req: Request) -> Response {
     }
     (
         StatusCode::SEE_OTHER,
-        [
+        // Appended, not inserted: two cookies are set.
+        AppendHeaders([
             set_cookie(
                 &desk,
                 SESSION_COOKIE,
@@ -171,7 +172,7 @@ pub async fn sign_in(State(desk): State<Arc<Desk>>, req: Request) -> Response {
             ),
             clear_cookie(&desk, SIGN_IN_COOKIE),
             (axum::http::header::LOCATION, "/desk/inbox".to_owned()),
-        ],
+        ]),
     )
         .into_response()
 }

@@ -1,1 +1,895 @@
+//! Handler tests: the desk's router driven with `oneshot`, as a browser would — signed out,
+//! each role, with and without the form token — on a real SQLite store.
 
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tower::ServiceExt;
+
+use super::*;
+use crate::channels::Purpose;
+use crate::clock::SteppedClock;
+use crate::store::{NewDeskPerson, Store};
+
+const PASSWORD: &str = "ระนอง-2569-ปลอดภัย";
+
+struct World {
+    _dir: tempfile::TempDir,
+    desk: Arc<Desk>,
+    router: Router,
+    clock: Arc<SteppedClock>,
+}
+
+async fn world_with(edit: impl FnOnce(&mut crate::settings::Settings)) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = crate::settings::Settings::default();
+    settings.storage.data_dir = dir.path().join("data");
+    edit(&mut settings);
+    let app = Arc::new(App::open_for(settings, Purpose::Compose).await.unwrap());
+    let clock = Arc::new(SteppedClock::default());
+    let desk = Arc::new(Desk::new(app, clock.clone(), Arc::new(Notify::new())));
+    let router = router(desk.clone());
+    World {
+        _dir: dir,
+        desk,
+        router,
+        clock,
+    }
+}
+
+async fn world() -> World {
+    world_with(|_| {}).await
+}
+
+/// What came back: status, the `Location` and `Set-Cookie` headers, the body.
+#[derive(Debug)]
+struct Answer {
+    status: StatusCode,
+    location: Option<String>,
+    cookies: Vec<String>,
+    body: String,
+}
+
+impl Answer {
+    /// A hidden form token in the page.
+    fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let i = self.body.find(marker).expect("a form token") + marker.len();
+        self.body[i..i + 64].to_owned()
+    }
+
+    fn cookie(&self, name: &str) -> Option<&String> {
+        self.cookies
+            .iter()
+            .find(|c| c.starts_with(&format!("{name}=")))
+    }
+}
+
+impl World {
+    async fn send(&self, req: Request<Body>) -> Answer {
+        let r = self.router.clone().oneshot(req).await.unwrap();
+        let status = r.status();
+        let location = r
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let cookies = r
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        let body = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        Answer {
+            status,
+            location,
+            cookies,
+            body: String::from_utf8(body.to_vec()).unwrap(),
+        }
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
+        let mut req = Request::get(path);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Answer {
+        self.post_from(path, cookie, fields, None).await
+    }
+
+    async fn post_from(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        fields: &[(&str, &str)],
+        ip: Option<&str>,
+    ) -> Answer {
+        let mut req =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        if let Some(ip) = ip {
+            req = req.header("x-real-ip", ip);
+        }
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    async fn person(&self, login: &str, role: &str, department: Option<&str>) {
+        self.desk
+            .app
+            .store
+            .add_desk_person(
+                &NewDeskPerson {
+                    name: format!("ร.ต.ท. {login}"),
+                    login: login.into(),
+                    role: role.into(),
+                    department: department.map(str::to_owned),
+                    password_hash: password::hash(PASSWORD).unwrap(),
+                },
+                &crate::store::Actor::daemon("test"),
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Sign in from `ip` through the sign-in page, as a browser does.
+    async fn try_sign_in(&self, login: &str, password: &str, ip: Option<&str>) -> Answer {
+        let page = self.get("/", None).await;
+        let token = page.csrf();
+        let cookie = format!("{}={token}", auth::SIGN_IN_COOKIE);
+        self.post_from(
+            "/desk/sign-in",
+            Some(&cookie),
+            &[("csrf", &token), ("login", login), ("password", password)],
+            ip,
+        )
+        .await
+    }
+
+    /// Signed in: the cookie to send and the form token of the session.
+    async fn signed_in(&self, login: &str) -> Browser {
+        let a = self.try_sign_in(login, PASSWORD, None).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{a:?}");
+        let set = a.cookie(auth::SESSION_COOKIE).expect("a session cookie");
+        let cookie = set.split(';').next().unwrap().to_owned();
+        let inbox = self.get("/desk/inbox", Some(&cookie)).await;
+        assert_eq!(inbox.status, StatusCode::OK);
+        Browser {
+            csrf: inbox.csrf(),
+            cookie,
+        }
+    }
+
+    async fn submit(&self, b: &Browser, department: &str, title: &str) -> Answer {
+        self.post(
+            "/desk/compose",
+            Some(&b.cookie),
+            &[
+                ("csrf", &b.csrf),
+                ("department", department),
+                ("title", title),
+                ("text", "ตั้งจุดตรวจบริเวณสี่แยกหน้าสถานี ตั้งแต่เวลา 20.00 น."),
+                ("channel", "website"),
+                ("channel", "outbox"),
+                ("when", "now"),
+                ("intent", "submit"),
+            ],
+        )
+        .await
+    }
+}
+
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+fn id_from(location: &str) -> i64 {
+    location.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn signed_out_pages_go_to_sign_in_and_posts_are_refused() {
+    let w = world().await;
+    for path in ["/desk/inbox", "/desk/compose", "/desk/announcements/1"] {
+        let a = w.get(path, None).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(a.location.as_deref(), Some("/"), "{path}");
+    }
+    for path in [
+        "/desk/announcements/1/approve",
+        "/desk/announcements/1/reject",
+        "/desk/compose",
+        "/desk/compose/preview",
+        "/desk/deliveries/1/retry",
+        "/desk/deliveries/1/cancel",
+        "/desk/sign-out",
+    ] {
+        let a = w.post(path, None, &[("csrf", "x")]).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert!(a.body.contains("เข้าสู่ระบบใหม่"), "{path}: {}", a.body);
+    }
+    // A session cookie the store does not know is no session.
+    let a = w
+        .get("/desk/inbox", Some("prakat_session=0123456789abcdef"))
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+
+    let home = w.get("/", None).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("<html lang=\"th\""), "Thai first");
+    assert!(home.body.contains("เข้าสู่ระบบ"));
+    assert!(
+        home.body.contains("<label for=\"password\">"),
+        "labelled fields"
+    );
+    let token = home.cookie(auth::SIGN_IN_COOKIE).unwrap();
+    assert!(
+        token.contains("HttpOnly") && token.contains("SameSite=Strict") && token.contains("Path=/"),
+        "{token}"
+    );
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_strict_cookie_kept_only_as_a_hash_and_signing_out_ends_it() {
+    let w = world_with(|s| s.server.public_base_url = Some("https://ranong.example".into())).await;
+    w.person("pr1", "pr_officer", None).await;
+
+    let wrong = w.try_sign_in("pr1", "not the password", None).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"));
+    assert!(wrong.cookie(auth::SESSION_COOKIE).is_none());
+    let unknown = w.try_sign_in("nobody", PASSWORD, None).await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED, "the same answer");
+
+    let a = w.try_sign_in("PR1", PASSWORD, None).await;
+    assert_eq!(
+        a.status,
+        StatusCode::SEE_OTHER,
+        "the name's case is ignored"
+    );
+    assert_eq!(a.location.as_deref(), Some("/desk/inbox"));
+    let set = a.cookie(auth::SESSION_COOKIE).unwrap();
+    for flag in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/",
+        "Secure",
+        "Max-Age=43200",
+    ] {
+        assert!(set.contains(flag), "{flag} missing: {set}");
+    }
+    let id = set
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned();
+    let store = &w.desk.app.store;
+    let now = w.clock.now();
+    let idle = w.desk.settings.session_idle;
+    assert!(
+        store.desk_session(&id, now, idle).await.unwrap().is_none(),
+        "the id itself is not what is stored"
+    );
+    assert!(
+        store
+            .desk_session(&password::digest(&id), now, idle)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let b = w.signed_in("pr1").await;
+    assert_eq!(
+        w.get("/", Some(&b.cookie)).await.location.as_deref(),
+        Some("/desk/inbox")
+    );
+    let out = w
+        .post("/desk/sign-out", Some(&b.cookie), &[("csrf", &b.csrf)])
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(
+        out.cookie(auth::SESSION_COOKIE)
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let after = w.get("/desk/inbox", Some(&b.cookie)).await;
+    assert_eq!(
+        after.status,
+        StatusCode::SEE_OTHER,
+        "the old cookie is no session"
+    );
+
+    // A session unused for longer than desk.session_idle ends.
+    let c = w.signed_in("pr1").await;
+    w.clock.step(chrono::Duration::hours(3));
+    assert_eq!(
+        w.get("/desk/inbox", Some(&c.cookie)).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_form_token_is_refused_in_thai() {
+    let w = world().await;
+    w.person("pr1", "pr_officer", None).await;
+    w.person("t1", "department_staff", Some("traffic")).await;
+    let staff = w.signed_in("t1").await;
+    let sent = w.submit(&staff, "traffic", "จุดตรวจ").await;
+    let id = id_from(sent.location.as_deref().unwrap());
+    let b = w.signed_in("pr1").await;
+    let approve = format!("/desk/announcements/{id}/approve");
+    for fields in [
+        vec![],
+        vec![("csrf", "0".repeat(64))],
+        vec![("csrf", staff.csrf.clone())],
+    ] {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let a = w.post(&approve, Some(&b.cookie), &fields).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{fields:?}");
+        assert!(a.body.contains("แบบฟอร์มนี้หมดอายุ"), "{}", a.body);
+    }
+    for path in [
+        "/desk/compose",
+        "/desk/compose/preview",
+        "/desk/sign-out",
+        "/desk/deliveries/1/retry",
+    ] {
+        let a = w.post(path, Some(&b.cookie), &[("csrf", "nope")]).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    // Still waiting: nothing was approved.
+    assert_eq!(
+        w.desk.app.store.announcement(id).await.unwrap().state,
+        "pending_approval"
+    );
+    // Signing in without the sign-in page's token.
+    let a = w
+        .post(
+            "/desk/sign-in",
+            None,
+            &[("csrf", "abc"), ("login", "pr1"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    // A form that is not a form.
+    let req = Request::post(&approve)
+        .header(header::COOKIE, &b.cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(format!("{{\"csrf\":\"{}\"}}", b.csrf)))
+        .unwrap();
+    assert_eq!(w.send(req).await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn signing_in_is_limited_per_name_and_per_address() {
+    let w = world_with(|s| s.desk.client_ip_header = Some("x-real-ip".into())).await;
+    w.person("pr1", "pr_officer", None).await;
+    w.person("t1", "department_staff", Some("traffic")).await;
+    // Five wrong passwords for one name, each from another address.
+    for i in 0..5 {
+        let ip = format!("10.0.0.{i}");
+        let a = w.try_sign_in("pr1", "wrong-password", Some(&ip)).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let a = w.try_sign_in("pr1", PASSWORD, Some("10.0.1.1")).await;
+    assert_eq!(
+        a.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the name is locked"
+    );
+    assert!(a.body.contains("รอ 15 นาที"), "{}", a.body);
+    assert!(a.cookie(auth::SESSION_COOKIE).is_none());
+    // Another name from another address is not.
+    let a = w.try_sign_in("t1", PASSWORD, Some("10.0.1.2")).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+
+    // Five failures from one address, each for another name, lock the address.
+    for i in 0..5 {
+        let a = w
+            .try_sign_in(&format!("guess{i}"), "x", Some("192.0.2.7"))
+            .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let a = w.try_sign_in("t1", PASSWORD, Some("192.0.2.7")).await;
+    assert_eq!(
+        a.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address is locked"
+    );
+
+    // After the window, the name may try again.
+    w.clock.step(chrono::Duration::minutes(16));
+    let a = w.try_sign_in("pr1", PASSWORD, Some("10.0.1.1")).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_does_not_count_against_the_limit() {
+    let w = world().await;
+    w.person("pr1", "pr_officer", None).await;
+    for _ in 0..7 {
+        let a = w.try_sign_in("pr1", PASSWORD, None).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER);
+    }
+}
+
+#[tokio::test]
+async fn department_staff_see_only_their_department_and_cannot_decide() {
+    let w = world().await;
+    w.person("pr1", "pr_officer", None).await;
+    w.person("t1", "department_staff", Some("traffic")).await;
+    w.person("p1", "department_staff", Some("prevention")).await;
+    let traffic = w.signed_in("t1").await;
+    let prevention = w.signed_in("p1").await;
+    let officer = w.signed_in("pr1").await;
+
+    let sent = w.submit(&traffic, "traffic", "จุดตรวจวัดแอลกอฮอล์").await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{sent:?}");
+    let at = sent.location.unwrap();
+    let id = id_from(&at);
+    assert_eq!(
+        w.desk.app.store.announcement(id).await.unwrap().state,
+        "pending_approval",
+        "what staff send waits"
+    );
+
+    // Their own department's: listed, without the buttons.
+    let inbox = w.get("/desk/inbox", Some(&traffic.cookie)).await;
+    assert!(inbox.body.contains("จุดตรวจวัดแอลกอฮอล์"));
+    assert!(!inbox.body.contains("/approve"));
+    assert_eq!(
+        w.get(&at, Some(&traffic.cookie)).await.status,
+        StatusCode::OK
+    );
+    // Another department's: not listed, not found.
+    let inbox = w.get("/desk/inbox", Some(&prevention.cookie)).await;
+    assert!(!inbox.body.contains("จุดตรวจวัดแอลกอฮอล์"));
+    assert_eq!(
+        w.get(&at, Some(&prevention.cookie)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // The compose form offers their own department only, and sending for another is refused.
+    let form = w.get("/desk/compose", Some(&prevention.cookie)).await;
+    assert!(form.body.contains("value=\"prevention\""));
+    assert!(!form.body.contains("value=\"traffic\""));
+    let other = w.submit(&prevention, "traffic", "ไม่ใช่ของเรา").await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+
+    // Staff cannot decide, even on their own department's.
+    for (action, fields) in [
+        ("approve", vec![("csrf", traffic.csrf.as_str())]),
+        (
+            "reject",
+            vec![("csrf", traffic.csrf.as_str()), ("reason", "x")],
+        ),
+    ] {
+        let a = w
+            .post(
+                &format!("/desk/announcements/{id}/{action}"),
+                Some(&traffic.cookie),
+                &fields,
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{action}");
+        assert!(a.body.contains("บทบาทของคุณทำรายการนี้ไม่ได้"));
+    }
+    assert_eq!(
+        w.desk.app.store.announcement(id).await.unwrap().state,
+        "pending_approval"
+    );
+    // The officer sees every department's, with the buttons.
+    let inbox = w.get("/desk/inbox", Some(&officer.cookie)).await;
+    assert!(inbox.body.contains("จุดตรวจวัดแอลกอฮอล์"));
+    assert!(
+        inbox
+            .body
+            .contains(&format!("/desk/announcements/{id}/approve"))
+    );
+}
+
+#[tokio::test]
+async fn approving_twice_tells_the_second_who_decided_first() {
+    let w = world().await;
+    w.person("pr1", "pr_officer", None).await;
+    w.person("pr2", "pr_officer", None).await;
+    w.person("t1", "department_staff", Some("traffic")).await;
+    let staff = w.signed_in("t1").await;
+    let first = w.signed_in("pr1").await;
+    let second = w.signed_in("pr2").await;
+    let id = id_from(
+        &w.submit(&staff, "traffic", "ผลการจับกุม")
+            .await
+            .location
+            .unwrap(),
+    );
+    let path = format!("/desk/announcements/{id}/approve");
+    let (one, two) = (
+        [("csrf", first.csrf.as_str())],
+        [("csrf", second.csrf.as_str())],
+    );
+    let (a, b) = tokio::join!(
+        w.post(&path, Some(&first.cookie), &one),
+        w.post(&path, Some(&second.cookie), &two),
+    );
+    let (won, lost, winner) = if a.status == StatusCode::SEE_OTHER {
+        (a, b, "pr1")
+    } else {
+        (b, a, "pr2")
+    };
+    assert_eq!(won.status, StatusCode::SEE_OTHER, "{won:?}");
+    assert_eq!(
+        won.location.as_deref(),
+        Some(format!("/desk/announcements/{id}").as_str())
+    );
+    assert_eq!(lost.status, StatusCode::CONFLICT, "{lost:?}");
+    assert!(
+        lost.body.contains(winner),
+        "the second is told who: {}",
+        lost.body
+    );
+
+    let record = w.desk.app.store.announcement(id).await.unwrap();
+    assert_eq!(record.state, "approved");
+    // The announcement's page: who decided, and a delivery per channel.
+    let page = w
+        .get(&format!("/desk/announcements/{id}"), Some(&staff.cookie))
+        .await;
+    assert!(page.body.contains(winner));
+    assert!(page.body.contains("website") && page.body.contains("outbox"));
+    assert!(page.body.contains("รอส่ง"), "queued, in Thai");
+    assert!(!page.body.contains("/cancel"), "no buttons for staff");
+}
+
+#[tokio::test]
+async fn approving_at_a_buddhist_era_time_and_rejecting_with_a_reason() {
+    let w = world().await;
+    w.person("pr1", "pr_officer", None).await;
+    w.person("t1", "department_staff", Some("traffic")).await;
+    let staff = w.signed_in("t1").await;
+    let officer = w.signed_in("pr1").await;
+    let one = id_from(&w.submit(&staff, "traffic", "หนึ่ง").await.location.unwrap());
+    let two = id_from(&w.submit(&staff, "traffic", "สอง").await.location.unwrap());
+
+    let bad = w
+        .post(
+            &format!("/desk/announcements/{one}/approve"),
+            Some(&officer.cookie),
+            &[("csrf", &officer.csrf), ("at", "พรุ่งนี้")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let ok = w
+        .post(
+            &format!("/desk/announcements/{one}/approve"),
+            Some(&officer.cookie),
+            &[("csrf", &officer.csrf), ("at", "01/12/2600 09.00")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{ok:?}");
+    let a = w.desk.app.store.announcement(one).await.unwrap();
+    assert_eq!(a.publish_at.to_rfc3339(), "2057-12-01T02:00:00+00:00");
+    let page = w
+        .get(&format!("/desk/announcements/{one}"), Some(&officer.cookie))
+        .await;
+    assert!(page.body.contains("1 ธันวาคม 2600 เวลา 09.00 น."), "in BE");
+
+    let empty = w
+        .post(
+            &format!("/desk/announcements/{two}/reject"),
+            Some(&officer.cookie),
+            &[("csrf", &officer.csrf), ("reason", "  ")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST, "a reason is needed");
+    let done = w
+        .post(
+            &format!("/desk/announcements/{two}/reject"),
+            Some(&officer.cookie),
+            &[("csrf", &officer.csrf), ("reason", "ภาพมีใบหน้าผู้เยาว์")],
+        )
+        .await;
+    assert_eq!(done.location.as_deref(), Some("/desk/inbox"));
+    let page = w
+        .get(&format!("/desk/announcements/{two}"), Some(&staff.cookie))
+        .await;
+    assert!(page.body.contains("ภาพมีใบหน้าผู้เยาว์"));
+    assert!(page.body.contains("ไม่อนุมัติ"));
+    let inbox = w.get("/desk/inbox", Some(&officer.cookie)).await;
+    assert!(inbox.body.contains("ไม่มีข่าวที่รออนุมัติ"), "{}", inbox.body);
+}
+
+#[tokio::test]
+async fn the_preview_shows_each_channel_with_its_length_and_what_it_skips() {
+    let w = world().await;
+    w.person("pr1", "pr_officer", None).await;
+    let b = w.signed_in("pr1").await;
+    let fields = [
+        ("csrf", b.csrf.as_str()),
+        ("department", "traffic"),
+        ("title", "ประชาสัมพันธ์"),
+        ("text", "ขอความร่วมมือสวมหมวกนิรภัย"),
+        ("channel", "website"),
+        ("channel", "outbox"),
+        ("when", "at"),
+        ("at", "2600-01-05 08:30"),
+    ];
+    let a = w
+        .post("/desk/compose/preview", Some(&b.cookie), &fields)
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert!(a.body.contains("<section id=\"preview\""));
+    assert!(a.body.contains("website") && a.body.contains("outbox"));
+    assert!(a.body.contains("5 มกราคม 2600 เวลา 08.30 น."), "{}", a.body);
+    assert!(
+        a.body.contains("ตัวอักษร") || a.body.contains("ไบต์"),
+        "a counter with its unit"
+    );
+    // Without script, the Preview button posts the whole form back.
+    let mut with_intent = fields.to_vec();
+    with_intent.push(("intent", "preview"));
+    let page = w.post("/desk/compose", Some(&b.cookie), &with_intent).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<textarea") && page.body.contains("ขอความร่วมมือสวมหมวกนิรภัย"));
+    assert!(page.body.contains("สิ่งที่แต่ละช่องทางจะเผยแพร่"));
+    // Nothing was kept.
+    assert!(
+        w.desk
+            .app
+            .store
+            .announcements_in_state("approved", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // No channel ticked, a time in the past: said, with the form kept.
+    let a = w
+        .post(
+            "/desk/compose",
+            Some(&b.cookie),
+            &[
+                ("csrf", &b.csrf),
+                ("department", "traffic"),
+                ("text", "ข้อความ"),
+                ("intent", "submit"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.body.contains("กรุณาเลือกอย่างน้อยหนึ่งช่องทาง"));
+    let a = w
+        .post(
+            "/desk/compose",
+            Some(&b.cookie),
+            &[
+                ("csrf", &b.csrf),
+                ("department", "traffic"),
+                ("text", "ข้อความเดิม"),
+                ("channel", "website"),
+                ("when", "at"),
+                ("at", "2560-01-01 09:00"),
+                ("intent", "submit"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.body.contains("ข้อความเดิม"), "what was typed stays");
+}
+
+#[tokio::test]
+async fn an_officer_s_post_is_queued_and_its_deliveries_retried_and_cancelled() {
+    let w = world().await;
+    w.person("pr1", "pr_officer", None).await;
+    w.person("t1", "department_staff", Some("traffic")).await;
+    let officer = w.signed_in("pr1").await;
+    let staff = w.signed_in("t1").await;
+    let sent = w
+        .submit(&officer, "traffic", "<script>alert(1)</script>")
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{sent:?}");
+    let id = id_from(sent.location.as_deref().unwrap());
+    let record = w.desk.app.store.announcement(id).await.unwrap();
+    assert_eq!(
+        record.state, "approved",
+        "an officer's post is approved at once"
+    );
+    let page = w
+        .get(&format!("/desk/announcements/{id}"), Some(&officer.cookie))
+        .await;
+    assert!(page.body.contains("&lt;script&gt;"), "escaped");
+    assert!(!page.body.contains("<script>alert"));
+
+    let deliveries = w
+        .desk
+        .app
+        .store
+        .deliveries(&crate::store::DeliveryFilter {
+            announcement_id: Some(id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let d = deliveries[0].id;
+    let cancel = format!("/desk/deliveries/{d}/cancel");
+    let retry = format!("/desk/deliveries/{d}/retry");
+    // Staff may not.
+    for path in [&cancel, &retry] {
+        let a = w
+            .post(path, Some(&staff.cookie), &[("csrf", &staff.csrf)])
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let a = w
+        .post(&cancel, Some(&officer.cookie), &[("csrf", &officer.csrf)])
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        a.location.as_deref(),
+        Some(format!("/desk/announcements/{id}").as_str())
+    );
+    let a = w
+        .post(&cancel, Some(&officer.cookie), &[("csrf", &officer.csrf)])
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "cancelled already");
+    let page = w
+        .get(&format!("/desk/announcements/{id}"), Some(&officer.cookie))
+        .await;
+    assert!(page.body.contains("ยกเลิกแล้ว"));
+    let a = w
+        .post(&retry, Some(&officer.cookie), &[("csrf", &officer.csrf)])
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        w.desk.app.store.delivery(d).await.unwrap().state,
+        crate::store::DeliveryState::Queued
+    );
+    assert_eq!(
+        w.post(
+            "/desk/deliveries/999999/retry",
+            Some(&officer.cookie),
+            &[("csrf", &officer.csrf)]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_language_switch_and_the_page_headers() {
+    let w = world().await;
+    let a = w.get("/desk/lang/en", None).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let set = a.cookie(auth::LANG_COOKIE).unwrap();
+    assert!(set.starts_with("prakat_lang=en"));
+    let home = w.get("/", Some("prakat_lang=en")).await;
+    assert!(home.body.contains("<html lang=\"en\"") && home.body.contains("Password"));
+    let r = w
+        .router
+        .clone()
+        .oneshot(Request::get("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let csp = r.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("form-action 'self'"),
+        "{csp}"
+    );
+    assert_eq!(r.headers()[header::CACHE_CONTROL], "no-store");
+    for path in ["/desk/static/desk.css", "/desk/static/desk.js"] {
+        assert_eq!(w.get(path, None).await.status, StatusCode::OK, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_first_admin_is_made_once_and_written_for_the_station() {
+    let w = world().await;
+    let (a, b) = tokio::join!(cli::first_admin(&w.desk.app), cli::first_admin(&w.desk.app));
+    a.unwrap();
+    b.unwrap();
+    let admins: Vec<_> = w
+        .desk
+        .app
+        .store
+        .people()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|p| p.role == "admin")
+        .collect();
+    assert_eq!(admins.len(), 1, "{admins:?}");
+    let file = w
+        .desk
+        .app
+        .settings
+        .storage
+        .data_dir
+        .join("desk-first-admin.txt");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let secret = text
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .unwrap()
+        .to_owned();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let signed = w.try_sign_in(cli::FIRST_ADMIN, &secret, None).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER);
+    // A later start makes no other.
+    std::fs::remove_file(&file).unwrap();
+    cli::first_admin(&w.desk.app).await.unwrap();
+    assert!(!file.exists());
+}
+
+/// Every `t("…")` of the templates, and the ids they make from states and roles, exist in
+/// both languages.
+#[test]
+fn the_templates_name_only_messages_that_exist() {
+    use crate::i18n::{Lang, tr};
+    let mut ids: Vec<String> = Vec::new();
+    for (name, source) in pages::TEMPLATES {
+        for quote in ["t(\"", "t('"] {
+            for (i, _) in source.match_indices(quote) {
+                let rest = &source[i + quote.len()..];
+                let end = rest.find(['"', '\'']).unwrap();
+                let id = &rest[..end];
+                assert!(id.starts_with("desk-"), "{name}: {id}");
+                if !rest[end + 1..].starts_with(" ~") {
+                    ids.push(id.to_owned());
+                }
+            }
+        }
+    }
+    for role in ["admin", "pr_officer", "department_staff"] {
+        ids.push(format!("desk-role-{role}"));
+    }
+    for state in crate::store::DeliveryState::ALL {
+        ids.push(format!("desk-delivery-state-{}", state.as_str()));
+    }
+    for state in [
+        "pending_approval",
+        "approved",
+        "rejected",
+        "withdrawn",
+        "retracted",
+    ] {
+        ids.push(format!("desk-announcement-state-{state}"));
+    }
+    assert!(ids.len() > 40);
+    for lang in ["en", "th"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang)
+            .join("desk.ftl");
+        let file = std::fs::read_to_string(path).unwrap();
+        let defined: std::collections::HashSet<&str> = file
+            .lines()
+            .filter_map(|l| l.split_once(" = ").map(|(id, _)| id.trim()))
+            .collect();
+        for id in &ids {
+            assert!(defined.contains(id.as_str()), "{id} is missing in {lang}");
+        }
+    }
+    assert_eq!(tr(Lang::Th, "desk-sign-in", &[]), "เข้าสู่ระบบ");
+}
