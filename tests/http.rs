@@ -128,10 +128,17 @@ async fn the_public_listener_serves_site_media_and_health_and_nothing_private() 
         !site_policy.contains("script-src") && site_policy.contains("default-src 'none'"),
         "pages run no script: {site_policy}"
     );
-    assert_eq!(
-        status(c.get(format!("{p}/"))).await,
-        StatusCode::TEMPORARY_REDIRECT
+    // `/` is the web desk's sign-in page (`desk.enabled`); the website is under /site/.
+    let desk = c.get(format!("{p}/")).send().await.unwrap();
+    assert_eq!(desk.status(), StatusCode::OK);
+    assert_eq!(desk.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        desk.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("SameSite=Strict")
     );
+    assert!(desk.text().await.unwrap().contains("name=\"password\""));
     let health: serde_json::Value = c
         .get(format!("{p}/healthz"))
         .send()
@@ -163,7 +170,7 @@ async fn the_public_listener_serves_site_media_and_health_and_nothing_private() 
         status(c.get(format!("{a}/internal/progress"))).await,
         StatusCode::OK
     );
-    for path in ["/site/", "/media/photo.jpg", "/healthz"] {
+    for path in ["/site/", "/media/photo.jpg", "/healthz", "/desk/inbox"] {
         let req = c.get(format!("{a}{path}"));
         assert_eq!(status(req).await, StatusCode::NOT_FOUND, "admin {path}");
     }
