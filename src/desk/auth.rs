@@ -158,10 +158,7 @@ fn forbidden(desk: &Desk, lang: Lang) -> Response {
         .into_response()
 }
 
-async fn signed<N: Need>(
-    parts: &Parts,
-    desk: &Desk,
-) -> Result<(DeskSession, Person, Lang), Response> {
+async fn signed(parts: &Parts, desk: &Desk) -> Result<(DeskSession, Person, Lang), Response> {
     let lang = lang_of(&parts.headers);
     let Some(session) = session_of(desk, &parts.headers).await? else {
         return Err(signed_out(desk, &parts.method, lang));
@@ -172,20 +169,18 @@ async fn signed<N: Need>(
     Ok((session, person, lang))
 }
 
-fn allowed<N: Need>(desk: &Desk, person: &Person, lang: Lang) -> Result<(), Response> {
-    if N::ROLES.contains(&person.role) {
-        Ok(())
-    } else {
-        Err(forbidden(desk, lang))
-    }
+fn allowed<N: Need>(person: &Person) -> bool {
+    N::ROLES.contains(&person.role)
 }
 
 impl<N: Need> FromRequestParts<Arc<Desk>> for Signed<N> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, desk: &Arc<Desk>) -> Result<Self, Response> {
-        let (session, person, lang) = signed::<N>(parts, desk).await?;
-        allowed::<N>(desk, &person, lang)?;
+        let (session, person, lang) = signed(parts, desk).await?;
+        if !allowed::<N>(&person) {
+            return Err(forbidden(desk, lang));
+        }
         Ok(Signed {
             session,
             person,
@@ -239,7 +234,7 @@ impl<N: Need> FromRequest<Arc<Desk>> for SignedForm<N> {
 
     async fn from_request(req: Request, desk: &Arc<Desk>) -> Result<Self, Response> {
         let (parts, body) = req.into_parts();
-        let (session, person, lang) = signed::<N>(&parts, desk).await?;
+        let (session, person, lang) = signed(&parts, desk).await?;
         let bad = || {
             Page::message(desk, lang, "desk-bad-form", None)
                 .status(StatusCode::BAD_REQUEST)
@@ -262,7 +257,9 @@ impl<N: Need> FromRequest<Arc<Desk>> for SignedForm<N> {
                 .status(StatusCode::FORBIDDEN)
                 .into_response());
         }
-        allowed::<N>(desk, &person, lang)?;
+        if !allowed::<N>(&person) {
+            return Err(forbidden(desk, lang));
+        }
         Ok(SignedForm {
             who: Signed {
                 session,

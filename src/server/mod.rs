@@ -2,7 +2,8 @@
 //! the other:
 //!
 //! - the **public** listener (`server.listen`, [`public`]): the static website under `/site/`,
-//!   media under `/media/` (LINE and Facebook fetch photos and videos by URL) and `/healthz`;
+//!   media under `/media/` (LINE and Facebook fetch photos and videos by URL), `/healthz`, and
+//!   the web desk at `/` and `/desk/…` ([`crate::desk`], every page behind its sign-in);
 //! - the **admin** listener (`server.admin_listen`, loopback by default, [`admin`]): `/metrics`
 //!   and `/internal/*` (the CLI's wake-up and upload progress), behind a bearer token when
 //!   `server.admin_token` is set.

@@ -1,7 +1,8 @@
 //! The public listener: `/site/` (the static website), `/media/` (photos and videos, fetched by
-//! LINE and Facebook), `/` (a redirect to the site), `/healthz` and, when the Telegram bot runs
-//! in webhook mode, `/telegram/webhook` (Telegram's secret-token header checked). Nothing here
-//! changes state or tells more than the website does; everything else is 404. A view of an
+//! LINE and Facebook), `/healthz`, when the Telegram bot runs in webhook mode
+//! `/telegram/webhook` (Telegram's secret-token header checked), and `/` with `/desk/…`: the web
+//! desk ([`crate::desk`]) when it is on, else a redirect to the site. Outside the desk's signed-in
+//! pages nothing here changes state or tells more than the website does; everything else is 404. A view of an
 //! announcement's page is counted in memory on the way out ([`crate::reach::page_views`]): no
 //! personal data, no write on the request's path.
 //!
