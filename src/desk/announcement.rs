@@ -14,7 +14,7 @@ use super::Desk;
 use super::auth::{AnyRole, Approver, Signed, SignedForm};
 use super::inbox::{item, see_other};
 use super::pages::{Page, store_failure, when};
-use crate::store::{DeliveryFilter, DeliveryRow, DeliveryState, Store, StoreError};
+use crate::store::{AmendAction, DeliveryFilter, DeliveryRow, DeliveryState, Store, StoreError};
 
 fn delivery(lang: crate::i18n::Lang, d: &DeliveryRow, may_approve: bool) -> minijinja::Value {
     use DeliveryState as S;
@@ -61,7 +61,26 @@ pub async fn show(
         Ok(d) => d,
         Err(e) => return store_failure(&desk, lang, &e),
     };
+    let amendments = match store.amendments(id).await {
+        Ok(a) => a,
+        Err(e) => return store_failure(&desk, lang, &e),
+    };
+    let amendments: Vec<_> = amendments
+        .iter()
+        .filter(|a| a.state != "superseded")
+        .map(|a| {
+            context! {
+                channel => &a.channel,
+                action => match a.action { AmendAction::Edit => "edit", AmendAction::Retract => "retract" },
+                state => &a.state,
+                by_hand => a.state == "by_hand",
+                outcome => &a.outcome,
+                error => &a.last_error,
+            }
+        })
+        .collect();
     let may_approve = who.person.role.may_approve();
+    let mine = record.author == who.person.actor().name;
     let decision = record.decision.as_ref().map(|d| {
         context! {
             by => d.by.split_once(':').map_or(d.by.as_str(), |(_, n)| n),
@@ -76,6 +95,10 @@ pub async fn show(
         context! {
             a => item(lang, &record),
             pending => record.state == "pending_approval",
+            may_edit => record.state == "pending_approval" && (may_approve || mine),
+            may_correct => may_approve && record.state == "approved",
+            revision => record.revision.number,
+            amendments => amendments,
             decision => decision,
             deliveries => deliveries.iter().map(|d| delivery(lang, d, may_approve)).collect::<Vec<_>>(),
             ..who.frame()

@@ -7,7 +7,8 @@
 //! - compose ([`compose`]): a draft with a preview per channel (what each will send, its
 //!   length in the platform's units, what is shortened or skipped), then submitted;
 //! - an announcement ([`announcement`]): each delivery's state, link, attempts and last
-//!   error, with retry and cancel for whoever approves.
+//!   error, with retry and cancel for whoever approves; edit or withdraw while it waits,
+//!   correct or retract once approved ([`corrections`]), with each channel's correction.
 //!
 //! Every route names the roles it lets in through one extractor ([`auth::Signed`],
 //! [`auth::SignedForm`]); every POST carries the session's form token. No rule about
@@ -19,6 +20,7 @@ pub mod announcement;
 pub mod auth;
 pub mod cli;
 pub mod compose;
+pub mod corrections;
 pub mod inbox;
 pub mod pages;
 pub mod password;
@@ -84,6 +86,19 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/desk/announcements/{id}", get(announcement::show))
         .route("/desk/announcements/{id}/approve", post(inbox::approve))
         .route("/desk/announcements/{id}/reject", post(inbox::reject))
+        .route("/desk/announcements/{id}/edit", post(corrections::edit))
+        .route(
+            "/desk/announcements/{id}/withdraw",
+            post(corrections::withdraw),
+        )
+        .route(
+            "/desk/announcements/{id}/correct",
+            post(corrections::correct),
+        )
+        .route(
+            "/desk/announcements/{id}/retract",
+            post(corrections::retract),
+        )
         .route("/desk/deliveries/{id}/retry", post(announcement::retry))
         .route("/desk/deliveries/{id}/cancel", post(announcement::cancel))
         .route("/desk/static/desk.css", get(style))

@@ -208,6 +208,10 @@ async fn signed_out_pages_go_to_sign_in_and_posts_are_refused() {
     for path in [
         "/desk/announcements/1/approve",
         "/desk/announcements/1/reject",
+        "/desk/announcements/1/edit",
+        "/desk/announcements/1/withdraw",
+        "/desk/announcements/1/correct",
+        "/desk/announcements/1/retract",
         "/desk/compose",
         "/desk/compose/preview",
         "/desk/deliveries/1/retry",
@@ -346,6 +350,10 @@ async fn a_missing_or_wrong_form_token_is_refused_in_thai() {
         "/desk/compose/preview",
         "/desk/sign-out",
         "/desk/deliveries/1/retry",
+        "/desk/announcements/1/edit",
+        "/desk/announcements/1/withdraw",
+        "/desk/announcements/1/correct",
+        "/desk/announcements/1/retract",
     ] {
         let a = w.post(path, Some(&b.cookie), &[("csrf", "nope")]).await;
         assert_eq!(a.status, StatusCode::FORBIDDEN, "{path}");
@@ -876,6 +884,20 @@ fn the_templates_name_only_messages_that_exist() {
     ] {
         ids.push(format!("desk-announcement-state-{state}"));
     }
+    for state in [
+        "waiting",
+        "in_flight",
+        "done",
+        "by_hand",
+        "failed",
+        "superseded",
+        "not_needed",
+    ] {
+        ids.push(format!("desk-amend-state-{state}"));
+    }
+    for action in ["edit", "retract"] {
+        ids.push(format!("desk-amend-{action}"));
+    }
     assert!(ids.len() > 40);
     for lang in ["en", "th"] {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -892,4 +914,117 @@ fn the_templates_name_only_messages_that_exist() {
         }
     }
     assert_eq!(tr(Lang::Th, "desk-sign-in", &[]), "เข้าสู่ระบบ");
+}
+
+#[tokio::test]
+async fn waiting_items_are_edited_by_their_sender_and_approved_ones_corrected_or_retracted() {
+    let w = world().await;
+    w.person("pr1", "pr_officer", None).await;
+    w.person("t1", "department_staff", Some("traffic")).await;
+    w.person("t2", "department_staff", Some("traffic")).await;
+    w.person("p1", "department_staff", Some("prevention")).await;
+    let sender = w.signed_in("t1").await;
+    let colleague = w.signed_in("t2").await;
+    let other = w.signed_in("p1").await;
+    let officer = w.signed_in("pr1").await;
+    let id = id_from(
+        &w.submit(&sender, "traffic", "ร่างแรก")
+            .await
+            .location
+            .unwrap(),
+    );
+    let edit = format!("/desk/announcements/{id}/edit");
+    let text = |b: &Browser, text: &str| {
+        vec![
+            ("csrf".to_owned(), b.csrf.clone()),
+            ("title".to_owned(), "ฉบับแก้".to_owned()),
+            ("text".to_owned(), text.to_owned()),
+        ]
+    };
+    let send = async |b: &Browser, path: &str, f: Vec<(String, String)>| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        w.post(path, Some(&b.cookie), &f).await
+    };
+    let token = |b: &Browser| vec![("csrf".to_owned(), b.csrf.clone())];
+    assert_eq!(
+        send(&colleague, &edit, text(&colleague, "x")).await.status,
+        StatusCode::FORBIDDEN,
+        "not theirs"
+    );
+    assert_eq!(
+        send(&other, &edit, text(&other, "x")).await.status,
+        StatusCode::NOT_FOUND,
+        "another department's"
+    );
+    let page = w
+        .get(&format!("/desk/announcements/{id}"), Some(&sender.cookie))
+        .await;
+    assert!(page.body.contains(&edit), "the sender has the edit form");
+    let a = send(&sender, &edit, text(&sender, "ข้อความที่แก้แล้ว")).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{a:?}");
+    let record = w.desk.app.store.announcement(id).await.unwrap();
+    assert_eq!(
+        (record.title.as_str(), record.body.as_str()),
+        ("ฉบับแก้", "ข้อความที่แก้แล้ว")
+    );
+
+    // Approved: staff cannot correct; a correction made on an old page is refused.
+    let approve = format!("/desk/announcements/{id}/approve");
+    assert_eq!(
+        send(&officer, &approve, token(&officer)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let correct = format!("/desk/announcements/{id}/correct");
+    assert_eq!(
+        send(&sender, &correct, text(&sender, "แก้ชื่อผู้ต้องหา"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut f = text(&officer, "แก้ชื่อผู้ต้องหา");
+    f.push(("revision".into(), "7".into()));
+    let stale = send(&officer, &correct, f.clone()).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("มีผู้อื่นแก้ไขข้อความ"));
+    f.last_mut().unwrap().1 = "0".into();
+    let a = send(&officer, &correct, f).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{a:?}");
+    let record = w.desk.app.store.announcement(id).await.unwrap();
+    assert_eq!(record.body, "แก้ชื่อผู้ต้องหา");
+    assert_eq!(record.revision.number, 1);
+
+    let retract = format!("/desk/announcements/{id}/retract");
+    assert_eq!(
+        send(&officer, &retract, token(&officer)).await.status,
+        StatusCode::BAD_REQUEST,
+        "a reason is needed"
+    );
+    let mut f = token(&officer);
+    f.push(("reason".into(), "ชื่อผู้ต้องหาไม่ถูกต้อง".into()));
+    let a = send(&officer, &retract, f).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{a:?}");
+    assert_eq!(
+        w.desk.app.store.announcement(id).await.unwrap().state,
+        "retracted"
+    );
+    let page = w
+        .get(&format!("/desk/announcements/{id}"), Some(&officer.cookie))
+        .await;
+    assert!(page.body.contains("ถอนข่าวแล้ว"));
+    assert!(
+        !page.body.contains("/correct"),
+        "no correcting what is retracted"
+    );
+
+    // Withdrawn by its sender while it waits.
+    let two = id_from(&w.submit(&sender, "traffic", "ส่งผิด").await.location.unwrap());
+    let withdraw = format!("/desk/announcements/{two}/withdraw");
+    assert_eq!(
+        send(&sender, &withdraw, token(&sender)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        w.desk.app.store.announcement(two).await.unwrap().state,
+        "withdrawn"
+    );
 }
