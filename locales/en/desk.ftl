@@ -53,7 +53,11 @@ desk-when-now = Now
 desk-when-at = At a time
 desk-preview-button = Preview
 desk-submit-button = Send
-desk-no-media-yet = Photos and videos are sent from the chat bot or with prakat post --media for now.
+desk-media-field = Photos and videos
+desk-media-hint = Up to 20 photos or videos, each within the size the station allows. After Preview without script, choose them again.
+desk-upload-failed = The file could not be kept on the server. Tell the admin.
+desk-upload-too-large = The files are larger than the desk takes at once. Send fewer or smaller files.
+desk-upload-too-many = Too many files: at most 20 in one announcement.
 desk-no-channel = Choose at least one channel.
 
 desk-preview-title = What each channel will publish

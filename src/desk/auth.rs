@@ -220,10 +220,15 @@ impl Fields {
 }
 
 /// A POST from a signed-in person whose role is one of `N::ROLES`, carrying the session's
-/// form token: signed out is 401, a missing or wrong token or another role 403.
+/// form token: signed out is 401, a missing or wrong token or another role 403. A
+/// `multipart/form-data` form (compose, with photos and videos) has its files written under
+/// `<data_dir>/intake/` for as long as the request lasts.
 pub struct SignedForm<N> {
     pub who: Signed<N>,
     pub fields: Fields,
+    pub files: Vec<std::path::PathBuf>,
+    /// Where the files are; removed with the form.
+    _uploads: Option<tempfile::TempDir>,
 }
 
 /// The most a desk form may carry (the text of an announcement and its fields).
@@ -240,18 +245,24 @@ impl<N: Need> FromRequest<Arc<Desk>> for SignedForm<N> {
                 .status(StatusCode::BAD_REQUEST)
                 .into_response()
         };
-        let form = parts
+        let kind = parts
             .headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if !form {
+            .unwrap_or("")
+            .to_owned();
+        let (fields, files, uploads) = if kind.starts_with("application/x-www-form-urlencoded") {
+            let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+                .await
+                .map_err(|_| bad())?;
+            (Fields::parse(&bytes).ok_or_else(bad)?, Vec::new(), None)
+        } else if kind.starts_with("multipart/form-data") {
+            let req = Request::from_parts(parts, body);
+            let (fields, files, dir) = super::uploads::receive(desk, req, lang).await?;
+            (fields, files, Some(dir))
+        } else {
             return Err(bad());
-        }
-        let bytes = axum::body::to_bytes(body, FORM_LIMIT)
-            .await
-            .map_err(|_| bad())?;
-        let fields = Fields::parse(&bytes).ok_or_else(bad)?;
+        };
         if !same_token(fields.get(CSRF_FIELD).unwrap_or(""), &session.csrf_token) {
             return Err(Page::message(desk, lang, "desk-csrf", None)
                 .status(StatusCode::FORBIDDEN)
@@ -268,6 +279,8 @@ impl<N: Need> FromRequest<Arc<Desk>> for SignedForm<N> {
                 _need: PhantomData,
             },
             fields,
+            files,
+            _uploads: uploads,
         })
     }
 }

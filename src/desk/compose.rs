@@ -5,7 +5,8 @@
 //! [`Newsroom::submit`]), the same compose code the daemon publishes with. Without script the
 //! Preview button posts the form back; with it, `desk.js` shows the preview in place.
 //!
-//! Photos and videos are not taken here yet: the chat bot and `prakat post --media` take them.
+//! Photos and videos come with the form ([`super::uploads`]); after a preview without script
+//! they are chosen again (a browser does not refill a file field).
 
 use std::sync::Arc;
 
@@ -69,8 +70,8 @@ async fn form_context<N>(desk: &Desk, who: &Signed<N>, fields: &Fields) -> Resul
     })
 }
 
-/// The draft a filled form is, or why not.
-fn draft(fields: &Fields) -> Result<Draft, NewsroomError> {
+/// The draft a filled form is (with the files sent with it), or why not.
+fn draft(fields: &Fields, media: &[std::path::PathBuf]) -> Result<Draft, NewsroomError> {
     let when = match fields.get("when") {
         Some("at") => When::At(parse_bangkok(fields.get("at").unwrap_or(""))?),
         _ => When::Now,
@@ -90,7 +91,7 @@ fn draft(fields: &Fields) -> Result<Draft, NewsroomError> {
             .unwrap_or_default(),
         link: fields.get("link").map(str::to_owned),
         tags: Vec::new(),
-        media: Vec::new(),
+        media: media.to_vec(),
         channels,
         when,
     })
@@ -162,11 +163,24 @@ pub async fn form(State(desk): State<Arc<Desk>>, who: Signed<AnyRole>) -> Respon
     }
 }
 
+/// What is wrong, with an uploaded file named as it was sent, not by where the server keeps it
+/// for the moment.
+fn said(e: &NewsroomError, files: &[std::path::PathBuf], lang: Lang) -> String {
+    let mut text = e.message(lang);
+    for f in files {
+        if let Some(name) = f.file_name() {
+            text = text.replace(&f.display().to_string(), &name.to_string_lossy());
+        }
+    }
+    text
+}
+
 /// The compose page again, with what was typed and a preview or what is wrong.
 async fn again<N>(
     desk: &Desk,
     who: &Signed<N>,
     fields: &Fields,
+    files: &[std::path::PathBuf],
     preview: Option<Value>,
     error: Option<&NewsroomError>,
 ) -> Response {
@@ -181,7 +195,7 @@ async fn again<N>(
         merge_maps([
             context! {
                 preview => preview,
-                error => error.map(|e| e.message(who.lang)),
+                error => error.map(|e| said(e, files, who.lang)),
             },
             ctx,
             who.frame(),
@@ -197,17 +211,17 @@ pub async fn submit(State(desk): State<Arc<Desk>>, form: SignedForm<AnyRole>) ->
     let (who, fields) = (&form.who, &form.fields);
     let now = desk.clock.now();
     let room = Newsroom::new(&desk.app);
-    let draft = match draft(fields) {
+    let draft = match draft(fields, &form.files) {
         Ok(d) => d,
-        Err(e) => return again(&desk, who, fields, None, Some(&e)).await,
+        Err(e) => return again(&desk, who, fields, &form.files, None, Some(&e)).await,
     };
     if fields.get("intent") == Some("preview") {
         return match room.preview(&who.person, &draft, now).await {
             Ok(p) => {
                 let v = preview_value(&desk, who.lang, &p);
-                again(&desk, who, fields, Some(v), None).await
+                again(&desk, who, fields, &form.files, Some(v), None).await
             }
-            Err(e) => again(&desk, who, fields, None, Some(&e)).await,
+            Err(e) => again(&desk, who, fields, &form.files, None, Some(&e)).await,
         };
     }
     match room.submit(&who.person, draft, now).await {
@@ -220,14 +234,14 @@ pub async fn submit(State(desk): State<Arc<Desk>>, form: SignedForm<AnyRole>) ->
             see_other(&format!("/desk/announcements/{}", announcement.id))
         }
         Ok(Submitted::Recurring { .. }) => see_other("/desk/inbox"),
-        Err(e) => again(&desk, who, fields, None, Some(&e)).await,
+        Err(e) => again(&desk, who, fields, &form.files, None, Some(&e)).await,
     }
 }
 
 /// `POST /desk/compose/preview`: the preview alone, for the page's script to show in place.
 pub async fn preview(State(desk): State<Arc<Desk>>, form: SignedForm<AnyRole>) -> Response {
     let (who, fields) = (&form.who, &form.fields);
-    let result = match draft(fields) {
+    let result = match draft(fields, &form.files) {
         Ok(d) => {
             Newsroom::new(&desk.app)
                 .preview(&who.person, &d, desk.clock.now())
@@ -237,7 +251,7 @@ pub async fn preview(State(desk): State<Arc<Desk>>, form: SignedForm<AnyRole>) -
     };
     let ctx = match &result {
         Ok(p) => context! { preview => preview_value(&desk, who.lang, p) },
-        Err(e) => context! { error => e.message(who.lang) },
+        Err(e) => context! { error => said(e, &form.files, who.lang) },
     };
     let page = Page::render(&desk, who.lang, "preview.html", ctx);
     match &result {

@@ -26,6 +26,7 @@ pub mod pages;
 pub mod password;
 pub mod settings;
 pub mod sign_in;
+pub mod uploads;
 
 use std::sync::Arc;
 
@@ -101,6 +102,10 @@ pub fn router(desk: Arc<Desk>) -> Router {
         )
         .route("/desk/deliveries/{id}/retry", post(announcement::retry))
         .route("/desk/deliveries/{id}/cancel", post(announcement::cancel))
+        // The compose form carries photos and videos: its own limit (see `uploads`).
+        .layer(axum::extract::DefaultBodyLimit::max(uploads::body_limit(
+            &desk,
+        )))
         .route("/desk/static/desk.css", get(style))
         .route("/desk/static/desk.js", get(script))
         .with_state(desk)

@@ -1028,3 +1028,163 @@ async fn waiting_items_are_edited_by_their_sender_and_approved_ones_corrected_or
         "withdrawn"
     );
 }
+
+impl World {
+    /// POST a `multipart/form-data` form, as the compose page sends it with files.
+    async fn post_multipart(
+        &self,
+        path: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, Vec<u8>)],
+    ) -> Answer {
+        const B: &str = "deskboundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{B}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (file, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{B}\r\nContent-Disposition: form-data; name=\"media\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{B}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::COOKIE, cookie)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={B}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// What is left under `<data_dir>/intake/` (uploads are removed with their request).
+    fn intake_left(&self) -> usize {
+        let dir = self.desk.app.settings.storage.data_dir.join("intake");
+        std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+    }
+}
+
+fn png(size: usize) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    b.resize(size, 0);
+    b
+}
+
+#[tokio::test]
+async fn photos_come_with_the_compose_form_and_bad_uploads_are_refused() {
+    let w = world_with(|s| s.media.max_image_bytes = 4000).await;
+    w.person("pr1", "pr_officer", None).await;
+    let b = w.signed_in("pr1").await;
+    let fields = [
+        ("csrf", b.csrf.as_str()),
+        ("department", "traffic"),
+        ("text", "ภาพกิจกรรมตั้งจุดตรวจ"),
+        ("channel", "website"),
+        ("when", "now"),
+        ("intent", "submit"),
+    ];
+    let count = async || {
+        w.desk
+            .app
+            .store
+            .announcements_in_state("approved", 100)
+            .await
+            .unwrap()
+            .len()
+    };
+
+    let ok = w
+        .post_multipart(
+            "/desk/compose",
+            &b.cookie,
+            &fields,
+            &[("จุดตรวจ.png", png(300)), ("", Vec::new())],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let id = id_from(ok.location.as_deref().unwrap());
+    let a = w.desk.app.store.announcement(id).await.unwrap();
+    assert_eq!(a.media.len(), 1, "the empty file field is no file");
+    assert_eq!(a.media[0].original_name, "จุดตรวจ.png");
+    assert_eq!(a.media[0].mime, "image/png");
+    assert_eq!(w.intake_left(), 0, "the upload is removed once kept");
+
+    // A text file named as a photo, a photo over the limit, too many files: refused, nothing
+    // kept, nothing left behind.
+    for (files, status) in [
+        (
+            vec![("photo.jpg", b"<html>not a photo</html>".to_vec())],
+            StatusCode::BAD_REQUEST,
+        ),
+        (vec![("big.png", png(4001))], StatusCode::BAD_REQUEST),
+        (
+            (0..=uploads::MAX_FILES)
+                .map(|_| ("p.png", png(100)))
+                .collect(),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let names: Vec<_> = files.iter().map(|(n, _)| *n).collect();
+        let a = w
+            .post_multipart("/desk/compose", &b.cookie, &fields, &files)
+            .await;
+        assert_eq!(a.status, status, "{names:?}: {}", a.body);
+        assert_eq!(count().await, 1, "{names:?}");
+        assert_eq!(w.intake_left(), 0, "{names:?}");
+    }
+    let big = w
+        .post_multipart(
+            "/desk/compose",
+            &b.cookie,
+            &fields,
+            &[("big.png", png(4001))],
+        )
+        .await;
+    assert!(
+        big.body.contains("big.png ใหญ่เกินไป") && !big.body.contains("intake"),
+        "the file is named as it was sent: {}",
+        big.body
+    );
+
+    // Without the form token the files are not kept either.
+    let mut no_token = fields.to_vec();
+    no_token.remove(0);
+    let a = w
+        .post_multipart(
+            "/desk/compose",
+            &b.cookie,
+            &no_token,
+            &[("a.png", png(100))],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.intake_left(), 0);
+
+    // The preview takes the files too, and keeps nothing.
+    let mut preview = fields.to_vec();
+    preview.pop();
+    let a = w
+        .post_multipart(
+            "/desk/compose/preview",
+            &b.cookie,
+            &preview,
+            &[("a.png", png(100))],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert!(a.body.contains("website"));
+    assert_eq!(count().await, 1);
+}

@@ -9,12 +9,12 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!button) { return; }
   button.addEventListener("click", function (event) {
     event.preventDefault();
-    var body = new URLSearchParams(new FormData(form));
+    // Sent as the form is (multipart, with its files): the preview judges the photos and
+    // videos too (a channel that takes only video is skipped without one).
     fetch(form.dataset.preview, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: body
+      body: new FormData(form)
     }).then(function (r) { return r.text(); }).then(function (html) {
       var old = document.getElementById("preview");
       var next = new DOMParser().parseFromString(html, "text/html").getElementById("preview");
