@@ -288,6 +288,14 @@ pub enum PeopleCmd {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Make a token for the JSON API (/api/v1) acting as a web desk login; shown once.
+    Token {
+        #[arg(long)]
+        login: String,
+        /// What the token is for (e.g. the system that uses it).
+        #[arg(long)]
+        label: String,
+    },
     /// Give a web desk login a new password; its sessions end.
     Password {
         #[arg(long)]
@@ -783,6 +791,9 @@ pub async fn people(settings: Settings, lang: Lang, cmd: PeopleCmd) -> CliResult
             login,
             password_stdin,
         } => return crate::desk::cli::set_password(settings, lang, login, password_stdin).await,
+        PeopleCmd::Token { login, label } => {
+            return crate::desk::cli::make_token(settings, lang, login, label).await;
+        }
     };
     let Some(role) = Role::parse(&role) else {
         return Err(CliError::of(

@@ -149,6 +149,33 @@ async fn people_added_from_the_command_line_sign_in_to_the_running_daemon() {
     let logged = std::fs::read_to_string(&log).unwrap();
     assert!(!logged.contains(secret), "the password is not in the log");
 
+    // A token for the JSON API, made from the command line and shown once.
+    let made = common::prakat(
+        &config,
+        &[
+            "people", "token", "--login", "somchai", "--label", "intranet",
+        ],
+    );
+    assert!(made.status.success(), "{}", common::stderr(&made));
+    let token = common::stdout(&made)
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_owned();
+    let pending = c
+        .get(format!("{base}/api/v1/pending"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pending.status(), StatusCode::OK);
+    assert_eq!(pending.text().await.unwrap(), "[]");
+    let unknown = common::prakat(
+        &config,
+        &["people", "token", "--login", "nobody", "--label", "x"],
+    );
+    assert_eq!(unknown.status.code(), Some(4));
+
     // A new password ends the sessions of the old one.
     let set = with_stdin(
         &config,

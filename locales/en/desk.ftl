@@ -129,3 +129,6 @@ desk-correct = Correct on every channel
 desk-retract-reason = Reason for retracting
 desk-retract = Retract
 desk-changed-meanwhile = The text was changed by someone else since this page was opened. Open the page again and make the correction on the new text.
+
+desk-api-unauthorized = no valid API token: send "Authorization: Bearer <token>" with a token from prakat people token
+desk-token-made = API token for { $login } ({ $label }), shown once: { $token }

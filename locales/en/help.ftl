@@ -130,6 +130,9 @@ help-people-add-password-stdin = Read the password from the first line of stdin 
 help-people-password = Give a web desk login a new password; its sessions end
 help-people-password-login = The login whose password changes
 help-people-password-password-stdin = Read the password from the first line of stdin instead of asking
+help-people-token = Make a token for the JSON API (/api/v1) acting as a web desk login; shown once
+help-people-token-login = The web desk login the token acts as (with its role)
+help-people-token-label = What the token is for (e.g. the system that uses it)
 
 ## channels
 help-channels = Check the enabled channels

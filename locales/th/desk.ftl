@@ -129,3 +129,6 @@ desk-correct = แก้ไขในทุกช่องทาง
 desk-retract-reason = เหตุผลที่ถอนข่าว
 desk-retract = ถอนข่าว
 desk-changed-meanwhile = มีผู้อื่นแก้ไขข้อความหลังจากที่คุณเปิดหน้านี้ กรุณาเปิดหน้าใหม่แล้วแก้ไขจากข้อความล่าสุด
+
+desk-api-unauthorized = ไม่มีโทเค็น API ที่ใช้ได้: ส่ง "Authorization: Bearer <โทเค็น>" ด้วยโทเค็นจากคำสั่ง prakat people token
+desk-token-made = โทเค็น API ของ { $login } ({ $label }) แสดงครั้งเดียว: { $token }

@@ -130,6 +130,9 @@ help-people-add-password-stdin = อ่านรหัสผ่านจาก�
 help-people-password = ตั้งรหัสผ่านใหม่ให้ชื่อเข้าสู่ระบบเว็บ (ทุกเซสชันของผู้นั้นสิ้นสุด)
 help-people-password-login = ชื่อเข้าสู่ระบบที่จะเปลี่ยนรหัสผ่าน
 help-people-password-password-stdin = อ่านรหัสผ่านจากบรรทัดแรกของ stdin แทนการถาม
+help-people-token = สร้างโทเค็นสำหรับ JSON API (/api/v1) ที่ทำงานในนามชื่อผู้ใช้ระบบเว็บ แสดงครั้งเดียว
+help-people-token-login = ชื่อผู้ใช้ระบบเว็บที่โทเค็นทำงานในนาม (ตามบทบาทของผู้นั้น)
+help-people-token-label = โทเค็นนี้ใช้ทำอะไร (เช่น ระบบที่ใช้)
 
 ## channels
 help-channels = ตรวจสอบช่องทางที่เปิดใช้งาน

@@ -34,3 +34,16 @@ CREATE TABLE desk_login_attempts (
 );
 CREATE INDEX desk_login_attempts_login ON desk_login_attempts (login, at);
 CREATE INDEX desk_login_attempts_ip ON desk_login_attempts (ip, at);
+
+-- Tokens for the JSON API (/api/v1): each acts as one person, with their role. Made by an
+-- admin and shown once; only the SHA-256 is kept.
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    token_sha256 TEXT NOT NULL UNIQUE,
+    person_id    INTEGER NOT NULL REFERENCES people(id),
+    label        TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at   INTEGER
+);

@@ -162,6 +162,43 @@ pub async fn set_password(
     }
 }
 
+/// `prakat people token --login L --label X`: a JSON API token acting as that person, shown
+/// once (only its SHA-256 is kept).
+pub async fn make_token(settings: Settings, lang: Lang, login: String, label: String) -> CliResult {
+    let app = App::open_for(settings, Purpose::Compose).await?;
+    let token = password::token();
+    match app
+        .store
+        .create_api_token(
+            &login,
+            &password::digest(&token),
+            &crate::text::one_line(&label),
+            chrono::Utc::now(),
+            &terminal_actor(),
+        )
+        .await
+    {
+        Ok(_) => {
+            say!(
+                "{}",
+                t!(
+                    lang,
+                    "desk-token-made",
+                    login = login.as_str(),
+                    label = label.as_str(),
+                    token = token.as_str()
+                )
+            );
+            Ok(())
+        }
+        Err(StoreError::NotFound(_)) => Err(CliError::of(
+            4,
+            Msg::new("desk-login-unknown").with("login", login.as_str()),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The login the first admin gets.
 pub const FIRST_ADMIN: &str = "admin";
 

@@ -10,6 +10,8 @@
 //!   error, with retry and cancel for whoever approves; edit or withdraw while it waits,
 //!   correct or retract once approved ([`corrections`]), with each channel's correction.
 //!
+//! The JSON API ([`api`], `/api/v1`) does the same with a bearer token instead of a session.
+//!
 //! Every route names the roles it lets in through one extractor ([`auth::Signed`],
 //! [`auth::SignedForm`]); every POST carries the session's form token. No rule about
 //! announcements lives here: each handler turns a form into a call to
@@ -17,6 +19,7 @@
 //! escaped by the template engine; the little script only previews without reloading.
 
 pub mod announcement;
+pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod compose;
@@ -106,6 +109,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(uploads::body_limit(
             &desk,
         )))
+        .merge(api::routes())
         .route("/desk/static/desk.css", get(style))
         .route("/desk/static/desk.js", get(script))
         .with_state(desk)

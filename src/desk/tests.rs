@@ -1188,3 +1188,173 @@ async fn photos_come_with_the_compose_form_and_bad_uploads_are_refused() {
     assert!(a.body.contains("website"));
     assert_eq!(count().await, 1);
 }
+
+impl World {
+    /// A JSON API token acting as `login`.
+    async fn token(&self, login: &str) -> String {
+        let token = password::token();
+        self.desk
+            .app
+            .store
+            .create_api_token(
+                login,
+                &password::digest(&token),
+                "test",
+                self.clock.now(),
+                &crate::store::Actor::daemon("test"),
+            )
+            .await
+            .unwrap();
+        token
+    }
+
+    async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        let a = self.send(req).await;
+        (
+            a.status,
+            serde_json::from_str(&a.body).unwrap_or(serde_json::Value::Null),
+        )
+    }
+}
+
+#[tokio::test]
+async fn the_json_api_takes_a_token_and_keeps_the_newsroom_s_rules() {
+    use serde_json::json;
+    let w = world().await;
+    w.person("pr1", "pr_officer", None).await;
+    w.person("pr2", "pr_officer", None).await;
+    w.person("t1", "department_staff", Some("traffic")).await;
+    w.person("p1", "department_staff", Some("prevention")).await;
+    let (officer, officer2, staff, other) = (
+        w.token("pr1").await,
+        w.token("pr2").await,
+        w.token("t1").await,
+        w.token("p1").await,
+    );
+
+    let (status, body) = w.api("GET", "/api/v1/pending", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "unauthorized");
+    let (status, _) = w
+        .api("GET", "/api/v1/pending", Some("not-a-token"), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A browser's session cookie is no token.
+    let b = w.signed_in("pr1").await;
+    let req = Request::get("/api/v1/pending")
+        .header(header::COOKIE, &b.cookie)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(w.send(req).await.status, StatusCode::UNAUTHORIZED);
+
+    let submission = json!({
+        "department": "traffic",
+        "text": "ผลการตั้งจุดตรวจ",
+        "channels": ["website", "outbox"],
+        "at": "2600-01-05 08:30",
+    });
+    let (status, sent) = w
+        .api(
+            "POST",
+            "/api/v1/announcements",
+            Some(&staff),
+            Some(submission.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    assert_eq!(sent["state"], "pending_approval");
+    assert_eq!(sent["publish_at"], "2057-01-05T01:30:00Z");
+    let id = sent["id"].as_i64().unwrap();
+    let (status, _) = w
+        .api(
+            "POST",
+            "/api/v1/announcements",
+            Some(&other),
+            Some(submission),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "another department's");
+
+    let (_, list) = w.api("GET", "/api/v1/pending", Some(&other), None).await;
+    assert_eq!(list, json!([]), "another department's is not listed");
+    let (status, _) = w
+        .api(
+            "GET",
+            &format!("/api/v1/announcements/{id}"),
+            Some(&other),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, list) = w.api("GET", "/api/v1/pending", Some(&officer), None).await;
+    assert_eq!(list[0]["id"], id);
+
+    let approve = format!("/api/v1/announcements/{id}/approve");
+    let (status, body) = w.api("POST", &approve, Some(&staff), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let ((s1, b1), (s2, b2)) = tokio::join!(
+        w.api("POST", &approve, Some(&officer), None),
+        w.api("POST", &approve, Some(&officer2), None),
+    );
+    let (won, lost) = if s1 == StatusCode::OK {
+        (b1, (s2, b2))
+    } else {
+        (b2, (s1, b1))
+    };
+    assert_eq!(won["state"], "approved", "{won}");
+    assert_eq!(won["deliveries"].as_array().unwrap().len(), 2);
+    assert_eq!(lost.0, StatusCode::CONFLICT, "{}", lost.1);
+    let winner = won["decided_by"]
+        .as_str()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap();
+    assert!(
+        lost.1["error"].as_str().unwrap().contains(winner),
+        "{}",
+        lost.1
+    );
+
+    let (status, body) = w
+        .api(
+            "POST",
+            "/api/v1/announcements",
+            Some(&officer),
+            Some(json!({"department": "traffic", "text": "x", "channels": ["nosuch"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "refused");
+
+    let (status, doc) = w.api("GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    for path in [
+        "/api/v1/pending",
+        "/api/v1/announcements",
+        "/api/v1/announcements/{id}",
+        "/api/v1/announcements/{id}/approve",
+        "/api/v1/announcements/{id}/reject",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    assert!(doc["components"]["schemas"]["Submission"].is_object());
+}

@@ -443,4 +443,18 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<DeskSession>>;
     /// End a session (signing out); false when it had ended already.
     async fn end_desk_session(&self, id_sha256: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// Keep a JSON API token (its SHA-256) acting as the person with this login; returns its
+    /// id. `NotFound` for an unknown login.
+    async fn create_api_token(
+        &self,
+        login: &str,
+        token_sha256: &str,
+        label: &str,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<i64>;
+    /// The active person a token acts as, when it is not revoked.
+    async fn api_token_person(&self, token_sha256: &str) -> Result<Option<PersonRecord>>;
+    /// Revoke a token; false when it was revoked already.
+    async fn revoke_api_token(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<bool>;
 }

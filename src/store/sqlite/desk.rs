@@ -23,6 +23,15 @@ struct LoginRow {
 }
 
 #[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: i64,
+    name: String,
+    role: String,
+    department: Option<String>,
+    telegram_user_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
 struct SessionRow {
     id: i64,
     name: String,
@@ -309,6 +318,95 @@ impl SqliteStore {
         .bind(id_sha256)
         .execute(&self.pool)
         .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub(super) async fn create_api_token_tx(
+        &self,
+        login: &str,
+        token_sha256: &str,
+        label: &str,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let mut tx = self.write_tx().await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO api_tokens (token_sha256, person_id, label, created_by, created_at)
+             SELECT ?, l.person_id, ?, ?, ? FROM desk_logins l JOIN people p ON p.id = l.person_id
+             WHERE l.login = ? AND p.active = 1
+             RETURNING id",
+        )
+        .bind(token_sha256)
+        .bind(label)
+        .bind(&actor.name)
+        .bind(ms(now))
+        .bind(login)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id else {
+            return Err(StoreError::NotFound(format!("login {login}")));
+        };
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "api_token_created",
+            "api_token",
+            &id.to_string(),
+            serde_json::json!({"login": login, "label": label}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub(super) async fn api_token_person_of(
+        &self,
+        token_sha256: &str,
+    ) -> Result<Option<PersonRecord>> {
+        let row: Option<PersonRow> = sqlx::query_as(
+            "SELECT p.id, p.name, p.role, p.department, p.telegram_user_id
+             FROM api_tokens t JOIN people p ON p.id = t.person_id
+             WHERE t.token_sha256 = ? AND t.revoked_at IS NULL AND p.active = 1",
+        )
+        .bind(token_sha256)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| PersonRecord {
+            id: r.id,
+            name: r.name,
+            role: r.role,
+            department: r.department,
+            telegram_user_id: r.telegram_user_id,
+        }))
+    }
+
+    pub(super) async fn revoke_api_token_tx(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<bool> {
+        let mut tx = self.write_tx().await?;
+        let done =
+            sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                .bind(ms(now))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 1 {
+            audit(
+                &mut tx,
+                now,
+                actor,
+                "api_token_revoked",
+                "api_token",
+                &id.to_string(),
+                serde_json::json!({}),
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 }

@@ -1785,6 +1785,26 @@ impl Store for SqliteStore {
     async fn end_desk_session(&self, id_sha256: &str, now: DateTime<Utc>) -> Result<bool> {
         self.end_desk_session_tx(id_sha256, now).await
     }
+
+    async fn create_api_token(
+        &self,
+        login: &str,
+        token_sha256: &str,
+        label: &str,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<i64> {
+        self.create_api_token_tx(login, token_sha256, label, now, actor)
+            .await
+    }
+
+    async fn api_token_person(&self, token_sha256: &str) -> Result<Option<PersonRecord>> {
+        self.api_token_person_of(token_sha256).await
+    }
+
+    async fn revoke_api_token(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<bool> {
+        self.revoke_api_token_tx(id, now, actor).await
+    }
 }
 
 impl SqliteStore {
