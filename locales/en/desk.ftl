@@ -132,3 +132,8 @@ desk-changed-meanwhile = The text was changed by someone else since this page wa
 
 desk-api-unauthorized = no valid API token: send "Authorization: Bearer <token>" with a token from prakat people token
 desk-token-made = API token for { $login } ({ $label }), shown once: { $token }
+
+desk-nav-follow = Announcements
+desk-follow-title = Latest announcements
+desk-follow-empty = Nothing approved yet.
+desk-follow-attention = A channel needs attention: open it to see why and retry.

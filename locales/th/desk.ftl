@@ -132,3 +132,8 @@ desk-changed-meanwhile = มีผู้อื่นแก้ไขข้อค�
 
 desk-api-unauthorized = ไม่มีโทเค็น API ที่ใช้ได้: ส่ง "Authorization: Bearer <โทเค็น>" ด้วยโทเค็นจากคำสั่ง prakat people token
 desk-token-made = โทเค็น API ของ { $login } ({ $label }) แสดงครั้งเดียว: { $token }
+
+desk-nav-follow = ข่าวทั้งหมด
+desk-follow-title = ข่าวล่าสุด
+desk-follow-empty = ยังไม่มีข่าวที่อนุมัติ
+desk-follow-attention = มีช่องทางที่ต้องตรวจสอบ เปิดดูสาเหตุแล้วกดส่งใหม่

@@ -24,6 +24,7 @@ pub mod auth;
 pub mod cli;
 pub mod compose;
 pub mod corrections;
+pub mod follow;
 pub mod inbox;
 pub mod pages;
 pub mod password;
@@ -87,6 +88,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/desk/inbox", get(inbox::inbox))
         .route("/desk/compose", get(compose::form).post(compose::submit))
         .route("/desk/compose/preview", post(compose::preview))
+        .route("/desk/announcements", get(follow::list))
         .route("/desk/announcements/{id}", get(announcement::show))
         .route("/desk/announcements/{id}/approve", post(inbox::approve))
         .route("/desk/announcements/{id}/reject", post(inbox::reject))

@@ -41,6 +41,10 @@ pub(super) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../config/templates/desk/announcement.html"),
     ),
     (
+        "announcements.html",
+        include_str!("../../config/templates/desk/announcements.html"),
+    ),
+    (
         "message.html",
         include_str!("../../config/templates/desk/message.html"),
     ),

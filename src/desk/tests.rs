@@ -200,7 +200,12 @@ fn id_from(location: &str) -> i64 {
 #[tokio::test]
 async fn signed_out_pages_go_to_sign_in_and_posts_are_refused() {
     let w = world().await;
-    for path in ["/desk/inbox", "/desk/compose", "/desk/announcements/1"] {
+    for path in [
+        "/desk/inbox",
+        "/desk/compose",
+        "/desk/announcements",
+        "/desk/announcements/1",
+    ] {
         let a = w.get(path, None).await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(a.location.as_deref(), Some("/"), "{path}");
@@ -1357,4 +1362,55 @@ async fn the_json_api_takes_a_token_and_keeps_the_newsroom_s_rules() {
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     assert!(doc["components"]["schemas"]["Submission"].is_object());
+}
+
+#[tokio::test]
+async fn the_latest_announcements_show_each_channel_and_what_needs_attention() {
+    let w = world().await;
+    w.person("pr1", "pr_officer", None).await;
+    w.person("p1", "department_staff", Some("prevention")).await;
+    let officer = w.signed_in("pr1").await;
+    let staff = w.signed_in("p1").await;
+    let traffic = id_from(
+        &w.submit(&officer, "traffic", "ข่าวจราจร")
+            .await
+            .location
+            .unwrap(),
+    );
+    let prevention = id_from(
+        &w.submit(&officer, "prevention", "ข่าวป้องกันปราบปราม")
+            .await
+            .location
+            .unwrap(),
+    );
+    let list = w.get("/desk/announcements", Some(&officer.cookie)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let (a, b) = (
+        list.body.find("ข่าวป้องกันปราบปราม").unwrap(),
+        list.body.find("ข่าวจราจร").unwrap(),
+    );
+    assert!(a < b, "the newest first");
+    assert!(
+        list.body
+            .contains(&format!("/desk/announcements/{traffic}"))
+    );
+    assert!(
+        list.body
+            .contains("website: <span class=\"state queued\">รอส่ง</span>"),
+        "{}",
+        list.body
+    );
+    assert!(
+        !list.body.contains("ต้องตรวจสอบ"),
+        "nothing needs attention yet"
+    );
+    let mine = w.get("/desk/announcements", Some(&staff.cookie)).await;
+    assert!(
+        mine.body
+            .contains(&format!("/desk/announcements/{prevention}"))
+    );
+    assert!(
+        !mine.body.contains("ข่าวจราจร"),
+        "another department's is not listed"
+    );
 }

@@ -233,6 +233,11 @@ impl SqliteStore {
         actor: &Actor,
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
+        // Sessions over for a day are forgotten: the audit trail keeps who signed in.
+        sqlx::query("DELETE FROM desk_sessions WHERE expires_at < ?1 OR ended_at < ?1")
+            .bind(ms(s.created_at) - 86_400_000)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO desk_sessions (id_sha256, person_id, csrf_token, created_at, last_seen, expires_at)
              VALUES (?, ?, ?, ?, ?, ?)",

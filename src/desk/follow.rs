@@ -1,0 +1,72 @@
+//! Follow up: the latest announcements that have deliveries, newest first, each with its
+//! channels' states — so what needs attention is seen at a glance. Department staff see their
+//! department's.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use minijinja::context;
+
+use super::Desk;
+use super::auth::{AnyRole, Signed};
+use super::pages::{Page, store_failure, when};
+use crate::store::{DeliveryFilter, DeliveryState, Store};
+
+/// How many deliveries the list looks back over.
+const LOOK_BACK: usize = 600;
+
+/// `GET /desk/announcements`.
+pub async fn list(State(desk): State<Arc<Desk>>, who: Signed<AnyRole>) -> Response {
+    let lang = who.lang;
+    let rows = match desk
+        .app
+        .store
+        .deliveries(&DeliveryFilter {
+            limit: Some(LOOK_BACK),
+            newest_first: true,
+            ..Default::default()
+        })
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return store_failure(&desk, lang, &e),
+    };
+    // Grouped by announcement, in the order first seen (the newest first).
+    let mut order: Vec<i64> = Vec::new();
+    let mut groups: std::collections::HashMap<i64, Vec<&crate::store::DeliveryRow>> =
+        std::collections::HashMap::new();
+    for d in rows.iter().filter(|d| who.sees(&d.department)) {
+        if !groups.contains_key(&d.announcement_id) {
+            order.push(d.announcement_id);
+        }
+        groups.entry(d.announcement_id).or_default().push(d);
+    }
+    let items: Vec<_> = order
+        .iter()
+        .map(|id| {
+            let ds = &groups[id];
+            let first = ds[0];
+            let mut channels: Vec<_> = ds
+                .iter()
+                .map(|d| context! { channel => &d.channel, state => d.state.as_str() })
+                .collect();
+            channels.reverse();
+            context! {
+                id => id,
+                title => &first.title,
+                department => &first.department,
+                due => when(lang, first.due_at),
+                attention => ds.iter().any(|d| matches!(d.state, DeliveryState::NeedsAttention | DeliveryState::Failed)),
+                channels => channels,
+            }
+        })
+        .collect();
+    Page::render(
+        &desk,
+        lang,
+        "announcements.html",
+        context! { items => items, ..who.frame() },
+    )
+    .into_response()
+}
