@@ -137,3 +137,17 @@ desk-nav-follow = Announcements
 desk-follow-title = Latest announcements
 desk-follow-empty = Nothing approved yet.
 desk-follow-attention = A channel needs attention: open it to see why and retry.
+
+desk-nav-people = People
+desk-people-title = People and API tokens
+desk-people-list = Who may sign in
+desk-person-name = Name
+desk-person-role = Role
+desk-person-add = Add a person
+desk-tokens-title = JSON API tokens
+desk-token-label = What the token is for
+desk-token-make = Make a token
+desk-token-revoke = Revoke
+desk-token-revoked = revoked { $at }
+desk-token-once = The token for { $login }. Copy it now: it is not shown again.
+desk-token-label-needed = Say what the token is for.

@@ -137,3 +137,17 @@ desk-nav-follow = ข่าวทั้งหมด
 desk-follow-title = ข่าวล่าสุด
 desk-follow-empty = ยังไม่มีข่าวที่อนุมัติ
 desk-follow-attention = มีช่องทางที่ต้องตรวจสอบ เปิดดูสาเหตุแล้วกดส่งใหม่
+
+desk-nav-people = ผู้ใช้
+desk-people-title = ผู้ใช้และโทเค็น API
+desk-people-list = ผู้ที่เข้าสู่ระบบได้
+desk-person-name = ชื่อ
+desk-person-role = บทบาท
+desk-person-add = เพิ่มผู้ใช้
+desk-tokens-title = โทเค็น JSON API
+desk-token-label = โทเค็นนี้ใช้ทำอะไร
+desk-token-make = สร้างโทเค็น
+desk-token-revoke = เพิกถอน
+desk-token-revoked = เพิกถอนแล้ว { $at }
+desk-token-once = โทเค็นของ { $login } กรุณาคัดลอกเก็บไว้ตอนนี้ ระบบจะไม่แสดงอีก
+desk-token-label-needed = กรุณาระบุว่าโทเค็นนี้ใช้ทำอะไร

@@ -43,6 +43,11 @@ impl Need for AnyRole {
 impl Need for Approver {
     const ROLES: &'static [Role] = &[Role::Admin, Role::PrOfficer];
 }
+/// Admins: people and API tokens.
+pub struct AdminOnly;
+impl Need for AdminOnly {
+    const ROLES: &'static [Role] = &[Role::Admin];
+}
 
 /// A signed-in person whose role is one of `N::ROLES`.
 pub struct Signed<N> {
@@ -63,6 +68,7 @@ impl<N> Signed<N> {
                 department => &self.person.department,
             },
             may_approve => self.person.role.may_approve(),
+            is_admin => self.person.role == Role::Admin,
             csrf => &self.session.csrf_token,
         }
     }

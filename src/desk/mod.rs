@@ -28,6 +28,7 @@ pub mod follow;
 pub mod inbox;
 pub mod pages;
 pub mod password;
+pub mod people;
 pub mod settings;
 pub mod sign_in;
 pub mod uploads;
@@ -111,6 +112,9 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(uploads::body_limit(
             &desk,
         )))
+        .route("/desk/people", get(people::show).post(people::add))
+        .route("/desk/tokens", post(people::make_token))
+        .route("/desk/tokens/{id}/revoke", post(people::revoke_token))
         .merge(api::routes())
         .route("/desk/static/desk.css", get(style))
         .route("/desk/static/desk.js", get(script))

@@ -45,6 +45,10 @@ pub(super) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../config/templates/desk/announcements.html"),
     ),
     (
+        "people.html",
+        include_str!("../../config/templates/desk/people.html"),
+    ),
+    (
         "message.html",
         include_str!("../../config/templates/desk/message.html"),
     ),

@@ -205,6 +205,7 @@ async fn signed_out_pages_go_to_sign_in_and_posts_are_refused() {
         "/desk/compose",
         "/desk/announcements",
         "/desk/announcements/1",
+        "/desk/people",
     ] {
         let a = w.get(path, None).await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{path}");
@@ -222,6 +223,9 @@ async fn signed_out_pages_go_to_sign_in_and_posts_are_refused() {
         "/desk/deliveries/1/retry",
         "/desk/deliveries/1/cancel",
         "/desk/sign-out",
+        "/desk/people",
+        "/desk/tokens",
+        "/desk/tokens/1/revoke",
     ] {
         let a = w.post(path, None, &[("csrf", "x")]).await;
         assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{path}");
@@ -1412,5 +1416,95 @@ async fn the_latest_announcements_show_each_channel_and_what_needs_attention() {
     assert!(
         !mine.body.contains("ข่าวจราจร"),
         "another department's is not listed"
+    );
+}
+
+#[tokio::test]
+async fn the_admin_adds_people_and_makes_and_revokes_api_tokens() {
+    let w = world().await;
+    w.person("boss", "admin", None).await;
+    w.person("pr1", "pr_officer", None).await;
+    let admin = w.signed_in("boss").await;
+    let officer = w.signed_in("pr1").await;
+    assert_eq!(
+        w.get("/desk/people", Some(&officer.cookie)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let page = w.get("/desk/people", Some(&admin.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("pr1") && page.body.contains("<label for=\"p-password\">"));
+    let add = |login: &'static str, password: &'static str| {
+        [
+            ("csrf", admin.csrf.clone()),
+            ("name", "ส.ต.ต. สมหญิง".to_owned()),
+            ("login", login.to_owned()),
+            ("role", "department_staff".to_owned()),
+            ("department", "traffic".to_owned()),
+            ("password", password.to_owned()),
+        ]
+    };
+    let send = async |f: [(&str, String); 6], b: &Browser| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        w.post("/desk/people", Some(&b.cookie), &f).await
+    };
+    assert_eq!(
+        send(add("t9", PASSWORD), &officer).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let short = send(add("t9", "short"), &admin).await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+    assert!(short.body.contains("รหัสผ่านสั้นเกินไป"));
+    assert_eq!(
+        send(add("t9", PASSWORD), &admin).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let taken = send(add("T9", PASSWORD), &admin).await;
+    assert_eq!(taken.status, StatusCode::BAD_REQUEST);
+    assert!(taken.body.contains("มีผู้ใช้แล้ว"));
+    let staff = w.signed_in("t9").await;
+    let form = w.get("/desk/compose", Some(&staff.cookie)).await;
+    assert!(form.body.contains("value=\"traffic\""));
+
+    let made = w
+        .post(
+            "/desk/tokens",
+            Some(&admin.cookie),
+            &[
+                ("csrf", &admin.csrf),
+                ("login", "pr1"),
+                ("label", "intranet"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK);
+    let marker = "<code class=\"token\">";
+    let i = made.body.find(marker).unwrap() + marker.len();
+    let token = made.body[i..i + 64].to_owned();
+    assert_eq!(
+        w.api("GET", "/api/v1/pending", Some(&token), None).await.0,
+        StatusCode::OK
+    );
+    let again = w.get("/desk/people", Some(&admin.cookie)).await;
+    assert!(
+        again.body.contains("intranet") && !again.body.contains(&token),
+        "shown once"
+    );
+    let id = w.desk.app.store.api_tokens().await.unwrap()[0].id;
+    let revoke = format!("/desk/tokens/{id}/revoke");
+    assert_eq!(
+        w.post(&revoke, Some(&officer.cookie), &[("csrf", &officer.csrf)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.post(&revoke, Some(&admin.cookie), &[("csrf", &admin.csrf)])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        w.api("GET", "/api/v1/pending", Some(&token), None).await.0,
+        StatusCode::UNAUTHORIZED
     );
 }

@@ -54,3 +54,14 @@ pub struct LoginLimit {
     pub since: DateTime<Utc>,
     pub max_failures: u32,
 }
+
+/// A JSON API token as listed for the admin (never the token itself).
+#[derive(Debug, Clone)]
+pub struct ApiTokenRow {
+    pub id: i64,
+    pub label: String,
+    pub login: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}

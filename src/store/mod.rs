@@ -457,4 +457,8 @@ pub trait Store: Send + Sync + 'static {
     async fn api_token_person(&self, token_sha256: &str) -> Result<Option<PersonRecord>>;
     /// Revoke a token; false when it was revoked already.
     async fn revoke_api_token(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<bool>;
+    /// Everyone who may sign in to the desk (active), with their login, in order.
+    async fn desk_logins(&self) -> Result<Vec<DeskLogin>>;
+    /// Every JSON API token, the newest first.
+    async fn api_tokens(&self) -> Result<Vec<ApiTokenRow>>;
 }

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 
 use super::{SqliteStore, audit, from_ms, load_department, ms};
 use crate::store::{
-    Actor, DeskLogin, DeskSession, LoginLimit, NewDeskPerson, NewDeskSession, PersonRecord, Result,
-    StoreError,
+    Actor, ApiTokenRow, DeskLogin, DeskSession, LoginLimit, NewDeskPerson, NewDeskSession,
+    PersonRecord, Result, StoreError,
 };
 
 #[derive(sqlx::FromRow)]
@@ -20,6 +20,16 @@ struct LoginRow {
     telegram_user_id: Option<i64>,
     login: String,
     password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: i64,
+    label: String,
+    login: String,
+    created_by: String,
+    created_at: i64,
+    revoked_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -413,5 +423,50 @@ impl SqliteStore {
         }
         tx.commit().await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    pub(super) async fn desk_logins_all(&self) -> Result<Vec<DeskLogin>> {
+        let rows: Vec<LoginRow> = sqlx::query_as(
+            "SELECT p.id, p.name, p.role, p.department, p.telegram_user_id, l.login, l.password_hash
+             FROM desk_logins l JOIN people p ON p.id = l.person_id
+             WHERE p.active = 1 ORDER BY p.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| DeskLogin {
+                person: PersonRecord {
+                    id: r.id,
+                    name: r.name,
+                    role: r.role,
+                    department: r.department,
+                    telegram_user_id: r.telegram_user_id,
+                },
+                login: r.login,
+                password_hash: r.password_hash,
+            })
+            .collect())
+    }
+
+    pub(super) async fn api_tokens_all(&self) -> Result<Vec<ApiTokenRow>> {
+        let rows: Vec<TokenRow> = sqlx::query_as(
+            "SELECT t.id, t.label, l.login, t.created_by, t.created_at, t.revoked_at
+             FROM api_tokens t JOIN desk_logins l ON l.person_id = t.person_id
+             ORDER BY t.id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ApiTokenRow {
+                id: r.id,
+                label: r.label,
+                login: r.login,
+                created_by: r.created_by,
+                created_at: from_ms(r.created_at),
+                revoked_at: r.revoked_at.map(from_ms),
+            })
+            .collect())
     }
 }

@@ -1805,6 +1805,14 @@ impl Store for SqliteStore {
     async fn revoke_api_token(&self, id: i64, now: DateTime<Utc>, actor: &Actor) -> Result<bool> {
         self.revoke_api_token_tx(id, now, actor).await
     }
+
+    async fn desk_logins(&self) -> Result<Vec<DeskLogin>> {
+        self.desk_logins_all().await
+    }
+
+    async fn api_tokens(&self) -> Result<Vec<ApiTokenRow>> {
+        self.api_tokens_all().await
+    }
 }
 
 impl SqliteStore {
