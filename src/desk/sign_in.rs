@@ -18,32 +18,37 @@ use super::auth::{
 };
 use super::pages::{Page, store_failure};
 use super::{Desk, password};
-use crate::i18n::Lang;
+use crate::i18n::Msg;
 use crate::store::{Actor, LoginLimit, NewDeskSession, Store};
 
 /// `/`: the sign-in page, or the inbox for someone signed in.
 pub async fn home(State(desk): State<Arc<Desk>>, headers: HeaderMap) -> Response {
     match session_of(&desk, &headers).await {
         Ok(Some(_)) => Redirect::to("/desk/inbox").into_response(),
-        Ok(None) => sign_in_page(&desk, lang_of(&headers), None, "", StatusCode::OK),
+        Ok(None) => sign_in_page(&desk, &headers, None, "", StatusCode::OK),
         Err(r) => r,
     }
 }
 
-/// The sign-in form with a fresh token (kept in a cookie: there is no session yet).
+/// The sign-in form, with the token its form sends back: the one the browser holds already
+/// (a second tab keeps the first working), else a fresh one kept in a cookie (there is no
+/// session yet).
 fn sign_in_page(
     desk: &Desk,
-    lang: Lang,
-    error: Option<&str>,
+    headers: &HeaderMap,
+    error: Option<Msg>,
     login: &str,
     status: StatusCode,
 ) -> Response {
-    let token = password::token();
+    let lang = lang_of(headers);
+    let token = cookie_value(headers, SIGN_IN_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(password::token);
     Page::render(
         desk,
         lang,
         "sign_in.html",
-        context! { csrf => &token, error => error, login => login },
+        context! { csrf => &token, error => error.map(|m| m.render(lang)), login => login },
     )
     .status(status)
     .header(set_cookie(
@@ -98,8 +103,8 @@ pub async fn sign_in(State(desk): State<Arc<Desk>>, req: Request) -> Response {
     if login.is_empty() || given.is_empty() {
         return sign_in_page(
             &desk,
-            lang,
-            Some("desk-sign-in-missing"),
+            &parts.headers,
+            Some(Msg::new("desk-sign-in-missing")),
             &login,
             StatusCode::BAD_REQUEST,
         );
@@ -119,8 +124,11 @@ pub async fn sign_in(State(desk): State<Arc<Desk>>, req: Request) -> Response {
             tracing::warn!(%ip, "signing in to the web desk refused: too many failed attempts");
             return sign_in_page(
                 &desk,
-                lang,
-                Some("desk-sign-in-limited"),
+                &parts.headers,
+                Some(
+                    Msg::new("desk-sign-in-limited")
+                        .with("minutes", desk.settings.login_window.as_secs().div_ceil(60)),
+                ),
                 &login,
                 StatusCode::TOO_MANY_REQUESTS,
             );
@@ -137,8 +145,8 @@ pub async fn sign_in(State(desk): State<Arc<Desk>>, req: Request) -> Response {
         tracing::info!(%ip, "a failed attempt to sign in to the web desk");
         return sign_in_page(
             &desk,
-            lang,
-            Some("desk-sign-in-wrong"),
+            &parts.headers,
+            Some(Msg::new("desk-sign-in-wrong")),
             &login,
             StatusCode::UNAUTHORIZED,
         );

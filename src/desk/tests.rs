@@ -250,6 +250,10 @@ async fn signed_out_pages_go_to_sign_in_and_posts_are_refused() {
         token.contains("HttpOnly") && token.contains("SameSite=Strict") && token.contains("Path=/"),
         "{token}"
     );
+    // A second tab keeps the first tab's token.
+    let first = home.csrf();
+    let cookie = format!("{}={first}", auth::SIGN_IN_COOKIE);
+    assert_eq!(w.get("/", Some(&cookie)).await.csrf(), first);
 }
 
 #[tokio::test]
