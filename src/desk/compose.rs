@@ -3,7 +3,8 @@
 //! against its limit, what it shortens, which channels skip it and why — and the submission.
 //! The preview and the submission are the newsroom's own ([`Newsroom::preview`],
 //! [`Newsroom::submit`]), the same compose code the daemon publishes with. Without script the
-//! Preview button posts the form back; with it, `desk.js` shows the preview in place.
+//! Preview button posts the form back; with it, `desk.js` shows the preview in place, and again
+//! a moment after typing stops.
 //!
 //! Photos and videos come with the form ([`super::uploads`]); after a preview without script
 //! they are chosen again (a browser does not refill a file field).

@@ -1512,3 +1512,71 @@ async fn the_admin_adds_people_and_makes_and_revokes_api_tokens() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn every_route_that_decides_refuses_department_staff() {
+    let w = world().await;
+    w.person("t1", "department_staff", Some("traffic")).await;
+    w.person("pr1", "pr_officer", None).await;
+    let staff = w.signed_in("t1").await;
+    let officer = w.signed_in("pr1").await;
+    let queued = id_from(
+        &w.submit(&officer, "traffic", "อนุมัติแล้ว")
+            .await
+            .location
+            .unwrap(),
+    );
+    let waiting = id_from(
+        &w.submit(&staff, "traffic", "รออนุมัติ")
+            .await
+            .location
+            .unwrap(),
+    );
+    let fields = [
+        ("csrf", staff.csrf.as_str()),
+        ("reason", "เหตุผล"),
+        ("text", "ข้อความ"),
+        ("login", "t1"),
+        ("label", "x"),
+    ];
+    for path in [
+        format!("/desk/announcements/{waiting}/approve"),
+        format!("/desk/announcements/{waiting}/reject"),
+        format!("/desk/announcements/{queued}/correct"),
+        format!("/desk/announcements/{queued}/retract"),
+        "/desk/deliveries/1/retry".to_owned(),
+        "/desk/deliveries/1/cancel".to_owned(),
+        "/desk/people".to_owned(),
+        "/desk/tokens".to_owned(),
+        "/desk/tokens/1/revoke".to_owned(),
+    ] {
+        let a = w.post(&path, Some(&staff.cookie), &fields).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(
+        w.desk.app.store.announcement(queued).await.unwrap().state,
+        "approved"
+    );
+    assert_eq!(
+        w.desk.app.store.announcement(waiting).await.unwrap().state,
+        "pending_approval"
+    );
+    // The API's reject, for whoever approves, with the reason.
+    let (staff_token, officer_token) = (w.token("t1").await, w.token("pr1").await);
+    let reject = format!("/api/v1/announcements/{waiting}/reject");
+    let reason = serde_json::json!({"reason": "ภาพไม่ชัด"});
+    let (status, _) = w
+        .api("POST", &reject, Some(&staff_token), Some(reason.clone()))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = w
+        .api("POST", &reject, Some(&officer_token), Some(reason.clone()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "rejected");
+    assert_eq!(body["decision_note"], "ภาพไม่ชัด");
+    let (status, body) = w
+        .api("POST", &reject, Some(&officer_token), Some(reason))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}

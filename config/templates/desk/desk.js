@@ -1,24 +1,52 @@
-// The web desk's only script: the compose form's Preview button shows the preview in place,
-// without reloading the page. Without this script the button posts the form and the page
+// The web desk's only script: the compose form's preview shown in place, without reloading
+// the page — when Preview is pressed, and a moment after typing stops (a live preview, with
+// each channel's counter). Without this script the Preview button posts the form and the page
 // comes back with the preview; nothing else depends on it.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("compose");
-  if (!form || !window.fetch) { return; }
+  if (!form || !window.fetch || !window.FormData) { return; }
   var button = form.querySelector('button[name="intent"][value="preview"]');
   if (!button) { return; }
-  button.addEventListener("click", function (event) {
-    event.preventDefault();
-    // Sent as the form is (multipart, with its files): the preview judges the photos and
-    // videos too (a channel that takes only video is skipped without one).
-    fetch(form.dataset.preview, {
+  // Files are sent with a preview only up to this size in all while typing (a video is
+  // previewed with the button).
+  var LIVE_FILES_MAX = 5 * 1024 * 1024;
+
+  function filesSize() {
+    var total = 0;
+    form.querySelectorAll('input[type="file"]').forEach(function (input) {
+      Array.prototype.forEach.call(input.files || [], function (f) { total += f.size; });
+    });
+    return total;
+  }
+
+  function preview(withFiles) {
+    var data = new FormData(form);
+    if (!withFiles) { data.delete("media"); }
+    return fetch(form.dataset.preview, {
       method: "POST",
       credentials: "same-origin",
-      body: new FormData(form)
+      body: data
     }).then(function (r) { return r.text(); }).then(function (html) {
       var old = document.getElementById("preview");
       var next = new DOMParser().parseFromString(html, "text/html").getElementById("preview");
-      if (old && next) { old.replaceWith(next); next.focus && next.focus(); }
-    }).catch(function () { form.requestSubmit ? form.requestSubmit(button) : form.submit(); });
+      if (old && next) { old.replaceWith(next); }
+    });
+  }
+
+  button.addEventListener("click", function (event) {
+    event.preventDefault();
+    preview(true).catch(function () {
+      if (form.requestSubmit) { form.requestSubmit(button); } else { form.submit(); }
+    });
+  });
+
+  var timer = null;
+  form.addEventListener("input", function (event) {
+    if (event.target && event.target.type === "file") { return; }
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      preview(filesSize() <= LIVE_FILES_MAX).catch(function () { /* the button still works */ });
+    }, 800);
   });
 });
