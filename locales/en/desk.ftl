@@ -151,3 +151,5 @@ desk-token-revoke = Revoke
 desk-token-revoked = revoked { $at }
 desk-token-once = The token for { $login }. Copy it now: it is not shown again.
 desk-token-label-needed = Say what the token is for.
+desk-person-remove = Remove
+desk-remove-self = You cannot remove yourself: another admin can.

@@ -151,3 +151,5 @@ desk-token-revoke = เพิกถอน
 desk-token-revoked = เพิกถอนแล้ว { $at }
 desk-token-once = โทเค็นของ { $login } กรุณาคัดลอกเก็บไว้ตอนนี้ ระบบจะไม่แสดงอีก
 desk-token-label-needed = กรุณาระบุว่าโทเค็นนี้ใช้ทำอะไร
+desk-person-remove = นำออก
+desk-remove-self = นำตนเองออกไม่ได้ ให้ผู้ดูแลระบบคนอื่นดำเนินการ

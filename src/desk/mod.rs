@@ -113,6 +113,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
             &desk,
         )))
         .route("/desk/people", get(people::show).post(people::add))
+        .route("/desk/people/remove", post(people::remove))
         .route("/desk/tokens", post(people::make_token))
         .route("/desk/tokens/{id}/revoke", post(people::revoke_token))
         .merge(api::routes())

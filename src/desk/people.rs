@@ -35,6 +35,7 @@ async fn page<N>(
         .iter()
         .map(|p| {
             context! {
+                id => p.person.id,
                 login => &p.login,
                 name => &p.person.name,
                 role => &p.person.role,
@@ -74,6 +75,11 @@ async fn page<N>(
             error => error,
             made => token.map(|(login, token)| context! { login => login, token => token }),
             min_password => password::MIN_LEN,
+            me_login => people
+                .iter()
+                .find(|p| p.get_attr("id").ok().and_then(|v| v.as_i64()) == Some(who.session.person.id))
+                .and_then(|p| p.get_attr("login").ok())
+                .map(|v| v.to_string()),
             ..who.frame()
         },
     )
@@ -196,5 +202,30 @@ pub async fn revoke_token(
     {
         Ok(_) => see_other("/desk/people"),
         Err(e) => store_failure(&desk, form.who.lang, &e),
+    }
+}
+
+/// `POST /desk/people/remove`: a person off the desk (not oneself: another admin does that).
+pub async fn remove(State(desk): State<Arc<Desk>>, form: SignedForm<AdminOnly>) -> Response {
+    let (who, f) = (&form.who, &form.fields);
+    let login = f.get("login").unwrap_or("");
+    if who.session.person.id
+        == match desk.app.store.desk_login(login).await {
+            Ok(Some(l)) => l.person.id,
+            Ok(None) => -1,
+            Err(e) => return store_failure(&desk, who.lang, &e),
+        }
+    {
+        let msg = Msg::new("desk-remove-self").render(who.lang);
+        return page(&desk, who, Some(msg), None, StatusCode::BAD_REQUEST).await;
+    }
+    match desk
+        .app
+        .store
+        .remove_desk_person(login, desk.clock.now(), &who.person.actor())
+        .await
+    {
+        Ok(()) => see_other("/desk/people"),
+        Err(e) => store_failure(&desk, who.lang, &e),
     }
 }

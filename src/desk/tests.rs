@@ -1547,6 +1547,7 @@ async fn every_route_that_decides_refuses_department_staff() {
         "/desk/deliveries/1/retry".to_owned(),
         "/desk/deliveries/1/cancel".to_owned(),
         "/desk/people".to_owned(),
+        "/desk/people/remove".to_owned(),
         "/desk/tokens".to_owned(),
         "/desk/tokens/1/revoke".to_owned(),
     ] {
@@ -1579,4 +1580,64 @@ async fn every_route_that_decides_refuses_department_staff() {
         .api("POST", &reject, Some(&officer_token), Some(reason))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}
+
+#[tokio::test]
+async fn a_person_removed_by_the_admin_is_signed_out_everywhere() {
+    let w = world().await;
+    w.person("boss", "admin", None).await;
+    w.person("t1", "department_staff", Some("traffic")).await;
+    let admin = w.signed_in("boss").await;
+    let staff = w.signed_in("t1").await;
+    let token = w.token("t1").await;
+    let page = w.get("/desk/people", Some(&admin.cookie)).await;
+    assert!(page.body.contains("name=\"login\" value=\"t1\""));
+    assert!(
+        !page.body.contains("name=\"login\" value=\"boss\""),
+        "no button to remove oneself"
+    );
+    let me = w
+        .post(
+            "/desk/people/remove",
+            Some(&admin.cookie),
+            &[("csrf", &admin.csrf), ("login", "boss")],
+        )
+        .await;
+    assert_eq!(me.status, StatusCode::BAD_REQUEST);
+    let gone = w
+        .post(
+            "/desk/people/remove",
+            Some(&admin.cookie),
+            &[("csrf", &admin.csrf), ("login", "t1")],
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        w.get("/desk/inbox", Some(&staff.cookie)).await.status,
+        StatusCode::SEE_OTHER,
+        "their session ended"
+    );
+    assert_eq!(
+        w.api("GET", "/api/v1/pending", Some(&token), None).await.0,
+        StatusCode::UNAUTHORIZED,
+        "their token stopped"
+    );
+    assert_eq!(
+        w.try_sign_in("t1", PASSWORD, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let unknown = w
+        .post(
+            "/desk/people/remove",
+            Some(&admin.cookie),
+            &[("csrf", &admin.csrf), ("login", "t1")],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    // The login is free for someone else.
+    w.person("t1", "department_staff", Some("prevention")).await;
+    assert_eq!(
+        w.try_sign_in("t1", PASSWORD, None).await.status,
+        StatusCode::SEE_OTHER
+    );
 }

@@ -461,4 +461,13 @@ pub trait Store: Send + Sync + 'static {
     async fn desk_logins(&self) -> Result<Vec<DeskLogin>>;
     /// Every JSON API token, the newest first.
     async fn api_tokens(&self) -> Result<Vec<ApiTokenRow>>;
+    /// Take a person off the desk, in one change: they no longer sign in (their login is freed),
+    /// their sessions end and their tokens stop working; what they did stays in the audit trail.
+    /// `NotFound` for an unknown login.
+    async fn remove_desk_person(
+        &self,
+        login: &str,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<()>;
 }

@@ -469,4 +469,51 @@ impl SqliteStore {
             })
             .collect())
     }
+
+    pub(super) async fn remove_desk_person_tx(
+        &self,
+        login: &str,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        let person: Option<i64> =
+            sqlx::query_scalar("DELETE FROM desk_logins WHERE login = ? RETURNING person_id")
+                .bind(login)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(person) = person else {
+            return Err(StoreError::NotFound(format!("login {login}")));
+        };
+        sqlx::query("UPDATE people SET active = 0 WHERE id = ?")
+            .bind(person)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE desk_sessions SET ended_at = ? WHERE person_id = ? AND ended_at IS NULL",
+        )
+        .bind(ms(now))
+        .bind(person)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL",
+        )
+        .bind(ms(now))
+        .bind(person)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "left",
+            "person",
+            &person.to_string(),
+            serde_json::json!({"login": login}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

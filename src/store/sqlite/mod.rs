@@ -1813,6 +1813,15 @@ impl Store for SqliteStore {
     async fn api_tokens(&self) -> Result<Vec<ApiTokenRow>> {
         self.api_tokens_all().await
     }
+
+    async fn remove_desk_person(
+        &self,
+        login: &str,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<()> {
+        self.remove_desk_person_tx(login, now, actor).await
+    }
 }
 
 impl SqliteStore {
