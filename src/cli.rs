@@ -560,10 +560,7 @@ pub async fn rule(settings: Settings, lang: Lang, cmd: RuleCmd) -> CliResult {
             );
             for r in rules {
                 let next = if r.active {
-                    r.next_fire_at
-                        .with_timezone(&Bangkok)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string()
+                    column_time(lang, r.next_fire_at)
                 } else {
                     "-".into()
                 };
@@ -703,6 +700,23 @@ fn print_skipped(lang: Lang, skipped: &[crate::compose::Skipped]) {
     }
 }
 
+/// A time for a table's column, 16 wide, Bangkok time: `2026-12-01 09:00`, or in Thai the
+/// day first with the Buddhist Era year, `01/12/2569 09.00` (as a Thai reader writes it).
+pub(crate) fn column_time(lang: Lang, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&Bangkok);
+    match lang {
+        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
+        Lang::Th => {
+            use chrono::Datelike;
+            format!(
+                "{} {}",
+                local.format("%d/%m/").to_string() + &(local.year() + 543).to_string(),
+                local.format("%H.%M")
+            )
+        }
+    }
+}
+
 /// A time for a person: `2026-12-01 09:00 (Bangkok)`, or in Thai government style.
 pub(crate) fn local_time(lang: Lang, at: DateTime<Utc>) -> String {
     match lang {
@@ -804,9 +818,7 @@ async fn decide(app: &App, lang: Lang, cmd: QueueCmd, who: &Person) -> CliResult
                 say!(
                     "{} {} {} {} {}",
                     right(&a.id.to_string(), 6),
-                    a.created_at
-                        .with_timezone(&Bangkok)
-                        .format("%Y-%m-%d %H:%M"),
+                    column_time(lang, a.created_at),
                     cell(&a.department.code, 14),
                     cell(&a.author, 20),
                     clip(&a.title, 60)
@@ -943,7 +955,7 @@ pub async fn queue(settings: Settings, lang: Lang, cmd: QueueCmd) -> CliResult {
                     right(&r.announcement_id.to_string(), 6),
                     cell(&r.state.msg().render(lang), 16),
                     cell(&r.channel, 10),
-                    r.due_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M"),
+                    column_time(lang, r.due_at),
                     right(&r.attempts.to_string(), 3),
                     cell(&r.department, 14),
                     clip(&r.title, 40)
