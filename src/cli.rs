@@ -370,7 +370,19 @@ async fn check_channel_name(app: &App, name: &str) -> Result<(), CliError> {
 
 /// A text file as UTF-8. Thai saved by older Windows programs is TIS-620 / Windows-874: such a
 /// file is converted (and the person told); any other encoding is refused with the fix.
-pub(crate) fn read_text_file(f: &std::path::Path) -> Result<String, CliError> {
+/// The text of `--text`, else of `--text-file`, else none.
+pub(crate) fn text_arg(
+    text: Option<String>,
+    file: Option<&std::path::Path>,
+) -> Result<Option<String>, CliError> {
+    match (text, file) {
+        (Some(t), _) => Ok(Some(t)),
+        (None, Some(f)) => read_text_file(f).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+fn read_text_file(f: &std::path::Path) -> Result<String, CliError> {
     let bytes = std::fs::read(f).map_err(|e| {
         CliError::input(
             format!("cannot read --text-file {}: {e}", f.display()),
@@ -429,11 +441,8 @@ pub(crate) fn cli_person(author: Option<&str>) -> Person {
 }
 
 pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
-    let text = match (&a.text, &a.text_file) {
-        (Some(t), _) => t.clone(),
-        (None, Some(f)) => read_text_file(f)?,
-        (None, None) => unreachable!("clap requires one of --text and --text-file"),
-    };
+    let text = text_arg(a.text.clone(), a.text_file.as_deref())?
+        .expect("clap requires one of --text and --text-file");
     let when = match (&a.recur, &a.at) {
         (Some(expr), _) => When::Recurring {
             cron: expr.clone(),
@@ -643,11 +652,7 @@ pub async fn rule(settings: Settings, lang: Lang, cmd: RuleCmd) -> CliResult {
             recur,
             allow_frequent,
         } => {
-            let text = match (text, &text_file) {
-                (Some(t), _) => Some(t),
-                (None, Some(f)) => Some(read_text_file(f)?),
-                (None, None) => None,
-            };
+            let text = text_arg(text, text_file.as_deref())?;
             let saved = room
                 .edit_rule(
                     &who,
