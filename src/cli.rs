@@ -80,6 +80,8 @@ pub enum Command {
     /// How far published announcements reached.
     #[command(subcommand)]
     Reach(crate::reach::cli::ReachCmd),
+    /// Build one month's digest per department into a folder.
+    Digest(crate::digest::cli::DigestArgs),
 }
 
 #[derive(Subcommand, Debug)]

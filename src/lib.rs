@@ -19,6 +19,7 @@ pub mod cli;
 pub mod clock;
 pub mod compose;
 pub mod daemon;
+pub mod digest;
 pub mod dispatch;
 pub mod errors;
 pub mod events;

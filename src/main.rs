@@ -35,6 +35,7 @@ fn main() {
             Command::Bench(b) => prakat::bench::run(b).await,
             Command::Site(SiteCmd::Rebuild) => cli::site_rebuild(settings, lang).await,
             Command::Reach(r) => prakat::reach::cli::run(settings, lang, r).await,
+            Command::Digest(d) => prakat::digest::cli::run(settings, lang, d).await,
             Command::Config(ConfigCmd::Show) => {
                 prakat::say!("{}", settings.redacted().trim_end());
                 Ok(())

@@ -103,3 +103,14 @@ queue-show-link = link: { $link }
 queue-show-media = media: { $name } ({ $kind }, { $size })
 queue-show-trail = history of the delivery:
 queue-show-announcement-trail = history of the announcement:
+
+## digest
+digest-step = { $step ->
+    [gather] reading the month
+    [html] HTML
+    [csv] CSV
+    [xlsx] XLSX
+    [pdf] PDF
+   *[json] JSON
+}
+digest-built = digest of { $month }: { $announcements } announcement(s); files written to { $dir }:

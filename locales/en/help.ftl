@@ -150,3 +150,8 @@ help-reach-collect = Take every reach sample that is due now (1 h, 1 day, 7 days
 help-reach-collect-since = Only deliveries published since this Bangkok date or time ("YYYY-MM-DD" or "YYYY-MM-DD HH:MM"; a Buddhist Era year is read as one)
 help-reach-show = The reach samples of one announcement: views, reach, reactions, comments, shares, clicks and video views per channel and slot
 help-reach-show-id = The announcement's number (the ANN column of `queue list`)
+
+## digest
+help-digest = Build one month's digest per department (HTML for printing, PDF, CSV, XLSX, JSON) into a folder; the daemon publishes last month's on the website on the first of each month
+help-digest-month = The month: "2569-11" (Buddhist Era) or "2026-11"; last month when not given
+help-digest-out = The folder the files are written into (made if missing); the current folder by default

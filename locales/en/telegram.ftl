@@ -99,3 +99,7 @@ tg-token-expired = ⛔ The { $channel } channel's token expired { $at }; publish
 tg-missing-permissions = ⚠️ The { $channel } channel lacks permissions: { $permissions }. Grant them to the app in the platform's settings.
 tg-channel-unhealthy = ⚠️ The { $channel } channel's check failed: { $error }. Check its token and settings, then run prakat channels check.
 tg-rule-paused = ⏸️ Recurring rule { $id } ({ $title }) is paused: publishing on { $channel } failed { $failures } times in a row. Fix the cause, then run <code>prakat rule resume { $id }</code>
+tg-digest-ready = 📊 The digest of { $month } is ready: { $announcements } announcement(s). The PDF is attached, for printing and signing.{ $url ->
+    [none] {""}
+   *[other] {" "}On the website: { $url }
+}

@@ -107,3 +107,14 @@ queue-show-link = ลิงก์: { $link }
 queue-show-media = สื่อ: { $name } ({ $kind }, { $size })
 queue-show-trail = ประวัติของรายการเผยแพร่:
 queue-show-announcement-trail = ประวัติของประกาศ:
+
+## digest
+digest-step = { $step ->
+    [gather] อ่านข้อมูลของเดือน
+    [html] HTML
+    [csv] CSV
+    [xlsx] XLSX
+    [pdf] PDF
+   *[json] JSON
+}
+digest-built = รายงานประจำเดือน { $month }: ประกาศ { $announcements } เรื่อง เขียนไฟล์ไว้ที่ { $dir }:

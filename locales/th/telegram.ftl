@@ -98,3 +98,7 @@ tg-token-expired = ⛔ โทเคนของช่องทาง { $channel 
 tg-missing-permissions = ⚠️ ช่องทาง { $channel } ขาดสิทธิ์: { $permissions } โปรดให้สิทธิ์เหล่านี้แก่แอปในหน้าตั้งค่าของแพลตฟอร์ม
 tg-channel-unhealthy = ⚠️ ตรวจสอบช่องทาง { $channel } ไม่ผ่าน: { $error } โปรดตรวจโทเคนและการตั้งค่า แล้วสั่ง prakat channels check
 tg-rule-paused = ⏸️ หยุดประกาศตามกำหนดที่ { $id } ({ $title }) ไว้แล้ว เพราะการเผยแพร่ทาง { $channel } ไม่สำเร็จ { $failures } ครั้งติดกัน โปรดแก้สาเหตุ แล้วสั่ง <code>prakat rule resume { $id }</code>
+tg-digest-ready = 📊 รายงานผลการประชาสัมพันธ์ประจำเดือน { $month } พร้อมแล้ว มีประกาศ { $announcements } เรื่อง แนบไฟล์ PDF มาเพื่อพิมพ์และเสนอลงนาม{ $url ->
+    [none] {""}
+   *[other] {" "}ดูบนเว็บไซต์: { $url }
+}

@@ -6,6 +6,7 @@
 //! so the trail can never disagree with the state. Times are UTC here; Bangkok time is for
 //! display only.
 
+mod digest;
 mod message;
 mod reach;
 mod sqlite;
@@ -15,6 +16,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use prakat_adapters::{Department, MediaRef};
 
+pub use digest::*;
 pub use reach::*;
 pub use sqlite::{Durability, SqliteStore, SqliteTuning};
 pub use types::*;
@@ -353,4 +355,12 @@ pub trait Store: Send + Sync + 'static {
     async fn say_once(&self, key: &str, now: DateTime<Utc>) -> Result<bool>;
     /// Whether `key` was said.
     async fn said(&self, key: &str) -> Result<bool>;
+
+    // ---- digest
+    /// What the monthly digest is built from: the departments in the order they were added,
+    /// and one row per delivery (cancelled ones left out) of every approved announcement whose
+    /// publishing time is in `[from, to)` and that was published on at least one channel, each
+    /// with its latest reach sample and the announcement's website page views. Ordered by
+    /// publishing time, announcement and channel.
+    async fn digest_rows(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<DigestRows>;
 }

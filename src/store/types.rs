@@ -359,6 +359,7 @@ pub const EVENT_ACTIONS: &[&str] = &[
     "failed",
     "channel_concern",
     "rule_paused",
+    "digest_ready",
 ];
 
 /// A domain event: an audit row of one of [`EVENT_ACTIONS`], with its place in the log.

@@ -7,6 +7,7 @@
 
 mod bulk;
 mod chat;
+mod digest;
 mod reach;
 mod rows;
 mod settle;
@@ -1678,6 +1679,10 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn digest_rows(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<DigestRows> {
+        digest::rows(&self.pool, from, to).await
     }
 }
 
