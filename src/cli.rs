@@ -68,7 +68,7 @@ pub enum Command {
     /// Check the enabled channels.
     #[command(subcommand)]
     Channels(ChannelsCmd),
-    /// Measure the dispatcher.
+    /// Measure the dispatcher and the monthly digest.
     #[command(subcommand)]
     Bench(crate::bench::BenchCmd),
     /// Show the effective settings (secrets redacted).

@@ -135,6 +135,13 @@ help-bench-dispatch-channel = noop (วัดเฉพาะตัว prakat) �
 help-bench-dispatch-batch-size = จำนวนรายการที่หยิบมาส่งต่อรอบ (เหมือน dispatch.batch_size)
 help-bench-dispatch-concurrency = จำนวนการส่งที่ทำพร้อมกัน (เหมือน dispatch.concurrency)
 help-bench-dispatch-durability = ระดับความทนทานของ SQLite: full (แบบที่ระบบใช้จริง), normal (ไฟดับอาจทำให้ข้อมูลล่าสุดหาย) หรือ compare (วัดทั้งสองแบบแล้วเทียบกัน)
+help-bench-digest = สร้างรายงานประจำเดือน (ทุกไฟล์ รวม PDF) ของเดือนที่มีประกาศ N เรื่องในทุกช่องทางพร้อมยอดการเข้าถึง บนฐานข้อมูลชั่วคราว แล้วจับเวลาแต่ละขั้น
+help-bench-digest-announcements = จำนวนประกาศที่เผยแพร่ในเดือน
+help-bench-digest-channels = ช่องทางที่ประกาศแต่ละเรื่องเผยแพร่ (คั่นด้วยจุลภาค ชื่อเป็นชนิดของช่องทางด้วย)
+help-bench-digest-samples = จำนวนครั้งที่เก็บยอดการเข้าถึงต่อรายการเผยแพร่ (1 ชั่วโมง 1 วัน 7 วัน 30 วัน แล้วทุก 30 วัน)
+help-bench-digest-runs = จำนวนรอบที่สร้างและจับเวลาต่อกัน (เตรียมข้อมูลของเดือนครั้งเดียว)
+help-bench-digest-out = เก็บไฟล์ของรอบสุดท้ายไว้ในโฟลเดอร์นี้ (เพื่อเปิดดู PDF)
+help-bench-digest-trace = เขียนเวลาที่ typst ใช้ในการสร้าง PDF ของรอบแรกเป็นไฟล์ Chrome trace (JSON)
 
 ## config
 help-config = แสดงการตั้งค่าที่ใช้อยู่จริง (ซ่อนรหัสลับ)

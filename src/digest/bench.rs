@@ -34,6 +34,10 @@ pub struct DigestBench {
     /// Keep the files of the last build in this folder (to look at the PDF).
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
+    /// Write where typst spent its time setting the first run's PDF, as a Chrome trace (JSON,
+    /// for chrome://tracing or Perfetto).
+    #[arg(long)]
+    pub trace: Option<std::path::PathBuf>,
 }
 
 fn slots(n: usize) -> Vec<ReachSlot> {
@@ -88,6 +92,9 @@ pub async fn run(b: DigestBench) -> anyhow::Result<()> {
     let settings = crate::settings::Settings::default();
     let mut totals = Vec::new();
     for run in 0..b.runs {
+        if run == 0 && b.trace.is_some() {
+            typst_timing::enable();
+        }
         let mut steps: Vec<(&'static str, Duration)> = Vec::new();
         let started = Instant::now();
         let (rows, previous) = super::gather(&store, month).await?;
@@ -116,6 +123,13 @@ pub async fn run(b: DigestBench) -> anyhow::Result<()> {
         steps.extend(timed.into_inner());
         let total = started.elapsed();
         totals.push(total);
+        steps.push(("PDF on its own thread", files.pdf_took));
+        if let (0, Some(path)) = (run, &b.trace) {
+            typst_timing::disable();
+            let file = std::io::BufWriter::new(std::fs::File::create(path)?);
+            typst_timing::export_json(file, |_| (String::new(), 0)).map_err(anyhow::Error::msg)?;
+            eprintln!("  typst's trace: {}", path.display());
+        }
         println!(
             "run {}: {:.3} s — {}",
             run + 1,

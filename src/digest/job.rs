@@ -6,7 +6,8 @@
 //!
 //! A rerun (a restart on the first of the month, a build by hand in the daemon) replaces the
 //! files in place and writes no second event. A daemon that was stopped at the build time
-//! builds the month it missed when it starts, once.
+//! builds the month it missed when it starts, once. A month is skipped when neither it nor the
+//! month before has an announcement (prakat was not in use yet).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -82,6 +83,17 @@ pub async fn build_and_publish(
     now: DateTime<Utc>,
 ) -> Result<Built, DigestError> {
     let (rows, previous) = super::gather(app.store.as_ref(), month).await?;
+    publish(app, month, now, rows, previous).await
+}
+
+/// [`build_and_publish`] with the month's rows gathered.
+async fn publish(
+    app: &App,
+    month: Month,
+    now: DateTime<Utc>,
+    rows: crate::store::DigestRows,
+    previous: crate::store::DigestRows,
+) -> Result<Built, DigestError> {
     let settings = app.settings.clone();
     let (files, site_page) = tokio::task::spawn_blocking(move || {
         let files = super::render(&settings, month, now, &rows, &previous, &|_| {})?;
@@ -227,6 +239,21 @@ fn write_index(root: &Path, station: &str) -> Result<(), DigestError> {
     write(&root.join("index.html"), page.as_bytes())
 }
 
+/// Build and publish `month`'s digest unless the station published nothing that month nor the
+/// month before (a new installation: no digests of the months before prakat was used). A
+/// month without announcements after one with some still gets its digest, which says so.
+async fn build_if_used(
+    app: &App,
+    month: Month,
+    now: DateTime<Utc>,
+) -> Result<Option<Built>, DigestError> {
+    let (rows, previous) = super::gather(app.store.as_ref(), month).await?;
+    if rows.rows.is_empty() && previous.rows.is_empty() {
+        return Ok(None);
+    }
+    publish(app, month, now, rows, previous).await.map(Some)
+}
+
 /// How long the job sleeps at most before it reads the clock again (a suspend, an NTP step).
 const RECHECK: Duration = Duration::from_secs(60);
 
@@ -244,8 +271,11 @@ pub async fn run(
         let (due, next) = schedule(now, at);
         match app.store.said(&said_key(due)).await {
             Ok(true) => {}
-            Ok(false) => match build_and_publish(&app, due, now).await {
-                Ok(b) => {
+            Ok(false) => match build_if_used(&app, due, now).await {
+                Ok(None) => {
+                    tracing::debug!(month = %due, "no announcements that month nor the month before: no digest");
+                }
+                Ok(Some(b)) => {
                     tracing::info!(month = %b.month, dir = %b.dir.display(), "monthly digest built and published");
                     events.notify_one();
                 }

@@ -58,10 +58,12 @@ pub struct Files {
     pub xlsx: Vec<u8>,
     pub pdf: Vec<u8>,
     pub json: Vec<u8>,
+    /// How long setting the PDF took (on its own thread, beside the other files).
+    pub pdf_took: std::time::Duration,
 }
 
 /// The steps of a build, for a progress bar.
-pub const STEPS: &[&str] = &["gather", "html", "csv", "xlsx", "pdf", "json"];
+pub const STEPS: &[&str] = &["gather", "html", "csv", "xlsx", "json", "pdf"];
 
 impl Files {
     /// File names and contents: `digest-2569-11.html`, `.pdf`, `.csv`, `.xlsx`, `.json`.
@@ -163,7 +165,9 @@ pub fn render(
     render_digest(&digest, rows, settings.templates.dir.as_deref(), step)
 }
 
-/// Render a built digest into its files.
+/// Render a built digest into its files. The PDF, the longest, is set on a thread of its own
+/// while the others are written; `step` is told each step as it starts (`pdf` last, when
+/// what remains is waiting for it).
 pub fn render_digest(
     digest: &Digest,
     rows: &DigestRows,
@@ -171,35 +175,46 @@ pub fn render_digest(
     step: &dyn Fn(&'static str),
 ) -> Result<Files, DigestError> {
     let month = Month::parse(&digest.month).expect("the digest's own month");
-    step("html");
-    let html = html::render(digest, templates_dir, &html::Look::Inline).map_err(|detail| {
-        DigestError::Render {
-            what: "HTML",
+    std::thread::scope(|scope| {
+        let pdf = scope.spawn(|| {
+            let started = std::time::Instant::now();
+            (pdf::render(digest), started.elapsed())
+        });
+        step("html");
+        let html = html::render(digest, templates_dir, &html::Look::Inline).map_err(|detail| {
+            DigestError::Render {
+                what: "HTML",
+                detail,
+            }
+        })?;
+        step("csv");
+        let csv = table::csv(digest, rows);
+        step("xlsx");
+        let xlsx = xlsx::workbook(digest, rows).map_err(|detail| DigestError::Render {
+            what: "XLSX",
             detail,
-        }
-    })?;
-    step("csv");
-    let csv = table::csv(digest, rows);
-    step("xlsx");
-    let xlsx = xlsx::workbook(digest, rows).map_err(|detail| DigestError::Render {
-        what: "XLSX",
-        detail,
-    })?;
-    step("pdf");
-    let pdf = pdf::render(digest).map_err(|detail| DigestError::Render {
-        what: "PDF",
-        detail,
-    })?;
-    step("json");
-    let json = serde_json::to_vec_pretty(digest).expect("the digest serializes");
-    Ok(Files {
-        month,
-        digest: digest.clone(),
-        html,
-        csv,
-        xlsx,
-        pdf,
-        json,
+        })?;
+        step("json");
+        let json = serde_json::to_vec_pretty(digest).expect("the digest serializes");
+        step("pdf");
+        let (pdf, pdf_took) = pdf.join().map_err(|_| DigestError::Render {
+            what: "PDF",
+            detail: "the PDF writer stopped unexpectedly".into(),
+        })?;
+        let pdf = pdf.map_err(|detail| DigestError::Render {
+            what: "PDF",
+            detail,
+        })?;
+        Ok(Files {
+            month,
+            digest: digest.clone(),
+            html,
+            csv,
+            xlsx,
+            pdf,
+            json,
+            pdf_took,
+        })
     })
 }
 

@@ -341,7 +341,7 @@ fn chart(title: &str, unit: &str, bars: Vec<(String, u64)>) -> Chart {
             .map(|(label, value)| Bar {
                 label,
                 value,
-                permille: if max == 0 { 0 } else { value * 1000 / max },
+                permille: (value * 1000).checked_div(max).unwrap_or(0),
             })
             .collect(),
     }

@@ -243,7 +243,7 @@ fn the_xlsx_reads_back_as_the_csv() {
     }
     // The totals sheet ends with the station's total: the same views as the digest.
     let totals = wb.worksheet_range("totals").unwrap();
-    let last = totals.rows().last().unwrap();
+    let last = totals.rows().next_back().unwrap();
     assert_eq!(last[4], Data::Float(d.total.views.unwrap() as f64));
 }
 
@@ -300,6 +300,11 @@ fn rerunning_replaces_the_files() {
 /// (poppler-utils) says the Thai words whole and the totals; its pages are rendered to PNG
 /// for a person to look at (`scripts/digest-pdf-check.sh` installs poppler-utils, runs this
 /// and says where the pages are).
+///
+/// Not asserted: words with two marks stacked on one consonant (ทั้ง, ครั้ง, ตั้ง). The pages
+/// show them right, but typst's PDF writer (krilla) maps such a cluster to its first glyph in
+/// the font's ToUnicode table and relies on `/ActualText` for the rest, which poppler reads
+/// doubled (ทั้ทั้ง); typst#7610, krilla#411.
 #[test]
 #[ignore = "needs pdftotext and pdftoppm (poppler-utils): scripts/digest-pdf-check.sh"]
 fn the_pdfs_text_layer_reads_back_with_pdftotext() {
@@ -321,7 +326,11 @@ fn the_pdfs_text_layer_reads_back_with_pdftotext() {
         .output()
         .expect("pdftotext (poppler-utils) is installed");
     assert!(text.status.success());
-    let text = String::from_utf8(text.stdout).unwrap();
+    // Compared without spaces: a line may wrap between two Thai words, where no space is.
+    let text: String = String::from_utf8(text.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect();
     for words in [
         "รายงานผลการประชาสัมพันธ์ประจำเดือน",
         "พฤศจิกายน ๒๕๖๙",
@@ -331,14 +340,15 @@ fn the_pdfs_text_layer_reads_back_with_pdftotext() {
         "งานอำนวยการ",
         "งานป้องกันปราบปราม",
         "ไม่มีประกาศของงานสอบสวนในเดือนนี้",
-        "ตั้งจุดตรวจช่วงเทศกาลลอยกระทง",
+        "จุดตรวจช่วงเทศกาลลอยกระทง",
         "จับกุมผู้ต้องหาคดียาเสพติด พร้อมของกลาง <ยาบ้า>",
         "แพลตฟอร์มไม่ให้ตัวเลข",
         // The station's views: 342 + 150 + 5,120 + 1,450.
         "๗,๐๖๒",
     ] {
+        let words: String = words.split_whitespace().collect();
         assert!(
-            text.contains(words),
+            text.contains(&words),
             "{words:?} not in the PDF's text:\n{text}"
         );
     }
