@@ -71,7 +71,7 @@ pub enum Command {
     /// Check the enabled channels.
     #[command(subcommand)]
     Channels(ChannelsCmd),
-    /// Measure the dispatcher.
+    /// Measure the dispatcher and the monthly digest.
     #[command(subcommand)]
     Bench(crate::bench::BenchCmd),
     /// Show the effective settings (secrets redacted).
@@ -83,6 +83,8 @@ pub enum Command {
     /// How far published announcements reached.
     #[command(subcommand)]
     Reach(crate::reach::cli::ReachCmd),
+    /// Build one month's digest per department into a folder.
+    Digest(crate::digest::cli::DigestArgs),
 }
 
 #[derive(Subcommand, Debug)]

@@ -20,6 +20,7 @@ pub mod clock;
 pub mod compose;
 pub mod corrections;
 pub mod daemon;
+pub mod digest;
 pub mod dispatch;
 pub mod errors;
 pub mod events;

@@ -119,3 +119,13 @@ announcement-show-head = announcement { $id } "{ $title }": { $state ->
     }, revision { $revision }
 announcement-show-edited = edited { $at }
 announcement-show-retracted = retracted { $at }: { $reason }
+## digest
+digest-step = { $step ->
+    [gather] reading the month
+    [html] HTML
+    [csv] CSV
+    [xlsx] XLSX
+    [pdf] PDF
+   *[json] JSON
+}
+digest-built = digest of { $month }: { $announcements } announcement(s); files written to { $dir }:

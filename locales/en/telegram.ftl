@@ -105,3 +105,7 @@ tg-correction-left = ✏️ Announcement { $id } ({ $title }): { $what }
 tg-retract-usage = To take an announcement back: /retract NUMBER REASON, e.g. <code>/retract 12 wrong name of the suspect</code>
 tg-retracted = ↩️ Announcement { $id } ({ $title }) is retracted:
 tg-retract-not-out = { $channel }: not out yet, cancelled
+tg-digest-ready = 📊 The digest of { $month } is ready: { $announcements } announcement(s). The PDF is attached, for printing and signing.{ $url ->
+    [none] {""}
+   *[other] {" "}On the website: { $url }
+}

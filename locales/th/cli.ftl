@@ -123,3 +123,13 @@ announcement-show-head = ประกาศ { $id } "{ $title }": { $state ->
     } แก้ไขครั้งที่ { $revision }
 announcement-show-edited = แก้ไขเมื่อ { $at }
 announcement-show-retracted = ถอนเมื่อ { $at }: { $reason }
+## digest
+digest-step = { $step ->
+    [gather] อ่านข้อมูลของเดือน
+    [html] HTML
+    [csv] CSV
+    [xlsx] XLSX
+    [pdf] PDF
+   *[json] JSON
+}
+digest-built = รายงานประจำเดือน { $month }: ประกาศ { $announcements } เรื่อง เขียนไฟล์ไว้ที่ { $dir }:

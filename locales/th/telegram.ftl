@@ -104,3 +104,7 @@ tg-correction-left = ✏️ ประกาศ { $id } ({ $title }): { $what }
 tg-retract-usage = การถอนประกาศ: /retract หมายเลข เหตุผล เช่น <code>/retract 12 ชื่อผู้ต้องหาไม่ถูกต้อง</code>
 tg-retracted = ↩️ ถอนประกาศที่ { $id } ({ $title }) แล้ว:
 tg-retract-not-out = { $channel }: ยังไม่ได้เผยแพร่ ยกเลิกแล้ว
+tg-digest-ready = 📊 รายงานผลการประชาสัมพันธ์ประจำเดือน { $month } พร้อมแล้ว มีประกาศ { $announcements } เรื่อง แนบไฟล์ PDF มาเพื่อพิมพ์และเสนอลงนาม{ $url ->
+    [none] {""}
+   *[other] {" "}ดูบนเว็บไซต์: { $url }
+}

@@ -7,6 +7,7 @@
 //! display only.
 
 mod corrections;
+mod digest;
 mod message;
 mod reach;
 mod sqlite;
@@ -17,6 +18,7 @@ use chrono::{DateTime, Utc};
 use prakat_adapters::{Department, MediaRef};
 
 pub use corrections::*;
+pub use digest::*;
 pub use reach::*;
 pub use sqlite::{Durability, SqliteStore, SqliteTuning};
 pub use types::*;
@@ -392,4 +394,11 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         owner: &str,
     ) -> Result<bool>;
+    // ---- digest
+    /// What the monthly digest is built from: the departments in the order they were added,
+    /// and one row per delivery (cancelled ones left out) of every approved announcement whose
+    /// publishing time is in `[from, to)` and that was published on at least one channel, each
+    /// with its latest reach sample and the announcement's website page views. Ordered by
+    /// publishing time, announcement and channel.
+    async fn digest_rows(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<DigestRows>;
 }

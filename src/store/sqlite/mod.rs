@@ -8,6 +8,7 @@
 mod bulk;
 mod chat;
 mod corrections;
+mod digest;
 mod reach;
 mod rows;
 mod settle;
@@ -1722,6 +1723,10 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn digest_rows(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<DigestRows> {
+        digest::rows(&self.pool, from, to).await
     }
 }
 
