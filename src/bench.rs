@@ -28,6 +28,8 @@ use crate::store::{Actor, DeliveryState, Durability, NewAnnouncement, SqliteStor
 pub enum BenchCmd {
     /// Queue N deliveries due at the same moment and time the drain.
     Dispatch(DispatchBench),
+    /// Build a month's digest (every file, the PDF included) of a month of N announcements.
+    Digest(crate::digest::bench::DigestBench),
 }
 
 #[derive(Args, Debug)]
@@ -105,6 +107,7 @@ impl Channel for Noop {
 pub async fn run(cmd: BenchCmd) -> CliResult {
     match cmd {
         BenchCmd::Dispatch(b) => dispatch(b).await.map_err(CliError::from),
+        BenchCmd::Digest(b) => crate::digest::bench::run(b).await.map_err(CliError::from),
     }
 }
 

@@ -71,7 +71,7 @@ pub enum Command {
     /// Check the enabled channels.
     #[command(subcommand)]
     Channels(ChannelsCmd),
-    /// Measure the dispatcher.
+    /// Measure the dispatcher and the monthly digest.
     #[command(subcommand)]
     Bench(crate::bench::BenchCmd),
     /// Show the effective settings (secrets redacted).
@@ -83,6 +83,8 @@ pub enum Command {
     /// How far published announcements reached.
     #[command(subcommand)]
     Reach(crate::reach::cli::ReachCmd),
+    /// Build one month's digest per department into a folder.
+    Digest(crate::digest::cli::DigestArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -404,7 +406,19 @@ async fn check_channel_name(app: &App, name: &str) -> Result<(), CliError> {
 
 /// A text file as UTF-8. Thai saved by older Windows programs is TIS-620 / Windows-874: such a
 /// file is converted (and the person told); any other encoding is refused with the fix.
-pub(crate) fn read_text_file(f: &std::path::Path) -> Result<String, CliError> {
+/// The text of `--text`, else of `--text-file`, else none.
+pub(crate) fn text_arg(
+    text: Option<String>,
+    file: Option<&std::path::Path>,
+) -> Result<Option<String>, CliError> {
+    match (text, file) {
+        (Some(t), _) => Ok(Some(t)),
+        (None, Some(f)) => read_text_file(f).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+fn read_text_file(f: &std::path::Path) -> Result<String, CliError> {
     let bytes = std::fs::read(f).map_err(|e| {
         CliError::input(
             format!("cannot read --text-file {}: {e}", f.display()),
@@ -463,11 +477,8 @@ pub(crate) fn cli_person(author: Option<&str>) -> Person {
 }
 
 pub async fn post(settings: Settings, lang: Lang, a: PostArgs) -> CliResult {
-    let text = match (&a.text, &a.text_file) {
-        (Some(t), _) => t.clone(),
-        (None, Some(f)) => read_text_file(f)?,
-        (None, None) => unreachable!("clap requires one of --text and --text-file"),
-    };
+    let text = text_arg(a.text.clone(), a.text_file.as_deref())?
+        .expect("clap requires one of --text and --text-file");
     let when = match (&a.recur, &a.at) {
         (Some(expr), _) => When::Recurring {
             cron: expr.clone(),
@@ -594,10 +605,7 @@ pub async fn rule(settings: Settings, lang: Lang, cmd: RuleCmd) -> CliResult {
             );
             for r in rules {
                 let next = if r.active {
-                    r.next_fire_at
-                        .with_timezone(&Bangkok)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string()
+                    column_time(lang, r.next_fire_at)
                 } else {
                     "-".into()
                 };
@@ -680,11 +688,7 @@ pub async fn rule(settings: Settings, lang: Lang, cmd: RuleCmd) -> CliResult {
             recur,
             allow_frequent,
         } => {
-            let text = match (text, &text_file) {
-                (Some(t), _) => Some(t),
-                (None, Some(f)) => Some(read_text_file(f)?),
-                (None, None) => None,
-            };
+            let text = text_arg(text, text_file.as_deref())?;
             let saved = room
                 .edit_rule(
                     &who,
@@ -734,6 +738,23 @@ fn print_skipped(lang: Lang, skipped: &[crate::compose::Skipped]) {
                 reason = reason.as_str()
             )
         );
+    }
+}
+
+/// A time for a table's column, 16 wide, Bangkok time: `2026-12-01 09:00`, or in Thai the
+/// day first with the Buddhist Era year, `01/12/2569 09.00` (as a Thai reader writes it).
+pub(crate) fn column_time(lang: Lang, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&Bangkok);
+    match lang {
+        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
+        Lang::Th => {
+            use chrono::Datelike;
+            format!(
+                "{} {}",
+                local.format("%d/%m/").to_string() + &(local.year() + 543).to_string(),
+                local.format("%H.%M")
+            )
+        }
     }
 }
 
@@ -863,9 +884,7 @@ async fn decide(app: &App, lang: Lang, cmd: QueueCmd, who: &Person) -> CliResult
                 say!(
                     "{} {} {} {} {}",
                     right(&a.id.to_string(), 6),
-                    a.created_at
-                        .with_timezone(&Bangkok)
-                        .format("%Y-%m-%d %H:%M"),
+                    column_time(lang, a.created_at),
                     cell(&a.department.code, 14),
                     cell(&a.author, 20),
                     clip(&a.title, 60)
@@ -1002,7 +1021,7 @@ pub async fn queue(settings: Settings, lang: Lang, cmd: QueueCmd) -> CliResult {
                     right(&r.announcement_id.to_string(), 6),
                     cell(&r.state.msg().render(lang), 16),
                     cell(&r.channel, 10),
-                    r.due_at.with_timezone(&Bangkok).format("%Y-%m-%d %H:%M"),
+                    column_time(lang, r.due_at),
                     right(&r.attempts.to_string(), 3),
                     cell(&r.department, 14),
                     clip(&r.title, 40)

@@ -2,7 +2,8 @@
 //! with a signal of their own. It takes the data directory's and the database's locks (one
 //! daemon per data directory and per SQLite database), releases the leases a killed
 //! predecessor left, serves HTTP (public and admin listeners, see [`crate::server`]),
-//! dispatches, and collects reach ([`crate::reach`]) until `shutdown` turns true, then drains.
+//! dispatches, collects reach ([`crate::reach`]) and builds the monthly digest
+//! ([`crate::digest::job`]) until `shutdown` turns true, then drains.
 
 use std::sync::Arc;
 
@@ -128,11 +129,12 @@ pub async fn run_with_clock(
         )));
         bot_task = Some(tokio::spawn(bot.run(webhook_rx, shutdown.clone())));
     }
+    // Its own wake-up: the dispatcher's is taken by whoever waits first.
+    let events_wake = Arc::new(Notify::new());
     let notifier = tokio::spawn(crate::events::run(
         app.store.clone(),
         notifiers,
-        // Its own wake-up: the dispatcher's is taken by whoever waits first.
-        Arc::new(Notify::new()),
+        events_wake.clone(),
         std::time::Duration::from_secs(2),
         shutdown.clone(),
     ));
@@ -168,6 +170,15 @@ pub async fn run_with_clock(
         }
         .run(shutdown.clone()),
     );
+    // The monthly digest: built on the first of each month, kept and published on the website.
+    let digest = app.settings.digest.enabled.then(|| {
+        tokio::spawn(crate::digest::job::run(
+            app.clone(),
+            clock.clone(),
+            events_wake,
+            shutdown.clone(),
+        ))
+    });
 
     let engine = Engine::new(EngineParts {
         store: app.store.clone(),
@@ -195,6 +206,9 @@ pub async fn run_with_clock(
     }
     let _ = page_view_writer.await;
     let _ = corrections.await;
+    if let Some(digest) = digest {
+        let _ = digest.await;
+    }
     drop(lock);
     Ok(())
 }

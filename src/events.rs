@@ -37,7 +37,8 @@ impl Notifier for LogNotifier {
     async fn notify(&self, e: &DomainEvent) -> Result<(), String> {
         let what = format!("{} {}", e.entity, e.entity_id);
         match e.action.as_str() {
-            "needs_attention" | "failed" | "channel_concern" | "rule_paused" => tracing::warn!(
+            "needs_attention" | "failed" | "channel_concern" | "rule_paused"
+            | "correction_by_hand" | "correction_failed" => tracing::warn!(
                 event = e.id,
                 actor = %e.actor,
                 error = %e.detail["error"].as_str().unwrap_or_default(),

@@ -21,6 +21,7 @@ pub mod compose;
 pub mod corrections;
 pub mod daemon;
 pub mod desk;
+pub mod digest;
 pub mod dispatch;
 pub mod errors;
 pub mod events;

@@ -36,6 +36,7 @@ fn main() {
             Command::Site(SiteCmd::Rebuild) => cli::site_rebuild(settings, lang).await,
             Command::Reach(r) => prakat::reach::cli::run(settings, lang, r).await,
             Command::Announcement(a) => prakat::corrections::cli::run(settings, lang, a).await,
+            Command::Digest(d) => prakat::digest::cli::run(settings, lang, d).await,
             Command::Config(ConfigCmd::Show) => {
                 prakat::say!("{}", settings.redacted().trim_end());
                 Ok(())

@@ -41,6 +41,7 @@ pub struct Settings {
     pub telegram: Telegram,
     /// The web desk ([`crate::desk`]).
     pub desk: crate::desk::DeskSettings,
+    pub digest: DigestSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -314,6 +315,67 @@ impl Telegram {
     }
 }
 
+/// The monthly digest (`prakat digest`, and the daemon's build on the first of each month).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DigestSettings {
+    /// Whether the daemon builds, keeps and publishes last month's digest on the first of each
+    /// month (`prakat digest` works either way).
+    pub enabled: bool,
+    /// The station's name on the cover; `station.name_th` when not set.
+    pub station_name: Option<String>,
+    /// The station commander who signs the digest, and their rank (`พ.ต.อ.`).
+    pub commander_name: String,
+    pub commander_rank: String,
+    /// The signer's position under the signature (`ผู้กำกับการสถานีตำรวจภูธรเมืองระนอง`).
+    pub signer_title: String,
+    /// When, on the first day of each month (Bangkok time, `HH:MM`), the daemon builds last
+    /// month's digest.
+    pub build_at: TimeOfDay,
+    /// Where the daemon keeps the digests it builds; `<data_dir>/digests` when not set.
+    pub output_dir: Option<PathBuf>,
+    /// `thai` (๑๒๓, as in official documents) or `arabic` digits in the printed digest.
+    pub digits: prakat_adapters::thai::Digits,
+}
+
+impl Default for DigestSettings {
+    fn default() -> Self {
+        DigestSettings {
+            enabled: true,
+            station_name: None,
+            commander_name: String::new(),
+            commander_rank: "พ.ต.อ.".into(),
+            signer_title: "ผู้กำกับการ".into(),
+            build_at: TimeOfDay(chrono::NaiveTime::from_hms_opt(7, 0, 0).expect("a valid time")),
+            output_dir: None,
+            digits: prakat_adapters::thai::Digits::Thai,
+        }
+    }
+}
+
+/// A time of day, Bangkok time, written `HH:MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeOfDay(pub chrono::NaiveTime);
+
+impl Serialize for TimeOfDay {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format("%H:%M"))
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeOfDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M")
+            .map(TimeOfDay)
+            .map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "{s:?} is not a time of day: write HH:MM, Bangkok time (\"07:00\")"
+                ))
+            })
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Ui {
@@ -346,6 +408,7 @@ impl Default for Settings {
             ui: Ui { lang: Lang::En },
             telegram: Telegram::default(),
             desk: Default::default(),
+            digest: DigestSettings::default(),
         }
     }
 }
@@ -702,6 +765,14 @@ impl Settings {
 
     pub fn site_dir(&self) -> PathBuf {
         self.storage.data_dir.join("site")
+    }
+
+    /// Where the daemon keeps the monthly digests it builds.
+    pub fn digest_dir(&self) -> PathBuf {
+        self.digest
+            .output_dir
+            .clone()
+            .unwrap_or_else(|| self.storage.data_dir.join("digests"))
     }
 
     pub fn media_dir(&self) -> PathBuf {

@@ -129,3 +129,13 @@ fn a_cancelled_delivery_retried_before_its_time_keeps_its_time() {
         "the embargo holds: {row}"
     );
 }
+
+#[test]
+fn in_thai_the_list_shows_times_day_first_with_the_buddhist_era_year() {
+    let (_dir, config) = setup();
+    post(&config, "ประกาศล่วงหน้า", &["--at", "2099-01-02 09:00"]);
+    let th = ok(&prakat(&config, &["--lang", "th", "queue", "list"]));
+    assert!(th.contains("02/01/2642 09.00"), "{th}");
+    let en = ok(&prakat(&config, &["--lang", "en", "queue", "list"]));
+    assert!(en.contains("2099-01-02 09:00"), "{en}");
+}

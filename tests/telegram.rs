@@ -804,3 +804,63 @@ async fn a_forwarded_long_text_is_kept_whole_a_moved_member_sends_for_the_new_de
             .all(|t| !t.contains("สรุปประจำวัน"))
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pr_officer_retracts_from_the_chat_and_hears_what_each_channel_did() {
+    let mut st = Station::new("").await;
+    st.start();
+    st.register_everyone().await;
+    let out = common::prakat(
+        &st.config,
+        &[
+            "post",
+            "--department",
+            "traffic",
+            "--text",
+            "จับกุมผู้ต้องหา นายสมมติ\nรายละเอียด",
+        ],
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let app = st.app().await;
+    let site = st._dir.path().join("data/site");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !site.join("news/1.html").exists() {
+        assert!(std::time::Instant::now() < deadline, "not published");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    // Department staff cannot; a number without a reason is explained.
+    st.fake.text(STAFF, "/retract 1 ผิด");
+    st.fake.wait_text(STAFF.id, "ไม่รู้จักคำสั่งนี้").await;
+    st.fake.text(OFFICER_A, "/retract ผิด");
+    st.fake
+        .wait_text(OFFICER_A.id, "/retract หมายเลข เหตุผล")
+        .await;
+    st.fake.text(OFFICER_A, "/retract 1");
+    st.fake.wait_text(OFFICER_A.id, "ระบุเหตุผลที่ถอนประกาศ").await;
+    assert_eq!(app.store.announcement(1).await.unwrap().state, "approved");
+
+    st.fake.text(OFFICER_A, "/retract 1 ชื่อผู้ต้องหาไม่ถูกต้อง");
+    let said = st.fake.wait_text(OFFICER_A.id, "ถอนประกาศที่ 1").await;
+    assert!(
+        said["text"].as_str().unwrap().contains("website"),
+        "each channel is named: {said}"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::fs::read_to_string(site.join("news/1.html"))
+        .unwrap()
+        .contains("ประกาศนี้ถอนแล้ว")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the page is not a notice yet"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let home = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(!home.contains("news/1.html"), "{home}");
+    // A second retraction is refused, in Thai.
+    st.fake.text(OFFICER_B, "/retract 1 ซ้ำ");
+    st.fake.wait_text(OFFICER_B.id, "ถอนแล้ว").await;
+    st.stop().await;
+}

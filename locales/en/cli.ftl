@@ -109,6 +109,23 @@ announcement-edited = announcement { $id } corrected (revision { $revision }):
 announcement-retracted = announcement { $id } retracted:
 announcement-in-place = { $channel }: not out yet, changed before it goes out
 announcement-follow = the daemon carries the corrections out; follow them with: prakat announcement show { $id } --wait
-announcement-show-head = announcement { $id } "{ $title }": { $state }, revision { $revision }
+announcement-show-head = announcement { $id } "{ $title }": { $state ->
+        [approved] approved
+        [retracted] retracted
+        [pending_approval] waiting for approval
+        [rejected] not approved
+        [withdrawn] withdrawn
+       *[other] { $state }
+    }, revision { $revision }
 announcement-show-edited = edited { $at }
 announcement-show-retracted = retracted { $at }: { $reason }
+## digest
+digest-step = { $step ->
+    [gather] reading the month
+    [html] HTML
+    [csv] CSV
+    [xlsx] XLSX
+    [pdf] PDF
+   *[json] JSON
+}
+digest-built = digest of { $month }: { $announcements } announcement(s); files written to { $dir }:

@@ -100,3 +100,5 @@ publish-ambiguous = outcome unknown (the request may have been applied): { $deta
 health-token-expires = token expires { $at }
 health-missing-permissions = missing permissions: { $permissions }
 health-quota = quota: { $quota }
+error-digest-month = cannot read --month { $input }: write a month as "YYYY-MM", a Buddhist Era year (2569-11) or a common era one (2026-11)
+error-digest-build = the digest could not be built: { $error }

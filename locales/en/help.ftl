@@ -139,7 +139,7 @@ help-channels = Check the enabled channels
 help-channels-check = One line per enabled channel: does it work, what is missing
 
 ## bench
-help-bench = Measure the dispatcher
+help-bench = Measure the dispatcher and the monthly digest
 help-bench-dispatch = Queue N deliveries due at the same moment and time the drain
 help-bench-dispatch-deliveries = How many deliveries fall due; several sizes separated by commas (1000,10000,50000,100000) run one after another, with the cost per delivery at each
 help-bench-dispatch-spread-ms = Spread the due times evenly over this many milliseconds (0: all at one instant)
@@ -147,6 +147,13 @@ help-bench-dispatch-channel = `noop` (measures prakat alone) or `outbox` (writes
 help-bench-dispatch-batch-size = Deliveries claimed per turn (as dispatch.batch_size)
 help-bench-dispatch-concurrency = Publishes run at once (as dispatch.concurrency)
 help-bench-dispatch-durability = SQLite durability: `full` (what the daemon runs with), `normal` (a power cut may lose the last commits), or `compare` (both in one run, normal first, with the ratio)
+help-bench-digest = Build a month's digest (every file, the PDF included) of a month of N announcements on every channel with their reach samples, on a throw-away database, and time each step
+help-bench-digest-announcements = Announcements published in the month
+help-bench-digest-channels = The channels each announcement is published on (comma-separated; their names are also their kinds)
+help-bench-digest-samples = Reach samples per delivery (1 h, 1 day, 7 days, 30 days, then every further 30 days)
+help-bench-digest-runs = How many builds are timed one after another (the month is set up once)
+help-bench-digest-out = Keep the files of the last build in this folder (to look at the PDF)
+help-bench-digest-trace = Write where typst spent its time on the first run's PDF, as a Chrome trace (JSON)
 
 ## config
 help-config = Show the effective settings (secrets redacted)
@@ -176,3 +183,8 @@ help-announcement-retract-author = Who is taking it back (default: $USER)
 help-announcement-show = An announcement's state and revision, and each channel's corrections
 help-announcement-show-id = The announcement's number (the announcement column of `queue list`)
 help-announcement-show-wait = Wait until every correction is carried out (the daemon must be running)
+
+## digest
+help-digest = Build one month's digest per department (HTML for printing, PDF, CSV, XLSX, JSON) into a folder; the daemon publishes last month's on the website on the first of each month
+help-digest-month = The month: "2569-11" (Buddhist Era) or "2026-11"; last month when not given
+help-digest-out = The folder the files are written into (made if missing); the current folder by default

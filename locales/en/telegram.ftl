@@ -20,6 +20,7 @@ tg-help-staff = Hello { $name } (department { $department })
 tg-help-officer = Hello { $name } (PR officer)
     • New submissions come with the buttons Approve / Pick a time / Edit / Reject
     • /pending lists everything waiting for approval
+    • /retract 12 reason takes back approved announcement 12 (off the website, posts deleted where they can be)
     • /cancel drops the question the bot is waiting on
     • You are told when announcements are published, with the links, and when a channel needs you
 tg-unknown-command = Unknown command. Send /help for the commands.
@@ -49,6 +50,7 @@ tg-state = { $state ->
     [approved] approved
     [rejected] rejected
     [withdrawn] withdrawn
+    [retracted] retracted
    *[other] { $state }
 }
 tg-pending-none = Nothing is waiting for approval.
@@ -100,3 +102,10 @@ tg-missing-permissions = ⚠️ The { $channel } channel lacks permissions: { $p
 tg-channel-unhealthy = ⚠️ The { $channel } channel's check failed: { $error }. Check its token and settings, then run prakat channels check.
 tg-rule-paused = ⏸️ Recurring rule { $id } ({ $title }) is paused: publishing on { $channel } failed { $failures } times in a row. Fix the cause, then run <code>prakat rule resume { $id }</code>
 tg-correction-left = ✏️ Announcement { $id } ({ $title }): { $what }
+tg-retract-usage = To take an announcement back: /retract NUMBER REASON, e.g. <code>/retract 12 wrong name of the suspect</code>
+tg-retracted = ↩️ Announcement { $id } ({ $title }) is retracted:
+tg-retract-not-out = { $channel }: not out yet, cancelled
+tg-digest-ready = 📊 The digest of { $month } is ready: { $announcements } announcement(s). The PDF is attached, for printing and signing.{ $url ->
+    [none] {""}
+   *[other] {" "}On the website: { $url }
+}

@@ -113,6 +113,23 @@ announcement-edited = แก้ไขประกาศ { $id } แล้ว (�
 announcement-retracted = ถอนประกาศ { $id } แล้ว:
 announcement-in-place = { $channel }: ยังไม่ได้เผยแพร่ เปลี่ยนข้อความก่อนเผยแพร่แล้ว
 announcement-follow = ระบบจะดำเนินการแก้ไขในแต่ละช่องทาง ติดตามได้ด้วยคำสั่ง: prakat announcement show { $id } --wait
-announcement-show-head = ประกาศ { $id } "{ $title }": { $state } แก้ไขครั้งที่ { $revision }
+announcement-show-head = ประกาศ { $id } "{ $title }": { $state ->
+        [approved] อนุมัติแล้ว
+        [retracted] ถอนแล้ว
+        [pending_approval] รออนุมัติ
+        [rejected] ไม่อนุมัติ
+        [withdrawn] ถอนคำขอแล้ว
+       *[other] { $state }
+    } แก้ไขครั้งที่ { $revision }
 announcement-show-edited = แก้ไขเมื่อ { $at }
 announcement-show-retracted = ถอนเมื่อ { $at }: { $reason }
+## digest
+digest-step = { $step ->
+    [gather] อ่านข้อมูลของเดือน
+    [html] HTML
+    [csv] CSV
+    [xlsx] XLSX
+    [pdf] PDF
+   *[json] JSON
+}
+digest-built = รายงานประจำเดือน { $month }: ประกาศ { $announcements } เรื่อง เขียนไฟล์ไว้ที่ { $dir }:

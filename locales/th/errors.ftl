@@ -119,3 +119,5 @@ publish-ambiguous = ไม่ทราบผล (คำขออาจสำเ�
 health-token-expires = โทเค็นหมดอายุ { $at }
 health-missing-permissions = ยังไม่ได้รับสิทธิ์: { $permissions }
 health-quota = โควตา: { $quota }
+error-digest-month = อ่านค่า --month { $input } ไม่ได้: กรุณาระบุเดือนเป็น "YYYY-MM" ปี พ.ศ. (2569-11) หรือ ค.ศ. (2026-11)
+error-digest-build = สร้างรายงานประจำเดือนไม่สำเร็จ: { $error }

@@ -19,6 +19,7 @@ tg-help-staff = สวัสดีคุณ { $name } (สายงาน { $dep
 tg-help-officer = สวัสดีคุณ { $name } (ประชาสัมพันธ์)
     • เรื่องใหม่จากสายงานจะส่งมาพร้อมปุ่ม อนุมัติ / เลือกเวลา / แก้ไข / ไม่อนุมัติ
     • /pending ดูเรื่องที่รออนุมัติทั้งหมด
+    • /retract 12 เหตุผล ถอนประกาศที่ 12 ที่อนุมัติแล้ว (ออกจากเว็บไซต์และลบโพสต์ที่ลบได้)
     • /cancel ยกเลิกคำถามที่บอทรอคำตอบ
     • ท่านจะได้รับแจ้งเมื่อเผยแพร่แล้วพร้อมลิงก์ และเมื่อช่องทางใดต้องการให้ดำเนินการ
 tg-unknown-command = ไม่รู้จักคำสั่งนี้ พิมพ์ /help เพื่อดูคำสั่งที่ใช้ได้
@@ -48,6 +49,7 @@ tg-state = { $state ->
     [approved] อนุมัติแล้ว
     [rejected] ไม่อนุมัติ
     [withdrawn] ถอนแล้ว
+    [retracted] ถอนประกาศแล้ว
    *[other] { $state }
 }
 tg-pending-none = ไม่มีเรื่องรออนุมัติ
@@ -99,3 +101,10 @@ tg-missing-permissions = ⚠️ ช่องทาง { $channel } ขาดส�
 tg-channel-unhealthy = ⚠️ ตรวจสอบช่องทาง { $channel } ไม่ผ่าน: { $error } โปรดตรวจโทเคนและการตั้งค่า แล้วสั่ง prakat channels check
 tg-rule-paused = ⏸️ หยุดประกาศตามกำหนดที่ { $id } ({ $title }) ไว้แล้ว เพราะการเผยแพร่ทาง { $channel } ไม่สำเร็จ { $failures } ครั้งติดกัน โปรดแก้สาเหตุ แล้วสั่ง <code>prakat rule resume { $id }</code>
 tg-correction-left = ✏️ ประกาศ { $id } ({ $title }): { $what }
+tg-retract-usage = การถอนประกาศ: /retract หมายเลข เหตุผล เช่น <code>/retract 12 ชื่อผู้ต้องหาไม่ถูกต้อง</code>
+tg-retracted = ↩️ ถอนประกาศที่ { $id } ({ $title }) แล้ว:
+tg-retract-not-out = { $channel }: ยังไม่ได้เผยแพร่ ยกเลิกแล้ว
+tg-digest-ready = 📊 รายงานผลการประชาสัมพันธ์ประจำเดือน { $month } พร้อมแล้ว มีประกาศ { $announcements } เรื่อง แนบไฟล์ PDF มาเพื่อพิมพ์และเสนอลงนาม{ $url ->
+    [none] {""}
+   *[other] {" "}ดูบนเว็บไซต์: { $url }
+}

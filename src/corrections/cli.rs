@@ -12,7 +12,7 @@ use clap::Subcommand;
 use super::describe;
 use crate::app::App;
 use crate::channels::Purpose;
-use crate::cli::{CliResult, cli_person, local_time, newsroom_error, nudge, read_text_file};
+use crate::cli::{CliResult, cli_person, local_time, newsroom_error, nudge, text_arg};
 use crate::newsroom::{Correction, Newsroom};
 use crate::settings::{Lang, Settings};
 use crate::store::{AmendmentRow, Store};
@@ -75,11 +75,8 @@ pub async fn run(settings: Settings, lang: Lang, cmd: AnnouncementCmd) -> CliRes
             text_file,
             author,
         } => {
-            let text = match (text, text_file) {
-                (Some(t), _) => t,
-                (None, Some(f)) => read_text_file(&f)?,
-                (None, None) => unreachable!("clap requires --text or --text-file"),
-            };
+            let text =
+                text_arg(text, text_file.as_deref())?.expect("clap requires --text or --text-file");
             let done = room
                 .correct(
                     &cli_person(author.as_deref()),

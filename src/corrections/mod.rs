@@ -183,6 +183,15 @@ impl<S: Store> Corrections<S> {
                 }
             }
         };
+        self.bounded(c, call).await
+    }
+
+    /// A call to the platform, bounded by the timeout; its error becomes the next step.
+    async fn bounded(
+        &self,
+        c: &ClaimedAmendment,
+        call: impl std::future::Future<Output = Result<AmendOutcome, PublishError>>,
+    ) -> AmendOutcome {
         match tokio::time::timeout(self.timeout, call).await {
             Ok(Ok(outcome)) => outcome,
             Ok(Err(e)) => self.failed(c, &e),
@@ -254,17 +263,7 @@ impl<S: Store> Corrections<S> {
                 }),
             }
         };
-        match tokio::time::timeout(self.timeout, look).await {
-            Ok(Ok(outcome)) => outcome,
-            Ok(Err(e)) => self.failed(c, &e),
-            Err(_) => self.failed(
-                c,
-                &PublishError::Transient(format!(
-                    "no answer within {}",
-                    humantime::format_duration(self.timeout)
-                )),
-            ),
-        }
+        self.bounded(c, look).await
     }
 
     /// From a channel's error to the amendment's next step: a correction is safe to repeat, so

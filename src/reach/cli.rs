@@ -3,7 +3,6 @@
 //! an announcement's samples, one line per delivery and slot, and the slots still waiting.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Asia::Bangkok;
 use clap::Subcommand;
 
 use super::collector::{Collector, Progress, Sampled};
@@ -124,12 +123,6 @@ fn figure(v: Option<u64>) -> String {
     v.map_or_else(|| "–".to_owned(), |n| n.to_string())
 }
 
-fn bangkok(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Bangkok)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
 async fn show(settings: Settings, lang: Lang, id: i64) -> CliResult {
     use crate::out::{cell, clip, right};
     let app = App::open_for(settings, Purpose::Compose).await?;
@@ -176,7 +169,7 @@ async fn show(settings: Settings, lang: Lang, id: i64) -> CliResult {
                 cell(&r.channel, 10),
                 right(&r.delivery_id.to_string(), 5),
                 cell(&r.slot.to_string(), 5),
-                cell(&bangkok(r.taken_at), 16),
+                cell(&crate::cli::column_time(lang, r.taken_at), 16),
             );
             for v in [
                 s.views,
@@ -202,7 +195,7 @@ async fn show(settings: Settings, lang: Lang, id: i64) -> CliResult {
                 channel = w.channel.as_str(),
                 slot = w.slot.to_string(),
                 attempts = w.attempts,
-                at = bangkok(w.next_attempt_at),
+                at = crate::cli::column_time(lang, w.next_attempt_at),
                 error = clip(&w.error, 200)
             )
         );

@@ -428,3 +428,34 @@ fn reach_slots_are_read_with_humantime_and_checked() {
         .to_string();
     assert!(err.contains("reach.batch_size"), "{err}");
 }
+
+#[test]
+fn the_digest_section_is_read_and_checked_like_the_others() {
+    let s = load(
+        "[digest]\ncommander_name = \"สมชาย ใจดี\"\nbuild_at = \"06:30\"\ndigits = \"arabic\"\n",
+        &[("PRAKAT__DIGEST__SIGNER_TITLE", "ผู้กำกับการ สภ.เมืองระนอง")],
+    )
+    .unwrap();
+    assert_eq!(s.digest.commander_name, "สมชาย ใจดี");
+    assert_eq!(s.digest.commander_rank, "พ.ต.อ.");
+    assert_eq!(s.digest.signer_title, "ผู้กำกับการ สภ.เมืองระนอง");
+    assert_eq!(s.digest.build_at.0.format("%H:%M").to_string(), "06:30");
+    assert_eq!(s.digest.digits, prakat_adapters::thai::Digits::Arabic);
+    assert!(s.redacted().contains("build_at = \"06:30\""));
+    let default = Settings::load_from(None, Vec::new()).unwrap();
+    assert_eq!(default.digest_dir(), PathBuf::from("./prakat-data/digests"));
+    assert!(default.digest.enabled);
+
+    let err = load("[digest]\n\nbuild_at = \"7am\"\n", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("prakat.toml") && err.contains("line 3") && err.contains("build_at"),
+        "{err}"
+    );
+    assert!(err.contains("HH:MM"), "{err}");
+    let err = load("[digest]\ncommander = \"x\"\n", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("commander") && err.contains("line 2"), "{err}");
+}

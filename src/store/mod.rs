@@ -8,6 +8,7 @@
 
 mod corrections;
 mod desk;
+mod digest;
 mod message;
 mod reach;
 mod sqlite;
@@ -19,6 +20,7 @@ use prakat_adapters::{Department, MediaRef};
 
 pub use corrections::*;
 pub use desk::*;
+pub use digest::*;
 pub use reach::*;
 pub use sqlite::{Durability, SqliteStore, SqliteTuning};
 pub use types::*;
@@ -470,4 +472,11 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         actor: &Actor,
     ) -> Result<()>;
+    // ---- digest
+    /// What the monthly digest is built from: the departments in the order they were added,
+    /// and one row per delivery (cancelled ones left out) of every approved announcement whose
+    /// publishing time is in `[from, to)` and that was published on at least one channel, each
+    /// with its latest reach sample and the announcement's website page views. Ordered by
+    /// publishing time, announcement and channel.
+    async fn digest_rows(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<DigestRows>;
 }

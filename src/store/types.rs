@@ -365,6 +365,7 @@ pub const EVENT_ACTIONS: &[&str] = &[
     "retracted",
     "correction_by_hand",
     "correction_failed",
+    "digest_ready",
 ];
 
 /// A domain event: an audit row of one of [`EVENT_ACTIONS`], with its place in the log.

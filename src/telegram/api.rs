@@ -194,6 +194,31 @@ impl Api {
         }
     }
 
+    /// Upload a file from disk as a document, with an HTML caption.
+    pub async fn send_document(
+        &self,
+        chat: i64,
+        path: &Path,
+        caption: &str,
+    ) -> Result<Sent, RequestError> {
+        use teloxide::payloads::SendDocumentSetters;
+        use teloxide::types::InputFile;
+        let sent = self
+            .flood("sendDocument", || {
+                self.bot
+                    .send_document(ChatId(chat), InputFile::file(path.to_owned()))
+                    .caption(clip(caption))
+                    .parse_mode(ParseMode::Html)
+                    .into_future()
+            })
+            .await;
+        match sent {
+            Ok(m) => Ok(Sent::Message(i64::from(m.id.0))),
+            Err(e) if unreachable(&e) => Ok(Sent::Unreachable),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Change a message the bot sent; its buttons go unless `keyboard` is given.
     pub async fn edit(
         &self,

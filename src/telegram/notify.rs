@@ -408,6 +408,39 @@ impl TelegramNotifier {
     }
 }
 
+impl TelegramNotifier {
+    /// A month's digest was built: its PDF goes to every PR officer, to print and have signed.
+    async fn digest_ready(&self, e: &DomainEvent) -> Result<(), String> {
+        let d = &e.detail;
+        let caption = tg!(
+            "tg-digest-ready",
+            month = esc(d["month_th"].as_str().unwrap_or(&e.entity_id)),
+            announcements = d["announcements"].as_u64().unwrap_or_default(),
+            url = esc(d["url"].as_str().unwrap_or("none"))
+        );
+        let Some(pdf) = d["pdf"].as_str().map(std::path::PathBuf::from) else {
+            return Ok(());
+        };
+        if !pdf.is_file() {
+            tracing::warn!(pdf = %pdf.display(), "the digest's PDF is gone; the PR officers are told without it");
+            for p in self.bot.deciders().await {
+                self.send(p.telegram_user_id.unwrap_or_default(), &caption)
+                    .await?;
+            }
+            return Ok(());
+        }
+        for p in self.bot.deciders().await {
+            let chat = p.telegram_user_id.unwrap_or_default();
+            self.bot
+                .api
+                .send_document(chat, &pdf, &caption)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl Notifier for TelegramNotifier {
     fn name(&self) -> &str {
@@ -438,6 +471,7 @@ impl Notifier for TelegramNotifier {
             ("announcement", "correction_by_hand" | "correction_failed") => {
                 self.correction(e).await
             }
+            ("digest", "digest_ready") => self.digest_ready(e).await,
             ("rule", "rule_paused") => {
                 let d = &e.detail;
                 let text = tg!(

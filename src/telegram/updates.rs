@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, watch};
 use super::api::Sent;
 use super::{Bot, FRONT, WebhookUpdate, esc, person, tg, when};
 use crate::intake::{Gathered, Intake};
-use crate::newsroom::{Newsroom, NewsroomError, Submitted};
+use crate::newsroom::{Newsroom, NewsroomError, Person, Submitted};
 use crate::store::{Actor, ChatWait, NewChatPiece, PersonRecord, Store, StoreError};
 
 /// The Bot API's limit on files a bot may download ("20 MB"; read as the smaller, decimal, one).
@@ -210,6 +210,9 @@ impl Bot {
             Some("status") => return self.status(chat, &record).await,
             Some("pending") if who.role.may_approve() => {
                 return self.pending_list(chat).await;
+            }
+            Some("retract") if who.role.may_approve() => {
+                return self.retract(chat, &who, rest).await;
             }
             Some(_) => {
                 self.reply(chat, &tg!("tg-unknown-command")).await;
@@ -512,6 +515,59 @@ impl Bot {
                     .await
             }
         }
+        Ok(())
+    }
+
+    /// `/retract 12 why`: take an approved announcement back from the chat, and say what each
+    /// channel will do and what is left by hand.
+    async fn retract(&self, chat: i64, who: &Person, rest: &str) -> Result<(), StoreError> {
+        let (id, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let Ok(id) = id.trim_start_matches('#').parse::<i64>() else {
+            self.reply(chat, &tg!("tg-retract-usage")).await;
+            return Ok(());
+        };
+        let room = Newsroom::new(&self.app);
+        let done = match room.retract(who, id, reason, chrono::Utc::now()).await {
+            Ok(done) => done,
+            Err(NewsroomError::Store(StoreError::Database(e))) => {
+                return Err(StoreError::Database(e));
+            }
+            Err(e) => {
+                self.reply(chat, &esc(&e.message(crate::i18n::Lang::Th)))
+                    .await;
+                return Ok(());
+            }
+        };
+        let mut text = tg!(
+            "tg-retracted",
+            id = id,
+            title = esc(&done.announcement.title)
+        );
+        for (_, channel) in &done.corrected.in_place {
+            text.push('\n');
+            text.push_str(&tg!("tg-retract-not-out", channel = esc(channel)));
+        }
+        for m in &done.corrected.amendments {
+            let mut m = m.clone();
+            if done.by_hand.contains(&m.channel) {
+                m.state = "by_hand".into();
+                m.outcome = Some(crate::corrections::Outcome::NoRetract.code().into());
+            }
+            let url = self
+                .app
+                .store
+                .delivery(m.delivery_id)
+                .await
+                .ok()
+                .and_then(|d| d.remote_url);
+            text.push('\n');
+            text.push_str(&esc(&crate::corrections::describe(
+                crate::i18n::Lang::Th,
+                &m,
+                url.as_deref(),
+            )));
+        }
+        self.reply(chat, &text).await;
         Ok(())
     }
 

@@ -273,16 +273,7 @@ impl Site {
                 payload.department.code
             )));
         }
-        for m in &payload.media {
-            let name = m.stored_name();
-            if !valid_media_name(&name) {
-                return Err(WebsiteError::Refused(format!(
-                    "media file {} has an unusable stored name {name:?} (ชื่อไฟล์สื่อใช้ไม่ได้)",
-                    m.original_name
-                )));
-            }
-            fsio::copy_media(&m.path, &self.root.join(paths::MEDIA_DIR).join(&name))?;
-        }
+        self.place_media(payload)?;
 
         let url = paths::absolute(
             &self.settings().base_url,
@@ -324,16 +315,7 @@ impl Site {
         edited_at: chrono::DateTime<chrono::Utc>,
     ) -> Result<String, WebsiteError> {
         let id = payload.announcement_id;
-        for m in &payload.media {
-            let name = m.stored_name();
-            if !valid_media_name(&name) {
-                return Err(WebsiteError::Refused(format!(
-                    "media file {} has an unusable stored name {name:?} (ชื่อไฟล์สื่อใช้ไม่ได้)",
-                    m.original_name
-                )));
-            }
-            fsio::copy_media(&m.path, &self.root.join(paths::MEDIA_DIR).join(&name))?;
-        }
+        self.place_media(payload)?;
         let mut entries = self.lock();
         let Some(previous) = entries.get(&id).cloned() else {
             let why = if self.retracted_lock().contains_key(&id) {
@@ -420,6 +402,21 @@ impl Site {
             if !shared && valid_media_name(&m.name) {
                 fsio::remove_if_present(&self.root.join(paths::MEDIA_DIR).join(&m.name))?;
             }
+        }
+        Ok(())
+    }
+
+    /// Put a payload's media files into the site (checked names, content-addressed).
+    fn place_media(&self, payload: &Payload) -> Result<(), WebsiteError> {
+        for m in &payload.media {
+            let name = m.stored_name();
+            if !valid_media_name(&name) {
+                return Err(WebsiteError::Refused(format!(
+                    "media file {} has an unusable stored name {name:?} (ชื่อไฟล์สื่อใช้ไม่ได้)",
+                    m.original_name
+                )));
+            }
+            fsio::copy_media(&m.path, &self.root.join(paths::MEDIA_DIR).join(&name))?;
         }
         Ok(())
     }

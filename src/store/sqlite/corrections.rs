@@ -280,6 +280,16 @@ impl SqliteStore {
         };
         let mut to_amend = out;
         for (id, channel, unsettled) in cancelled {
+            audit(
+                &mut tx,
+                r.at,
+                actor,
+                "cancelled",
+                "delivery",
+                &id.to_string(),
+                serde_json::json!({"why": "retracted"}),
+            )
+            .await?;
             if unsettled != 0 {
                 to_amend.push((id, channel));
             } else {
@@ -288,16 +298,6 @@ impl SqliteStore {
         }
         to_amend.sort();
         for (delivery_id, channel) in to_amend {
-            audit(
-                &mut tx,
-                r.at,
-                actor,
-                "cancelled",
-                "delivery",
-                &delivery_id.to_string(),
-                serde_json::json!({"why": "retracted"}),
-            )
-            .await?;
             done.amendments.push(
                 insert_amendment(
                     &mut tx,
@@ -310,18 +310,6 @@ impl SqliteStore {
                 )
                 .await?,
             );
-        }
-        for (delivery_id, _) in &done.in_place {
-            audit(
-                &mut tx,
-                r.at,
-                actor,
-                "cancelled",
-                "delivery",
-                &delivery_id.to_string(),
-                serde_json::json!({"why": "retracted"}),
-            )
-            .await?;
         }
         audit(
             &mut tx,

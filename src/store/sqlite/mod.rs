@@ -9,6 +9,7 @@ mod bulk;
 mod chat;
 mod corrections;
 mod desk;
+mod digest;
 mod reach;
 mod rows;
 mod settle;
@@ -1821,6 +1822,10 @@ impl Store for SqliteStore {
         actor: &Actor,
     ) -> Result<()> {
         self.remove_desk_person_tx(login, now, actor).await
+    }
+
+    async fn digest_rows(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<DigestRows> {
+        digest::rows(&self.pool, from, to).await
     }
 }
 

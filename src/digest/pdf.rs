@@ -1,0 +1,372 @@
+//! The digest as a PDF, set by typst used as a library: a small [`World`] with the template
+//! (`config/templates/digest/digest.typ`), the digest's words as `/digest.json`, and the Sarabun
+//! font compiled into the binary — no system fonts, no files, no network. typst shapes Thai
+//! (vowels and tone marks stacked on their consonant) and breaks lines at Thai word boundaries.
+//!
+//! Every text the PDF shows is made here ([`View`]): Thai dates, digits and "–" for a figure not
+//! told, so the template only places them and the PDF says exactly what the HTML says.
+
+use std::sync::LazyLock;
+
+use serde::Serialize;
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use super::html::{figure, number};
+use super::model::{Digest, Figures};
+
+const TEMPLATE: &str = include_str!("../../config/templates/digest/digest.typ");
+const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Regular.ttf");
+const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Bold.ttf");
+
+struct Fonts {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
+    let fonts: Vec<Font> = [FONT_REGULAR, FONT_BOLD]
+        .into_iter()
+        .flat_map(|data| Font::iter(Bytes::new(data)))
+        .collect();
+    Fonts {
+        book: LazyHash::new(FontBook::from_fonts(&fonts)),
+        fonts,
+    }
+});
+
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
+
+fn file_id(path: &str) -> FileId {
+    FileId::new(RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("a valid virtual path"),
+    ))
+}
+
+/// The template and the digest's words; nothing else exists in this world.
+struct DigestWorld {
+    main: Source,
+    data_id: FileId,
+    data: Bytes,
+    today: Option<Datetime>,
+}
+
+impl World for DigestWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &FONTS.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            Ok(self.data.clone())
+        } else if id == self.main.id() {
+            Ok(Bytes::from_string(self.main.text().to_owned()))
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+#[derive(Serialize)]
+struct ChartView {
+    title: String,
+    unit: String,
+    bars: Vec<BarView>,
+}
+
+#[derive(Serialize)]
+struct BarView {
+    label: String,
+    value: String,
+    permille: u64,
+}
+
+#[derive(Serialize)]
+struct ChannelLine {
+    label: String,
+    url: Option<String>,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct ItemView {
+    date: String,
+    title: String,
+    excerpt: String,
+    channels: Vec<ChannelLine>,
+}
+
+#[derive(Serialize)]
+struct SectionView {
+    name: String,
+    line: String,
+    legend: String,
+    empty: String,
+    items: Vec<ItemView>,
+    rows: Vec<[String; 5]>,
+    total: [String; 5],
+}
+
+/// What the PDF shows, every text ready.
+#[derive(Serialize)]
+struct View {
+    /// Page numbers in Thai digits.
+    thai_digits: bool,
+    title: String,
+    station: String,
+    month_th: String,
+    fiscal_year: String,
+    prepared: String,
+    signer: String,
+    signer_title: String,
+    summary: String,
+    channel_head: [&'static str; 5],
+    channel_rows: Vec<[String; 5]>,
+    channel_total: [String; 5],
+    dept_head: Vec<String>,
+    dept_rows: Vec<Vec<String>>,
+    dept_total: Vec<String>,
+    charts: Vec<ChartView>,
+    notes: Vec<String>,
+    sections: Vec<SectionView>,
+}
+
+fn view(d: &Digest) -> View {
+    let g = d.header.digits;
+    let n = |v: u64| number(v, g);
+    let f = |v: Option<u64>| figure(v, g);
+    let pct = |v: Option<i64>| {
+        v.map(|p| {
+            let s = format!(", เปลี่ยนแปลง {}{}%", if p > 0 { "+" } else { "" }, p);
+            match g {
+                prakat_adapters::thai::Digits::Thai => {
+                    prakat_adapters::thai::dates::thai_digits(&s)
+                }
+                prakat_adapters::thai::Digits::Arabic => s,
+            }
+        })
+        .unwrap_or_default()
+    };
+    let figs_row = |label: &str, x: &Figures| {
+        [
+            label.to_owned(),
+            n(x.posts),
+            f(x.views),
+            f(x.reach),
+            f(x.engagement),
+        ]
+    };
+    let figs_text = |x: &Figures| {
+        if x.posts == 0 {
+            "–".to_owned()
+        } else {
+            format!(
+                "เข้าชม {} · เข้าถึง {} · มีส่วนร่วม {}",
+                f(x.views),
+                f(x.reach),
+                f(x.engagement)
+            )
+        }
+    };
+    let channel_rows = |chs: &[Figures]| -> Vec<[String; 5]> {
+        d.columns
+            .iter()
+            .zip(chs)
+            .map(|(c, x)| figs_row(&c.label, x))
+            .collect()
+    };
+    let mut dept_head = vec!["สายงาน".to_owned(), "ประกาศ".into(), "เดือนก่อน".into()];
+    dept_head.extend(d.columns.iter().map(|c| format!("{} (เข้าชม)", c.label)));
+    dept_head.push("เข้าชมรวม".into());
+    let dept_rows = d
+        .sections
+        .iter()
+        .map(|s| {
+            let mut r = vec![
+                s.name_th.clone(),
+                n(s.items.len() as u64),
+                n(s.change.previous_announcements),
+            ];
+            r.extend(s.channels.iter().map(|x| f(x.views)));
+            r.push(f(s.total.views));
+            r
+        })
+        .collect();
+    let mut dept_total = vec![
+        "รวม".to_owned(),
+        n(d.announcements),
+        n(d.change.previous_announcements),
+    ];
+    dept_total.extend(d.channels.iter().map(|x| f(x.views)));
+    dept_total.push(f(d.total.views));
+    View {
+        thai_digits: g == prakat_adapters::thai::Digits::Thai,
+        title: format!("รายงานผลการประชาสัมพันธ์ประจำเดือน {}", d.month_th),
+        station: d.header.station.clone(),
+        month_th: d.month_th.clone(),
+        fiscal_year: format!(
+            "ปีงบประมาณ พ.ศ. {}",
+            match g {
+                prakat_adapters::thai::Digits::Thai =>
+                    prakat_adapters::thai::dates::thai_digits(&d.fiscal_year_be.to_string()),
+                prakat_adapters::thai::Digits::Arabic => d.fiscal_year_be.to_string(),
+            }
+        ),
+        prepared: d.prepared.clone(),
+        signer: format!("{} {}", d.header.commander_rank, d.header.commander_name)
+            .trim()
+            .to_owned(),
+        signer_title: d.header.signer_title.clone(),
+        summary: format!(
+            "ประกาศที่เผยแพร่ทั้งหมด {} เรื่อง (เดือนก่อน {} เรื่อง{}) · ยอดเข้าชมรวม {} ครั้ง (เดือนก่อน {} ครั้ง{})",
+            n(d.announcements),
+            n(d.change.previous_announcements),
+            pct(d.change.announcements_percent),
+            f(d.total.views),
+            f(d.change.previous_views),
+            pct(d.change.views_percent),
+        ),
+        channel_head: ["ช่องทาง", "โพสต์", "เข้าชม", "เข้าถึง", "มีส่วนร่วม"],
+        channel_rows: channel_rows(&d.channels),
+        channel_total: figs_row("รวม", &d.total),
+        dept_head,
+        dept_rows,
+        dept_total,
+        charts: d
+            .charts
+            .iter()
+            .map(|c| ChartView {
+                title: c.title.clone(),
+                unit: c.unit.clone(),
+                bars: c
+                    .bars
+                    .iter()
+                    .map(|b| BarView {
+                        label: b.label.clone(),
+                        value: n(b.value),
+                        permille: b.permille,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        notes: d.notes.clone(),
+        sections: d
+            .sections
+            .iter()
+            .map(|s| SectionView {
+                name: s.name_th.clone(),
+                line: format!(
+                    "จำนวนประกาศ {} เรื่อง · {}",
+                    n(s.items.len() as u64),
+                    figs_text(&s.total)
+                ),
+                legend: "ตัวเลขของแต่ละช่องทาง: เข้าชม / เข้าถึง / มีส่วนร่วม (“–” คือแพลตฟอร์มไม่ได้แจ้ง)"
+                    .to_owned(),
+                empty: format!("ไม่มีประกาศของ{}ในเดือนนี้", s.name_th),
+                items: s
+                    .items
+                    .iter()
+                    .map(|i| ItemView {
+                        date: i.date.clone(),
+                        title: i.title.clone(),
+                        excerpt: i.excerpt.clone(),
+                        channels: i
+                            .cells
+                            .iter()
+                            .zip(&d.columns)
+                            .filter(|(c, _)| c.state != "none")
+                            .map(|(c, col)| {
+                                // Numbers only, in the order the section's legend gives: the
+                                // fewer Thai words per line, the quicker a big month is set.
+                                let mut text = if c.state == "published" {
+                                    format!(
+                                        "{} / {} / {}",
+                                        f(c.figures.views),
+                                        f(c.figures.reach),
+                                        f(c.figures.engagement)
+                                    )
+                                } else {
+                                    String::new()
+                                };
+                                if let Some(note) = &c.note {
+                                    text.push_str(&format!(" ({note})"));
+                                }
+                                ChannelLine {
+                                    label: col.label.clone(),
+                                    url: c.url.clone(),
+                                    text,
+                                }
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                rows: channel_rows(&s.channels),
+                total: figs_row(&format!("รวม{}", s.name_th), &s.total),
+            })
+            .collect(),
+    }
+}
+
+/// Set the digest as a PDF. `Err` carries typst's complaints (a broken template).
+pub fn render(digest: &Digest) -> Result<Vec<u8>, String> {
+    let data = serde_json::to_vec(&view(digest)).expect("the view serializes");
+    let today = {
+        use chrono::Datelike;
+        let l = prakat_adapters::thai::bangkok(digest.prepared_at);
+        Datetime::from_ymd(l.year(), l.month() as u8, l.day() as u8)
+    };
+    let world = DigestWorld {
+        main: Source::new(file_id("/main.typ"), TEMPLATE.to_owned()),
+        data_id: file_id("/digest.json"),
+        data: Bytes::new(data),
+        today,
+    };
+    let said = |diags: &[typst::diag::SourceDiagnostic]| {
+        diags
+            .iter()
+            .map(|d| d.message.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let compiled = typst::compile::<typst_layout::PagedDocument>(&world);
+    // typst keeps what it computed for the next compile; a digest is set once a month.
+    typst::comemo::evict(0);
+    let document = compiled.output.map_err(|e| said(&e))?;
+    typst_pdf::pdf(
+        &document,
+        &typst_pdf::PdfOptions {
+            tagged: false,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| said(&e))
+}
