@@ -477,9 +477,13 @@ async fn compose_with_photo(w: &mut Window, station: &Station, photo: &Path) -> 
         .await?
         .send_keys(photo.to_str().unwrap())
         .await?;
+    // Both channels' previews, of all that was typed (a preview of half the typing may come
+    // first on a slow machine).
     w.until(
         "a preview of both channels",
-        "return document.querySelectorAll('#preview article.channel').length === 2;",
+        "const cards = document.querySelectorAll('#preview article.channel');
+         return cards.length === 2
+           && Array.from(cards).every(c => c.textContent.includes('๒๐.๐๐ น.'));",
     )
     .await?;
     let heading = w.text("#preview h2").await?;
@@ -507,12 +511,14 @@ async fn compose_with_photo(w: &mut Window, station: &Station, photo: &Path) -> 
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    w.until(
+        "the new text in each channel's preview",
+        "const cards = document.querySelectorAll('#preview article.channel');
+         return cards.length === 2
+           && Array.from(cards).every(c => c.textContent.includes('ขอความร่วมมือผู้ขับขี่ทุกท่าน'));",
+    )
+    .await?;
     let after = w.js(count_of).await?;
-    let texts = w.text("#preview").await?;
-    ensure!(
-        texts.contains("ขอความร่วมมือผู้ขับขี่ทุกท่าน") && texts.contains("outbox"),
-        "the preview shows the new text for each channel: {texts}"
-    );
     say(&format!(
         "desk browser test: the website's counter {before} -> {after}"
     ));
