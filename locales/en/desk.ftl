@@ -204,3 +204,4 @@ desk-weekday-sun = Sunday
 desk-preview-recurring = Repeats on a schedule ({ $cron }); next:
 desk-rule-made-title = The repeat is set
 desk-rule-made = Repeat { $id } ({ $cron }), next: { $next }. Pause or change it with prakat rule.
+desk-approve-slot = Approve for the next free slot

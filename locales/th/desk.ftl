@@ -204,3 +204,4 @@ desk-weekday-sun = อาทิตย์
 desk-preview-recurring = ประกาศซ้ำตามกำหนด ({ $cron }) ครั้งถัดไป:
 desk-rule-made-title = ตั้งประกาศซ้ำตามกำหนดแล้ว
 desk-rule-made = ประกาศซ้ำหมายเลข { $id } ({ $cron }) ครั้งถัดไป: { $next } หยุดหรือแก้ไขได้ด้วยคำสั่ง prakat rule
+desk-approve-slot = อนุมัติ เผยแพร่ในช่วงเวลาว่างถัดไป

@@ -117,19 +117,24 @@ pub async fn inbox(State(desk): State<Arc<Desk>>, who: Signed<AnyRole>) -> Respo
     .into_response()
 }
 
-/// `POST /desk/announcements/{id}/approve`: now, or at the Bangkok time in `at` (a Buddhist
-/// Era year is read as one).
+/// `POST /desk/announcements/{id}/approve`: now, at the Bangkok time in `at` (a Buddhist Era
+/// year is read as one), or at the station's next free posting slot (`when=slot`).
 pub async fn approve(
     State(desk): State<Arc<Desk>>,
     Path(id): Path<i64>,
     form: SignedForm<Approver>,
 ) -> Response {
     let lang = form.who.lang;
-    let at = match form.fields.get("at").map(parse_bangkok).transpose() {
+    let room = Newsroom::new(&desk.app);
+    let at = if form.fields.get("when") == Some("slot") {
+        room.next_free_slot(desk.clock.now()).await.map(Some)
+    } else {
+        form.fields.get("at").map(parse_bangkok).transpose()
+    };
+    let at = match at {
         Ok(at) => at,
         Err(e) => return newsroom_failure(&desk, lang, &e),
     };
-    let room = Newsroom::new(&desk.app);
     match room
         .approve(&form.who.person, id, at, desk.clock.now())
         .await

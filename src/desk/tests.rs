@@ -1825,6 +1825,20 @@ async fn the_next_free_slot_and_a_repeat_picked_on_the_form() {
         chrono::Duration::hours(1),
         "the slot taken is skipped"
     );
+    // Approving a department's item for the next free slot: the one after both.
+    let sent = w.submit(&staff, "traffic", "ข่าวจากงานจราจร").await;
+    let pending = id_from(&sent.location.unwrap());
+    let a = w
+        .post(
+            &format!("/desk/announcements/{pending}/approve"),
+            Some(&officer.cookie),
+            &[("csrf", &officer.csrf), ("at", ""), ("when", "slot")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let approved = w.desk.app.store.announcement(pending).await.unwrap();
+    assert_eq!(approved.state, "approved");
+    assert_eq!(approved.publish_at - second, chrono::Duration::hours(1));
 
     // A repeat: weekly on Monday and Friday at 09:30, previewed with its next times.
     let repeat = [
