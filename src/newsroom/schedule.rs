@@ -115,17 +115,7 @@ pub fn weekday(s: &str) -> Option<Weekday> {
 
 /// A time of day a person typed: `09:00`, `9.00`, Thai digits, a trailing `น.`.
 pub fn time_of_day(input: &str) -> Result<NaiveTime> {
-    let arabic: String = input
-        .trim()
-        .trim_end_matches("น.")
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '๐'..='๙' => char::from(b'0' + (c as u32 - '๐' as u32) as u8),
-            '.' => ':',
-            c => c,
-        })
-        .collect();
+    let arabic = super::time::as_typed(input).replace('.', ":");
     NaiveTime::parse_from_str(&arabic, "%H:%M").map_err(|_| {
         NewsroomError::Refused(Msg::new("newsroom-bad-time-of-day").with("input", input))
     })
