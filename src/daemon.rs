@@ -85,13 +85,13 @@ pub async fn run_with_clock(
     };
     let page_views = Arc::new(crate::reach::PageViewCounter::new(clock.clone()));
     // The web desk on the public listener, with its first admin when no admin can sign in.
+    let health = Arc::new(crate::watch::HealthBoard::default());
     let desk = if app.settings.desk.enabled {
         crate::desk::cli::first_admin(&app).await?;
-        Some(crate::desk::router(Arc::new(crate::desk::Desk::new(
-            app.clone(),
-            clock.clone(),
-            wake.clone(),
-        ))))
+        Some(crate::desk::router(Arc::new(
+            crate::desk::Desk::new(app.clone(), clock.clone(), wake.clone())
+                .with_health(health.clone()),
+        )))
     } else {
         None
     };
@@ -117,6 +117,7 @@ pub async fn run_with_clock(
         app.store.clone(),
         clock.clone(),
         std::time::Duration::from_secs(6 * 3600),
+        health,
         shutdown.clone(),
     ));
 

@@ -233,6 +233,30 @@ pub struct Media {
 pub struct Post {
     /// Channels a post goes to when `--channels` is not given.
     pub default_channels: Vec<String>,
+    /// The station's posting times, Bangkok time of day (`"09:00"`): "the next free slot" is
+    /// the first of them, from today on, at which no announcement is due yet.
+    pub slots: Vec<SlotTime>,
+}
+
+/// A time of day in Bangkok, written `HH:MM` in the settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SlotTime(pub chrono::NaiveTime);
+
+impl TryFrom<String> for SlotTime {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M")
+            .map(SlotTime)
+            .map_err(|_| format!("`{s}` is not a time of day: write it HH:MM, e.g. \"09:00\""))
+    }
+}
+
+impl From<SlotTime> for String {
+    fn from(t: SlotTime) -> String {
+        t.0.format("%H:%M").to_string()
+    }
 }
 
 /// Recurring rules (`post --recur`, `prakat rule …`).
@@ -475,6 +499,10 @@ impl Default for Post {
     fn default() -> Self {
         Post {
             default_channels: vec!["website".into()],
+            slots: ["09:00", "12:00", "18:00"]
+                .into_iter()
+                .map(|t| SlotTime::try_from(t.to_owned()).expect("a time of day"))
+                .collect(),
         }
     }
 }

@@ -2,14 +2,16 @@
 //! a person must act on — a token that no longer works, one that expires within a week, missing
 //! permissions — so an expiring token is noticed before deliveries start failing. Each is a log
 //! line and, once a day per channel, a `channel_concern` event, which the chat bot carries to
-//! the PR officers.
+//! the PR officers. The latest answer of every channel is kept on a [`HealthBoard`], which
+//! the web desk shows (read only) and which an admin may ask to check again now.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use prakat_adapters::Health;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 use crate::channels::Registry;
 use crate::clock::Clock;
@@ -61,18 +63,76 @@ pub fn concern_detail(
     })
 }
 
-/// Check every channel now, then every `every`, until shutdown.
+/// One channel's latest health check: when, and what it answered (the error as the channel
+/// worded it, secrets never in it).
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub at: DateTime<Utc>,
+    pub result: Result<Health, String>,
+}
+
+/// The latest health check of every channel, kept by the watch for the pages that show it.
+#[derive(Debug, Default)]
+pub struct HealthBoard {
+    latest: RwLock<BTreeMap<String, Checked>>,
+    /// Wakes the watch to check every channel now.
+    again: Notify,
+    /// When a check now was last asked for: at most one a minute, so a page cannot make the
+    /// daemon hammer the platforms.
+    asked: RwLock<Option<DateTime<Utc>>>,
+}
+
+impl HealthBoard {
+    /// The latest answer of the channel, if it was checked since the daemon started.
+    pub fn latest(&self, channel: &str) -> Option<Checked> {
+        self.latest
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(channel)
+            .cloned()
+    }
+
+    pub fn record(&self, channel: &str, checked: Checked) {
+        self.latest
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(channel.to_owned(), checked);
+    }
+
+    /// Ask the watch to check every channel now; false when a check was asked for less than a
+    /// minute ago (that one is still coming).
+    pub fn check_now(&self, now: DateTime<Utc>) -> bool {
+        let mut asked = self.asked.write().unwrap_or_else(|e| e.into_inner());
+        if asked.is_some_and(|at| now - at < chrono::Duration::minutes(1)) {
+            return false;
+        }
+        *asked = Some(now);
+        self.again.notify_one();
+        true
+    }
+}
+
+/// Check every channel now, then every `every` (or when the board asks), until shutdown.
 pub async fn run<S: Store>(
     registry: Arc<Registry>,
     store: Arc<S>,
     clock: Arc<dyn Clock>,
     every: Duration,
+    board: Arc<HealthBoard>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
         for (name, entry) in registry.entries() {
+            let answer = entry.channel.healthcheck().await;
             let now = clock.now();
-            let detail = match entry.channel.healthcheck().await {
+            board.record(
+                name,
+                Checked {
+                    at: now,
+                    result: answer.clone().map_err(|e| e.to_string()),
+                },
+            );
+            let detail = match answer {
                 Ok(h) => match concern(&h, now) {
                     Some(c) => {
                         tracing::warn!(channel = %name, concern = %c, "channel needs attention soon");
@@ -94,6 +154,7 @@ pub async fn run<S: Store>(
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
+            _ = board.again.notified() => {}
             _ = shutdown.wait_for(|s| *s) => return,
         }
     }

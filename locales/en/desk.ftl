@@ -153,3 +153,55 @@ desk-token-once = The token for { $login }. Copy it now: it is not shown again.
 desk-token-label-needed = Say what the token is for.
 desk-person-remove = Remove
 desk-remove-self = You cannot remove yourself: another admin can.
+
+## Channels' health
+desk-nav-channels = Channels
+desk-health-title = Channels' health
+desk-health-intro = Each channel's latest check. prakat checks every 6 hours on its own. This page only reads: tokens are changed in prakat's settings file.
+desk-health-unchecked = Not checked since prakat started
+desk-health-good = Working
+desk-health-soon = Working, but needs a person soon
+desk-health-failing = Not working
+desk-health-checked = Checked at
+desk-health-summary = Check said
+desk-health-error = Error
+desk-health-expires = Token expires
+desk-health-expires-at = { $at } (in { $days } days)
+desk-health-missing = Missing permissions
+desk-health-quota = Quota left
+desk-health-todo-expired = The { $channel } token has expired. Make a new one, put it in the settings file, restart prakat, then press "Retry" on the waiting announcements.
+desk-health-todo-failing = The { $channel } check failed. Check its token and settings (steps in the README, "Platform channels"), then press "Check now".
+desk-health-todo-renew = The { $channel } token expires soon. Renew it before it does, or publishing on this channel stops.
+desk-health-todo-permissions = Grant the missing permissions to the app in the platform's settings, then press "Check now".
+desk-health-check-now = Check now
+desk-health-check-hint = Checks every channel again (once a minute at most); the result shows here within seconds.
+
+## What needs a person, on the inbox
+desk-attention-title = Needs a person ({ $count })
+desk-todo-auth = To do: the { $channel } token no longer works. Make a new one, put it in the settings file, restart prakat, then open this announcement and press "Retry".
+desk-todo-retry = To do: read the cause above, then open this announcement and press "Retry" or "Cancel".
+
+## Scheduling choices on the compose form
+desk-when-slot = The next free slot (the station's posting times)
+desk-when-repeat = Repeat on a schedule
+desk-repeat = Repeat
+desk-repeat-how = How often
+desk-repeat-daily = Every day
+desk-repeat-weekly = Every week, on the days ticked
+desk-repeat-monthly = Every month, on a day
+desk-repeat-cron = A cron expression (for who writes them)
+desk-repeat-time = Time (Bangkok)
+desk-repeat-days = Days of the week (for every week)
+desk-repeat-date = Day of the month, 1–28 (for every month)
+desk-repeat-cron-hint = Six fields, seconds first, Bangkok time: 0 0 9 * * MON is every Monday at 09:00. Used when "A cron expression" is chosen.
+desk-weekday-mon = Monday
+desk-weekday-tue = Tuesday
+desk-weekday-wed = Wednesday
+desk-weekday-thu = Thursday
+desk-weekday-fri = Friday
+desk-weekday-sat = Saturday
+desk-weekday-sun = Sunday
+desk-preview-recurring = Repeats on a schedule ({ $cron }); next:
+desk-rule-made-title = The repeat is set
+desk-rule-made = Repeat { $id } ({ $cron }), next: { $next }. Pause or change it with prakat rule.
+desk-approve-slot = Approve for the next free slot

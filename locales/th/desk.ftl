@@ -153,3 +153,55 @@ desk-token-once = โทเค็นของ { $login } กรุณาคั�
 desk-token-label-needed = กรุณาระบุว่าโทเค็นนี้ใช้ทำอะไร
 desk-person-remove = นำออก
 desk-remove-self = นำตนเองออกไม่ได้ ให้ผู้ดูแลระบบคนอื่นดำเนินการ
+
+## Channels' health
+desk-nav-channels = สถานะช่องทาง
+desk-health-title = สถานะช่องทางเผยแพร่
+desk-health-intro = ผลการตรวจล่าสุดของแต่ละช่องทาง ระบบตรวจเองทุก 6 ชั่วโมง หน้านี้ดูได้อย่างเดียว การแก้โทเคนทำในไฟล์ตั้งค่าของ prakat
+desk-health-unchecked = ยังไม่ได้ตรวจตั้งแต่เริ่ม prakat
+desk-health-good = ใช้งานได้
+desk-health-soon = ใช้งานได้ แต่ต้องดำเนินการเร็ว ๆ นี้
+desk-health-failing = ใช้งานไม่ได้
+desk-health-checked = ตรวจเมื่อ
+desk-health-summary = ผลการตรวจ
+desk-health-error = ข้อผิดพลาด
+desk-health-expires = โทเคนหมดอายุ
+desk-health-expires-at = { $at } (อีก { $days } วัน)
+desk-health-missing = สิทธิ์ที่ขาด
+desk-health-quota = โควตาคงเหลือ
+desk-health-todo-expired = โทเคนของ { $channel } หมดอายุแล้ว โปรดออกโทเคนใหม่ ใส่ในไฟล์ตั้งค่า เริ่ม prakat ใหม่ แล้วกด "ส่งใหม่" ที่ข่าวที่ค้างอยู่
+desk-health-todo-failing = ตรวจช่องทาง { $channel } ไม่ผ่าน โปรดตรวจโทเคนและการตั้งค่า (ขั้นตอนอยู่ใน README หัวข้อ Platform channels) แล้วกด "ตรวจเดี๋ยวนี้"
+desk-health-todo-renew = โทเคนของ { $channel } ใกล้หมดอายุ โปรดต่ออายุก่อนหมด มิฉะนั้นการเผยแพร่ทางช่องทางนี้จะหยุด
+desk-health-todo-permissions = โปรดให้สิทธิ์ที่ขาดแก่แอปในหน้าตั้งค่าของแพลตฟอร์ม แล้วกด "ตรวจเดี๋ยวนี้"
+desk-health-check-now = ตรวจเดี๋ยวนี้
+desk-health-check-hint = ตรวจทุกช่องทางอีกครั้ง (ได้นาทีละครั้ง) ผลจะขึ้นในหน้านี้ภายในไม่กี่วินาที
+
+## What needs a person, on the inbox
+desk-attention-title = ต้องดำเนินการ ({ $count } รายการ)
+desk-todo-auth = สิ่งที่ต้องทำ: โทเคนของ { $channel } ใช้ไม่ได้ ออกโทเคนใหม่ ใส่ในไฟล์ตั้งค่า เริ่ม prakat ใหม่ แล้วเปิดข่าวนี้กด "ส่งใหม่"
+desk-todo-retry = สิ่งที่ต้องทำ: อ่านสาเหตุข้างบน แล้วเปิดข่าวนี้กด "ส่งใหม่" หรือ "ยกเลิก"
+
+## Scheduling choices on the compose form
+desk-when-slot = ช่วงเวลาว่างถัดไป (ตามเวลาเผยแพร่ประจำของสถานี)
+desk-when-repeat = ประกาศซ้ำตามกำหนด
+desk-repeat = การประกาศซ้ำ
+desk-repeat-how = ความถี่
+desk-repeat-daily = ทุกวัน
+desk-repeat-weekly = ทุกสัปดาห์ ในวันที่เลือก
+desk-repeat-monthly = ทุกเดือน ในวันที่ที่กำหนด
+desk-repeat-cron = นิพจน์ cron (สำหรับผู้ที่เขียนเป็น)
+desk-repeat-time = เวลา (เวลากรุงเทพฯ)
+desk-repeat-days = วันในสัปดาห์ (สำหรับทุกสัปดาห์)
+desk-repeat-date = วันที่ของเดือน 1–28 (สำหรับทุกเดือน)
+desk-repeat-cron-hint = 6 ช่อง เริ่มที่วินาที ตามเวลากรุงเทพฯ เช่น 0 0 9 * * MON = ทุกวันจันทร์ 09.00 น. ใช้เมื่อเลือกความถี่เป็นนิพจน์ cron
+desk-weekday-mon = จันทร์
+desk-weekday-tue = อังคาร
+desk-weekday-wed = พุธ
+desk-weekday-thu = พฤหัสบดี
+desk-weekday-fri = ศุกร์
+desk-weekday-sat = เสาร์
+desk-weekday-sun = อาทิตย์
+desk-preview-recurring = ประกาศซ้ำตามกำหนด ({ $cron }) ครั้งถัดไป:
+desk-rule-made-title = ตั้งประกาศซ้ำตามกำหนดแล้ว
+desk-rule-made = ประกาศซ้ำหมายเลข { $id } ({ $cron }) ครั้งถัดไป: { $next } หยุดหรือแก้ไขได้ด้วยคำสั่ง prakat rule
+desk-approve-slot = อนุมัติ เผยแพร่ในช่วงเวลาว่างถัดไป

@@ -1,4 +1,6 @@
-//! Compose: a draft (department, title, text, link, channels, now or a Bangkok time), a
+//! Compose: a draft (department, title, text, link, channels; now, the station's next free
+//! posting slot, a Bangkok time, or — for whoever approves — a repeat picked as daily, weekly
+//! or monthly at a time, written as the cron expression the rules run on), a
 //! preview of what each channel will send — its text, its length in the platform's own units
 //! against its limit, what it shortens, which channels skip it and why — and the submission.
 //! The preview and the submission are the newsroom's own ([`Newsroom::preview`],
@@ -23,6 +25,7 @@ use super::auth::{AnyRole, Fields, Signed, SignedForm};
 use super::inbox::see_other;
 use super::pages::{Page, newsroom_failure, status_of, when};
 use crate::i18n::{Lang, Msg, tr};
+use crate::newsroom::schedule::{Repeat, time_of_day, weekday};
 use crate::newsroom::time::parse_bangkok;
 use crate::newsroom::{Draft, Newsroom, NewsroomError, Preview, Submitted, When};
 use crate::store::Store;
@@ -67,7 +70,13 @@ async fn form_context<N>(desk: &Desk, who: &Signed<N>, fields: &Fields) -> Resul
             link => fields.get("link"),
             when => fields.get("when").unwrap_or("now"),
             at => fields.get("at"),
+            repeat => fields.get("repeat").unwrap_or("weekly"),
+            repeat_time => fields.get("repeat_time").unwrap_or("09:00"),
+            repeat_days => fields.all("repeat_day"),
+            repeat_date => fields.get("repeat_date").unwrap_or("1"),
+            cron => fields.get("cron"),
         },
+        weekdays => ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
     })
 }
 
@@ -75,6 +84,11 @@ async fn form_context<N>(desk: &Desk, who: &Signed<N>, fields: &Fields) -> Resul
 fn draft(fields: &Fields, media: &[std::path::PathBuf]) -> Result<Draft, NewsroomError> {
     let when = match fields.get("when") {
         Some("at") => When::At(parse_bangkok(fields.get("at").unwrap_or(""))?),
+        Some("slot") => When::NextSlot,
+        Some("repeat") => When::Recurring {
+            cron: repeat_cron(fields)?,
+            allow_frequent: false,
+        },
         _ => When::Now,
     };
     let channels = fields.all("channel");
@@ -96,6 +110,27 @@ fn draft(fields: &Fields, media: &[std::path::PathBuf]) -> Result<Draft, Newsroo
         channels,
         when,
     })
+}
+
+/// The cron expression the form's repeat fields pick: daily, on the ticked weekdays, or on a
+/// day of the month, at a time of day; or the expression itself, for who writes cron.
+fn repeat_cron(fields: &Fields) -> Result<String, NewsroomError> {
+    let repeat = match fields.get("repeat") {
+        Some("cron") => return Ok(fields.get("cron").unwrap_or("").to_owned()),
+        Some("daily") => Repeat::Daily,
+        Some("monthly") => {
+            let day = fields.get("repeat_date").unwrap_or("");
+            Repeat::Monthly(day.trim().parse().unwrap_or(0))
+        }
+        _ => Repeat::Weekly(
+            fields
+                .all("repeat_day")
+                .iter()
+                .filter_map(|d| weekday(d))
+                .collect(),
+        ),
+    };
+    repeat.cron(time_of_day(fields.get("repeat_time").unwrap_or(""))?)
 }
 
 fn unit_id(unit: LengthUnit) -> &'static str {
@@ -147,6 +182,10 @@ fn preview_value(desk: &Desk, lang: Lang, p: &Preview) -> Value {
         channels => channels,
         skipped => skipped,
         publish_at => when(lang, p.publish_at),
+        recurring => p.recurring.as_ref().map(|(cron, next)| context! {
+            cron => cron,
+            next => next.iter().map(|t| when(lang, *t)).collect::<Vec<_>>(),
+        }),
     }
 }
 
@@ -234,7 +273,21 @@ pub async fn submit(State(desk): State<Arc<Desk>>, form: SignedForm<AnyRole>) ->
             desk.wake.notify_one();
             see_other(&format!("/desk/announcements/{}", announcement.id))
         }
-        Ok(Submitted::Recurring { .. }) => see_other("/desk/inbox"),
+        Ok(Submitted::Recurring { rule, next, .. }) => {
+            desk.wake.notify_one();
+            let lang = who.lang;
+            let times: Vec<String> = next.iter().map(|t| when(lang, *t)).collect();
+            let detail = tr(
+                lang,
+                "desk-rule-made",
+                &[
+                    ("id", rule.id.into()),
+                    ("cron", rule.cron.as_str().into()),
+                    ("next", times.join(", ").into()),
+                ],
+            );
+            Page::message(&desk, lang, "desk-rule-made-title", Some(detail)).into_response()
+        }
         Err(e) => again(&desk, who, fields, &form.files, None, Some(&e)).await,
     }
 }

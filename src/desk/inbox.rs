@@ -2,6 +2,9 @@
 //! every department's and decides; department staff see their own department's, without the
 //! buttons. Deciding goes through the newsroom: of two people approving at once, one approves
 //! and the other is told who did and when.
+//!
+//! Above the waiting items, what needs a person: deliveries parked (`needs_attention`) or
+//! failed, each with the platform's words and what to do about it, in the reader's language.
 
 use std::sync::Arc;
 
@@ -16,10 +19,57 @@ use super::pages::{Page, newsroom_failure, when};
 use crate::i18n::Lang;
 use crate::newsroom::Newsroom;
 use crate::newsroom::time::parse_bangkok;
-use crate::store::AnnouncementRecord;
+use crate::store::{AnnouncementRecord, DeliveryFilter, DeliveryRow, DeliveryState, Store};
 
 /// The most the inbox lists at once.
 const INBOX_LIMIT: usize = 500;
+
+/// The most parked or failed deliveries the inbox shows, of each state.
+const ATTENTION_LIMIT: usize = 50;
+
+/// A delivery that needs a person, with what to do: a token to renew (then retry), or the
+/// platform's error to read, then retry or cancel.
+fn attention_item(lang: Lang, d: &DeliveryRow) -> minijinja::Value {
+    let todo = match d.last_error_class.as_deref() {
+        Some("auth") => "desk-todo-auth",
+        _ => "desk-todo-retry",
+    };
+    context! {
+        id => d.id,
+        announcement => d.announcement_id,
+        title => &d.title,
+        channel => &d.channel,
+        state => d.state.as_str(),
+        error => &d.last_error,
+        todo => crate::i18n::tr(lang, todo, &[("channel", d.channel.as_str().into())]),
+    }
+}
+
+/// Parked and failed deliveries the person may act on, the newest first.
+async fn needing_attention(
+    desk: &Desk,
+    who: &Signed<AnyRole>,
+) -> Result<Vec<minijinja::Value>, crate::store::StoreError> {
+    let mut items = Vec::new();
+    for state in [DeliveryState::NeedsAttention, DeliveryState::Failed] {
+        let rows = desk
+            .app
+            .store
+            .deliveries(&DeliveryFilter {
+                state: Some(state),
+                limit: Some(ATTENTION_LIMIT),
+                newest_first: true,
+                ..Default::default()
+            })
+            .await?;
+        items.extend(
+            rows.iter()
+                .filter(|d| who.sees(&d.department))
+                .map(|d| attention_item(who.lang, d)),
+        );
+    }
+    Ok(items)
+}
 
 /// An announcement as the desk's lists show it.
 pub fn item(lang: Lang, a: &AnnouncementRecord) -> minijinja::Value {
@@ -54,28 +104,37 @@ pub async fn inbox(State(desk): State<Arc<Desk>>, who: Signed<AnyRole>) -> Respo
         .filter(|a| who.sees(&a.department.code))
         .map(|a| item(who.lang, a))
         .collect();
+    let attention = match needing_attention(&desk, &who).await {
+        Ok(a) => a,
+        Err(e) => return super::pages::store_failure(&desk, who.lang, &e),
+    };
     Page::render(
         &desk,
         who.lang,
         "inbox.html",
-        context! { items => items, ..who.frame() },
+        context! { items => items, attention => attention, ..who.frame() },
     )
     .into_response()
 }
 
-/// `POST /desk/announcements/{id}/approve`: now, or at the Bangkok time in `at` (a Buddhist
-/// Era year is read as one).
+/// `POST /desk/announcements/{id}/approve`: now, at the Bangkok time in `at` (a Buddhist Era
+/// year is read as one), or at the station's next free posting slot (`when=slot`).
 pub async fn approve(
     State(desk): State<Arc<Desk>>,
     Path(id): Path<i64>,
     form: SignedForm<Approver>,
 ) -> Response {
     let lang = form.who.lang;
-    let at = match form.fields.get("at").map(parse_bangkok).transpose() {
+    let room = Newsroom::new(&desk.app);
+    let at = if form.fields.get("when") == Some("slot") {
+        room.next_free_slot(desk.clock.now()).await.map(Some)
+    } else {
+        form.fields.get("at").map(parse_bangkok).transpose()
+    };
+    let at = match at {
         Ok(at) => at,
         Err(e) => return newsroom_failure(&desk, lang, &e),
     };
-    let room = Newsroom::new(&desk.app);
     match room
         .approve(&form.who.person, id, at, desk.clock.now())
         .await

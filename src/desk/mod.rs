@@ -25,6 +25,7 @@ pub mod cli;
 pub mod compose;
 pub mod corrections;
 pub mod follow;
+pub mod health;
 pub mod inbox;
 pub mod pages;
 pub mod password;
@@ -61,6 +62,8 @@ pub struct Desk {
     pub settings: DeskSettings,
     /// Cookies are `Secure` when the public reaches the daemon over https.
     pub secure_cookies: bool,
+    /// The channels' latest health checks, kept by the daemon's watch.
+    pub health: Arc<crate::watch::HealthBoard>,
     templates: minijinja::Environment<'static>,
 }
 
@@ -74,8 +77,15 @@ impl Desk {
             wake,
             settings,
             secure_cookies,
+            health: Arc::default(),
             templates: pages::environment(),
         }
+    }
+
+    /// The board the daemon's watch keeps (a desk without one shows every channel unchecked).
+    pub fn with_health(mut self, board: Arc<crate::watch::HealthBoard>) -> Desk {
+        self.health = board;
+        self
     }
 }
 
@@ -112,6 +122,8 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(uploads::body_limit(
             &desk,
         )))
+        .route("/desk/channels", get(health::show))
+        .route("/desk/channels/check", post(health::check_now))
         .route("/desk/people", get(people::show).post(people::add))
         .route("/desk/people/remove", post(people::remove))
         .route("/desk/tokens", post(people::make_token))

@@ -49,6 +49,10 @@ pub(super) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../config/templates/desk/people.html"),
     ),
     (
+        "channels.html",
+        include_str!("../../config/templates/desk/channels.html"),
+    ),
+    (
         "message.html",
         include_str!("../../config/templates/desk/message.html"),
     ),

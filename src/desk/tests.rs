@@ -1641,3 +1641,288 @@ async fn a_person_removed_by_the_admin_is_signed_out_everywhere() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn parked_deliveries_are_on_the_inbox_with_what_to_do() {
+    let w = world().await;
+    w.person("pr1", "pr_officer", None).await;
+    w.person("p1", "department_staff", Some("prevention")).await;
+    let officer = w.signed_in("pr1").await;
+    let staff = w.signed_in("p1").await;
+    w.submit(&officer, "traffic", "ข่าวจราจรค้าง").await;
+    let store = &w.desk.app.store;
+    let claimed = store
+        .claim_due(
+            w.clock.now() + chrono::Duration::seconds(1),
+            "test",
+            std::time::Duration::from_secs(60),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 2, "website and outbox");
+    let settlements: Vec<_> = claimed
+        .iter()
+        .map(|c| crate::store::Settlement {
+            delivery_id: c.id,
+            claim: c.claim,
+            outcome: if c.channel == "website" {
+                crate::store::Outcome::NeedsAttention {
+                    error: "token <rejected> by the platform".into(),
+                    class: "auth".into(),
+                }
+            } else {
+                crate::store::Outcome::Failed {
+                    error: "500 after 8 tries".into(),
+                    class: "transient".into(),
+                }
+            },
+        })
+        .collect();
+    store
+        .settle("test", w.clock.now(), &settlements)
+        .await
+        .unwrap();
+
+    let inbox = w.get("/desk/inbox", Some(&officer.cookie)).await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    assert!(
+        inbox.body.contains("ต้องดำเนินการ (2 รายการ)"),
+        "{}",
+        inbox.body
+    );
+    assert!(inbox.body.contains("ข่าวจราจรค้าง"));
+    assert!(
+        inbox
+            .body
+            .contains("token &lt;rejected&gt; by the platform"),
+        "the platform's words, escaped"
+    );
+    assert!(
+        inbox.body.contains("โทเคนของ website ใช้ไม่ได้ ออกโทเคนใหม่"),
+        "an auth error: renew the token, then retry"
+    );
+    assert!(
+        inbox.body.contains("อ่านสาเหตุข้างบน แล้วเปิดข่าวนี้กด"),
+        "another error: read it, then retry or cancel"
+    );
+    let theirs = w.get("/desk/inbox", Some(&staff.cookie)).await;
+    assert!(
+        !theirs.body.contains("ข่าวจราจรค้าง"),
+        "another department's problems are not shown to staff"
+    );
+}
+
+#[tokio::test]
+async fn the_channels_page_shows_the_latest_check_and_what_to_do() {
+    let w = world().await;
+    w.person("pr1", "pr_officer", None).await;
+    w.person("t1", "department_staff", Some("traffic")).await;
+    let officer = w.signed_in("pr1").await;
+    let staff = w.signed_in("t1").await;
+    let page = w.get("/desk/channels", Some(&staff.cookie)).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "staff do not see it");
+    let page = w.get("/desk/channels", Some(&officer.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("ยังไม่ได้ตรวจตั้งแต่เริ่ม prakat"),
+        "{}",
+        page.body
+    );
+
+    let now = w.clock.now();
+    w.desk.health.record(
+        "website",
+        crate::watch::Checked {
+            at: now,
+            result: Err("cannot write <site>".into()),
+        },
+    );
+    w.desk.health.record(
+        "outbox",
+        crate::watch::Checked {
+            at: now,
+            result: Ok(prakat_adapters::Health {
+                summary: "writes files".into(),
+                token_expires_at: Some(now + chrono::Duration::days(3)),
+                missing_permissions: vec!["pages_manage_posts".into()],
+                quota: Some("9,950 units".into()),
+            }),
+        },
+    );
+    let page = w.get("/desk/channels", Some(&officer.cookie)).await;
+    assert!(page.body.contains("ใช้งานไม่ได้"));
+    assert!(page.body.contains("cannot write &lt;site&gt;"), "escaped");
+    assert!(page.body.contains("ตรวจช่องทาง website ไม่ผ่าน"));
+    assert!(page.body.contains("ใช้งานได้ แต่ต้องดำเนินการเร็ว ๆ นี้"));
+    assert!(page.body.contains("(อีก 3 วัน)"), "{}", page.body);
+    assert!(page.body.contains("pages_manage_posts") && page.body.contains("9,950 units"));
+    assert!(page.body.contains("โทเคนของ outbox ใกล้หมดอายุ"));
+
+    // Check now: once a minute at most, and only with the form token.
+    let a = w
+        .post("/desk/channels/check", Some(&officer.cookie), &[])
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "no form token");
+    let a = w
+        .post(
+            "/desk/channels/check",
+            Some(&officer.cookie),
+            &[("csrf", &officer.csrf)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert!(
+        !w.desk.health.check_now(w.clock.now()),
+        "asked a moment ago"
+    );
+    w.clock.step(chrono::Duration::seconds(61));
+    assert!(w.desk.health.check_now(w.clock.now()));
+}
+
+#[tokio::test]
+async fn the_next_free_slot_and_a_repeat_picked_on_the_form() {
+    let hours: Vec<crate::settings::SlotTime> = (0..24)
+        .map(|h| crate::settings::SlotTime::try_from(format!("{h:02}:00")).unwrap())
+        .collect();
+    let w = world_with(|s| s.post.slots = hours).await;
+    w.person("pr1", "pr_officer", None).await;
+    w.person("t1", "department_staff", Some("traffic")).await;
+    let officer = w.signed_in("pr1").await;
+    let staff = w.signed_in("t1").await;
+
+    let slot = |title: &'static str| {
+        let b = &officer;
+        let w = &w;
+        async move {
+            let a = w
+                .post(
+                    "/desk/compose",
+                    Some(&b.cookie),
+                    &[
+                        ("csrf", &b.csrf),
+                        ("department", "traffic"),
+                        ("title", title),
+                        ("text", "ประชาสัมพันธ์การจราจรช่วงเทศกาล"),
+                        ("channel", "website"),
+                        ("when", "slot"),
+                        ("intent", "submit"),
+                    ],
+                )
+                .await;
+            assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+            let id = id_from(&a.location.unwrap());
+            w.desk.app.store.announcement(id).await.unwrap().publish_at
+        }
+    };
+    let first = slot("ช่องแรก").await;
+    let second = slot("ช่องถัดไป").await;
+    let now = w.clock.now();
+    assert!(first >= now + crate::newsroom::schedule::SLOT_LEAD);
+    assert_eq!(first.timestamp() % 3600, 0, "on a posting time");
+    assert_eq!(
+        second - first,
+        chrono::Duration::hours(1),
+        "the slot taken is skipped"
+    );
+    // Approving a department's item for the next free slot: the one after both.
+    let sent = w.submit(&staff, "traffic", "ข่าวจากงานจราจร").await;
+    let pending = id_from(&sent.location.unwrap());
+    let a = w
+        .post(
+            &format!("/desk/announcements/{pending}/approve"),
+            Some(&officer.cookie),
+            &[("csrf", &officer.csrf), ("at", ""), ("when", "slot")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let approved = w.desk.app.store.announcement(pending).await.unwrap();
+    assert_eq!(approved.state, "approved");
+    assert_eq!(approved.publish_at - second, chrono::Duration::hours(1));
+
+    // A repeat: weekly on Monday and Friday at 09:30, previewed with its next times.
+    let repeat = [
+        ("csrf", officer.csrf.as_str()),
+        ("department", "traffic"),
+        ("title", "ประกาศประจำสัปดาห์"),
+        ("text", "ตรวจวัดแอลกอฮอล์ทุกคืนวันศุกร์"),
+        ("channel", "website"),
+        ("when", "repeat"),
+        ("repeat", "weekly"),
+        ("repeat_time", "09:30"),
+        ("repeat_day", "fri"),
+        ("repeat_day", "mon"),
+    ];
+    let p = w
+        .post("/desk/compose/preview", Some(&officer.cookie), &repeat)
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("0 30 9 * * MON,FRI"), "{}", p.body);
+    assert_eq!(
+        p.body.matches("เวลา 09.30 น.").count(),
+        3,
+        "three next times"
+    );
+    let mut submit = repeat.to_vec();
+    submit.push(("intent", "submit"));
+    let made = w
+        .post("/desk/compose", Some(&officer.cookie), &submit)
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    assert!(made.body.contains("ตั้งประกาศซ้ำตามกำหนดแล้ว"));
+    let rules = w.desk.app.store.rules().await.unwrap();
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].cron, "0 30 9 * * MON,FRI");
+
+    // A weekly repeat without a day, a monthly one on the 31st: said, nothing made.
+    let mut no_day: Vec<_> = repeat
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "repeat_day")
+        .collect();
+    no_day.push(("intent", "submit"));
+    let a = w
+        .post("/desk/compose", Some(&officer.cookie), &no_day)
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.body.contains("ต้องเลือกอย่างน้อยหนึ่งวัน"), "{}", a.body);
+    let mut monthly: Vec<_> = repeat
+        .iter()
+        .copied()
+        .map(|(k, v)| {
+            if k == "repeat" {
+                (k, "monthly")
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    monthly.push(("repeat_date", "31"));
+    monthly.push(("intent", "submit"));
+    let a = w
+        .post("/desk/compose", Some(&officer.cookie), &monthly)
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.body.contains("วันที่ 31 ใช้ไม่ได้"), "{}", a.body);
+    assert_eq!(w.desk.app.store.rules().await.unwrap().len(), 1);
+
+    // Department staff are not offered a repeat, and cannot post one.
+    let form = w.get("/desk/compose", Some(&staff.cookie)).await;
+    assert!(form.body.contains("value=\"slot\""));
+    assert!(!form.body.contains("value=\"repeat\""));
+    let mut theirs: Vec<_> = submit
+        .iter()
+        .copied()
+        .map(|(k, v)| {
+            if k == "csrf" {
+                (k, staff.csrf.as_str())
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    theirs.retain(|(k, _)| *k != "intent");
+    theirs.push(("intent", "submit"));
+    let a = w.post("/desk/compose", Some(&staff.cookie), &theirs).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+}

@@ -74,6 +74,8 @@ impl Person {
 pub enum When {
     Now,
     At(DateTime<Utc>),
+    /// The station's next free posting slot (settings `post.slots`), found when checked.
+    NextSlot,
     /// A cron expression (six fields, seconds first, Bangkok time): a recurring rule. One firing
     /// more often than the settings' `rules.min_interval` is refused unless `allow_frequent`.
     Recurring {
@@ -146,6 +148,8 @@ pub struct Preview {
     pub channels: Vec<(String, Vec<String>)>,
     pub skipped: Vec<Skipped>,
     pub publish_at: DateTime<Utc>,
+    /// A recurring draft: its cron expression and the times it fires next.
+    pub recurring: Option<(String, Vec<DateTime<Utc>>)>,
     /// What each channel (by name) would send, as composed: the web desk shows it with its
     /// length.
     pub payloads: Vec<(String, prakat_adapters::Payload)>,
@@ -238,6 +242,9 @@ impl<'a> Newsroom<'a> {
             channels: c.notes,
             skipped: c.skipped,
             publish_at: c.publish_at,
+            recurring: c
+                .recurrence
+                .map(|(cron, rec)| (cron, rec.next_n(now, rules::UPCOMING))),
             payloads: c.payloads,
         })
     }
@@ -562,6 +569,7 @@ impl<'a> Newsroom<'a> {
         }
         let (publish_at, recurrence) = match &draft.when {
             When::Now => (now, None),
+            When::NextSlot => (self.next_free_slot(now).await?, None),
             When::At(at) => {
                 not_past(*at, now)?;
                 ((*at).max(now), None)
@@ -707,6 +715,7 @@ fn check_link(link: &str) -> Result<()> {
 pub mod corrections;
 pub mod people;
 pub mod rules;
+pub mod schedule;
 pub mod time;
 
 pub use corrections::Correction;

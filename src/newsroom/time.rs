@@ -22,9 +22,9 @@ const FORMATS: &[&str] = &[
     "%d/%m/%Y %H.%M",
 ];
 
-/// A time as a person typed it, in Bangkok time, to UTC.
-pub fn parse_bangkok(input: &str) -> Result<DateTime<Utc>, NewsroomError> {
-    let arabic: String = input
+/// What a person typed as a time, trimmed, without a trailing `น.`, Thai digits as Arabic.
+pub(super) fn as_typed(input: &str) -> String {
+    input
         .trim()
         .trim_end_matches("น.")
         .trim()
@@ -33,7 +33,12 @@ pub fn parse_bangkok(input: &str) -> Result<DateTime<Utc>, NewsroomError> {
             '๐'..='๙' => char::from(b'0' + (c as u32 - '๐' as u32) as u8),
             c => c,
         })
-        .collect();
+        .collect()
+}
+
+/// A time as a person typed it, in Bangkok time, to UTC.
+pub fn parse_bangkok(input: &str) -> Result<DateTime<Utc>, NewsroomError> {
+    let arabic = as_typed(input);
     let bad = || NewsroomError::Refused(Msg::new("newsroom-bad-time").with("input", input));
     let naive = FORMATS
         .iter()

@@ -228,6 +228,13 @@ pub trait Store: Send + Sync + 'static {
     async fn release_orphaned_leases(&self, now: DateTime<Utc>, actor: &Actor) -> Result<u64>;
     /// The earliest time something becomes due: a queued delivery, an expiring lease, a rule.
     async fn next_wake_at(&self) -> Result<Option<DateTime<Utc>>>;
+    /// The publishing times in `[from, to)` of announcements waiting for approval or approved:
+    /// the posting slots already taken.
+    async fn publish_times(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>>;
 
     // ---- deliveries: the people's side
     async fn deliveries(&self, filter: &DeliveryFilter) -> Result<Vec<DeliveryRow>>;

@@ -1,11 +1,24 @@
 // The web desk's only script: the compose form's preview shown in place, without reloading
 // the page — when Preview is pressed, and a moment after typing stops (a live preview, with
 // each channel's counter). Without this script the Preview button posts the form and the page
-// comes back with the preview; nothing else depends on it.
+// comes back with the preview; nothing else depends on it. It also hides the repeat picker
+// until "repeat" is chosen (without script it is always shown).
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("compose");
-  if (!form || !window.fetch || !window.FormData) { return; }
+  if (!form) { return; }
+  var repeat = form.querySelector("fieldset.repeat");
+  if (repeat) {
+    var showRepeat = function () {
+      var chosen = form.querySelector('input[name="when"]:checked');
+      repeat.hidden = !(chosen && chosen.value === "repeat");
+    };
+    form.querySelectorAll('input[name="when"]').forEach(function (r) {
+      r.addEventListener("change", showRepeat);
+    });
+    showRepeat();
+  }
+  if (!window.fetch || !window.FormData) { return; }
   var button = form.querySelector('button[name="intent"][value="preview"]');
   if (!button) { return; }
   // Files are sent with a preview only up to this size in all while typing (a video is

@@ -1282,6 +1282,24 @@ impl Store for SqliteStore {
         Ok(t.map(from_ms))
     }
 
+    async fn publish_times(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>> {
+        let times: Vec<i64> = sqlx::query_scalar(
+            "SELECT publish_at FROM announcements
+             WHERE publish_at >= ?1 AND publish_at < ?2
+               AND state IN ('pending_approval', 'approved')
+             ORDER BY publish_at",
+        )
+        .bind(ms(from))
+        .bind(ms(to))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(times.into_iter().map(from_ms).collect())
+    }
+
     async fn deliveries(&self, f: &DeliveryFilter) -> Result<Vec<DeliveryRow>> {
         let rows: Vec<DeliveryDbRow> = sqlx::query_as(include_str!("list.sql"))
             .bind(f.state.map(|s| s.as_str()))
