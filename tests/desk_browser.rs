@@ -9,7 +9,8 @@
 //! - a department's staff member, on a phone-sized screen (390×844), signs in, submits; the PR
 //!   officer finds it in the inbox and approves it; it is published on the website;
 //! - the language switch goes to English and back;
-//! - every page at phone width is no wider than the screen, every field has a label, and the
+//! - every page at phone width (the staff's, and the officer's inbox, compose, announcements and
+//!   channels) is no wider than the screen, every field has a label, and the
 //!   browser's console has no error or warning (a Content-Security-Policy violation is one).
 //!
 //! Screenshots of the main pages go to `<target dir>/desk-screenshots/` (the path is printed).
@@ -692,6 +693,11 @@ async fn flows(
         .find("main article.card form[action$='/approve']")
         .await?;
     phone.shot("09-phone-inbox-officer.png").await?;
+    // The officer's other pages at phone width: each checked as it opens.
+    for page in ["/desk/compose", "/desk/announcements", "/desk/channels"] {
+        phone.goto(&format!("{}{page}", station.base)).await?;
+        phone.find("main h1").await?;
+    }
     say("desk browser test: the PR officer approves from the inbox");
     officer_approves(desk, station, &title).await?;
     say("desk browser test: language switch");
