@@ -1641,3 +1641,6 @@ async fn a_person_removed_by_the_admin_is_signed_out_everywhere() {
         StatusCode::SEE_OTHER
     );
 }
+
+mod api_more;
+mod calendar;
