@@ -985,6 +985,7 @@ pub async fn queue(settings: Settings, lang: Lang, cmd: QueueCmd) -> CliResult {
                 announcement_id: None,
                 limit: (!all).then_some(limit),
                 newest_first: true,
+                ..Default::default()
             };
             let rows = app.store.deliveries(&filter).await?;
             let more = if all {
@@ -1144,6 +1145,7 @@ pub async fn queue(settings: Settings, lang: Lang, cmd: QueueCmd) -> CliResult {
                     announcement_id: None,
                     limit: None,
                     newest_first: false,
+                    ..Default::default()
                 })
                 .await?;
             for d in &rows {

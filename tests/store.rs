@@ -1382,6 +1382,171 @@ async fn delivery_counts_group_by_channel_and_state<S: Store>(store: &S) -> Resu
     Ok(())
 }
 
+/// Listing by department, due range and key: pages follow one another without a gap or a row
+/// twice, in both orders, and the count ignores the page.
+async fn deliveries_are_listed_by_department_and_due_range_a_page_at_a_time<S: Store>(
+    store: &S,
+) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    // Five announcements an hour apart, alternating departments, two channels each (the same
+    // due time for both channels: the key's id breaks the tie).
+    for i in 0..5 {
+        let due = t0 + secs(3600 * i);
+        let dept = if i % 2 == 0 { "traffic" } else { "prevention" };
+        store
+            .create_announcement(
+                &new_announcement(dept, due),
+                &compose(&["website", "line"], due),
+                &pr_officer(),
+            )
+            .await?;
+    }
+    let all = all_deliveries(store).await?;
+    ensure!(all.len() == 10);
+
+    let traffic = store
+        .deliveries(&DeliveryFilter {
+            department: Some("traffic".into()),
+            ..Default::default()
+        })
+        .await?;
+    ensure!(traffic.len() == 6 && traffic.iter().all(|d| d.department == "traffic"));
+
+    // [t0+1h, t0+3h): the second and third announcements.
+    let range = DeliveryFilter {
+        due_from: Some(t0 + secs(3600)),
+        due_until: Some(t0 + secs(3 * 3600)),
+        ..Default::default()
+    };
+    let in_range = store.deliveries(&range).await?;
+    ensure!(in_range.len() == 4, "{in_range:?}");
+    ensure!(
+        in_range
+            .iter()
+            .all(|d| d.due_at >= t0 + secs(3600) && d.due_at < t0 + secs(3 * 3600))
+    );
+    ensure!(store.count_deliveries(&range).await? == 4);
+    let prevention_in_range = DeliveryFilter {
+        department: Some("prevention".into()),
+        ..range.clone()
+    };
+    ensure!(store.count_deliveries(&prevention_in_range).await? == 2);
+    ensure!(store.deliveries(&prevention_in_range).await?.len() == 2);
+
+    // Pages of three, by due time, then the newest first: every row once, in order.
+    for newest_first in [false, true] {
+        let mut seen: Vec<i64> = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store
+                .deliveries(&DeliveryFilter {
+                    after,
+                    limit: Some(3),
+                    newest_first,
+                    ..Default::default()
+                })
+                .await?;
+            seen.extend(page.iter().map(|d| d.id));
+            match page.last() {
+                Some(last) if page.len() == 3 => after = Some(last.key()),
+                _ => break,
+            }
+        }
+        let mut expected: Vec<DeliveryRow> = all.clone();
+        if newest_first {
+            expected.sort_by_key(|d| std::cmp::Reverse(d.id));
+        } else {
+            expected.sort_by_key(|d| (d.due_at, d.id));
+        }
+        let expected: Vec<i64> = expected.iter().map(|d| d.id).collect();
+        ensure!(
+            seen == expected,
+            "newest_first={newest_first}: {seen:?} != {expected:?}"
+        );
+        ensure!(
+            store
+                .count_deliveries(&DeliveryFilter {
+                    after,
+                    limit: Some(3),
+                    newest_first,
+                    ..Default::default()
+                })
+                .await?
+                == 10
+        );
+    }
+
+    // One announcement's deliveries, paged the same way.
+    let first = all[0].announcement_id;
+    let of_first = DeliveryFilter {
+        announcement_id: Some(first),
+        limit: Some(1),
+        ..Default::default()
+    };
+    let page1 = store.deliveries(&of_first).await?;
+    ensure!(page1.len() == 1);
+    let page2 = store
+        .deliveries(&DeliveryFilter {
+            after: Some(page1[0].key()),
+            ..of_first.clone()
+        })
+        .await?;
+    ensure!(page2.len() == 1 && page2[0].id != page1[0].id && page2[0].announcement_id == first);
+
+    // A key survives the trip through a page link.
+    let key = all[3].key();
+    ensure!(prakat::store::DeliveryKey::decode(&key.encode()) == Some(key));
+    ensure!(prakat::store::DeliveryKey::decode("12.x").is_none());
+    Ok(())
+}
+
+/// Announcements are listed the newest first by state and department, a page at a time.
+async fn announcements_are_listed_the_newest_first_a_page_at_a_time<S: Store>(
+    store: &S,
+) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let dept = if i % 2 == 0 { "traffic" } else { "prevention" };
+        let (a, _) = store
+            .create_announcement(
+                &new_announcement(dept, t0 + secs(i)),
+                &compose(&["website"], t0 + secs(i)),
+                &pr_officer(),
+            )
+            .await?;
+        ids.push(a.id);
+    }
+    let page = store
+        .list_announcements(&prakat::store::AnnouncementFilter {
+            limit: 3,
+            ..Default::default()
+        })
+        .await?;
+    ensure!(page.iter().map(|a| a.id).collect::<Vec<_>>() == vec![ids[3], ids[2], ids[1]]);
+    let rest = store
+        .list_announcements(&prakat::store::AnnouncementFilter {
+            limit: 3,
+            before: Some(ids[1]),
+            ..Default::default()
+        })
+        .await?;
+    ensure!(rest.iter().map(|a| a.id).collect::<Vec<_>>() == vec![ids[0]]);
+    let traffic = store
+        .list_announcements(&prakat::store::AnnouncementFilter {
+            limit: 10,
+            department: Some("traffic".into()),
+            state: Some("approved".into()),
+            publish_from: Some(t0 + secs(1)),
+            ..Default::default()
+        })
+        .await?;
+    ensure!(traffic.iter().map(|a| a.id).collect::<Vec<_>>() == vec![ids[2]]);
+    Ok(())
+}
+
 async fn next_wake_is_the_earliest_due_time_lease_or_rule<S: Store>(store: &S) -> Result<()> {
     seed(store).await?;
     let t0 = now_ms();
@@ -2537,6 +2702,8 @@ macro_rules! backend {
                 an_edit_changes_what_is_not_out_in_place_and_amends_what_is_out,
                 a_retraction_cancels_what_is_not_out_and_is_never_claimed_again,
                 amendments_are_claimed_in_order_per_delivery_and_fenced,
+                deliveries_are_listed_by_department_and_due_range_a_page_at_a_time,
+                announcements_are_listed_the_newest_first_a_page_at_a_time,
             );
         }
     };

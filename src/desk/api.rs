@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`, for other systems of the station: the same newsroom as the
-//! desk's pages (submit, the pending list, approve, reject, an announcement with its
-//! deliveries), with a bearer token instead of a session. A token acts as one person with
+//! desk's pages (submit with uploaded media, the pending list, approve, reject, an announcement
+//! with its deliveries, lists of announcements and deliveries a page at a time ([`lists`]),
+//! edit, withdraw, correct, retract, cancel and retry ([`changes`]), media ([`media`])), with a
+//! bearer token instead of a session. Every route names the roles it lets in ([`Caller`]). A token acts as one person with
 //! their role (`prakat people token --login L`); only its SHA-256 is kept. No cookie is read
 //! here, so no form token is needed. Errors are JSON: `{"code": …, "error": …}`, in Thai unless
 //! the caller asks for English (`Accept-Language: en`). The OpenAPI description is made from
@@ -19,6 +21,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
+
+pub mod changes;
+pub mod lists;
+pub mod media;
 
 use super::Desk;
 use super::auth::{AnyRole, Approver, Need};
@@ -48,6 +54,10 @@ pub struct Announcement {
     pub decided_at: Option<DateTime<Utc>>,
     /// The reason given with a rejection.
     pub decision_note: Option<String>,
+    /// 0 as approved; one more with each correction and with a retraction.
+    pub revision: u32,
+    /// The uploaded media it carries, by SHA-256.
+    pub media: Vec<String>,
     /// One per channel once approved (empty in lists).
     pub deliveries: Vec<Delivery>,
 }
@@ -81,6 +91,9 @@ pub struct Submission {
     /// Bangkok wall time (`2569-12-01 09:00`; a year of 2400 or more is Buddhist Era); now
     /// when not given.
     pub at: Option<String>,
+    /// Photos and videos uploaded with `POST /api/v1/media`, by their `sha256`.
+    #[serde(default)]
+    pub media: Vec<String>,
 }
 
 /// An approval: at a Bangkok time, or at the announcement's own time (now if it has passed).
@@ -230,6 +243,8 @@ fn announcement(a: &AnnouncementRecord, deliveries: &[DeliveryRow]) -> Announcem
         decided_by: a.decision.as_ref().map(|d| d.by.clone()),
         decided_at: a.decision.as_ref().map(|d| d.at),
         decision_note: a.decision.as_ref().and_then(|d| d.note.clone()),
+        revision: a.revision.number,
+        media: a.media.iter().map(|m| m.sha256.clone()).collect(),
         deliveries: deliveries.iter().map(delivery).collect(),
     }
 }
@@ -297,6 +312,33 @@ pub async fn show(
     }
 }
 
+/// The files uploaded earlier, by their SHA-256, where the media store keeps them.
+async fn uploaded(
+    desk: &Desk,
+    lang: Lang,
+    hashes: &[String],
+) -> Result<Vec<std::path::PathBuf>, Response> {
+    let unknown = |h: &str| {
+        failure(
+            StatusCode::BAD_REQUEST,
+            lang,
+            &Msg::new("desk-api-unknown-media").with("sha256", h),
+        )
+    };
+    if let Some(bad) = hashes
+        .iter()
+        .find(|h| h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(unknown(bad));
+    }
+    let hashes: Vec<String> = hashes.iter().map(|h| h.to_ascii_lowercase()).collect();
+    match desk.app.store.media(&hashes).await {
+        Ok(media) => Ok(media.into_iter().map(|m| m.path).collect()),
+        Err(StoreError::NotFound(what)) => Err(unknown(what.trim_start_matches("media "))),
+        Err(e) => Err(failure(StatusCode::INTERNAL_SERVER_ERROR, lang, &e.msg())),
+    }
+}
+
 /// Submit an announcement: queued at once from a PR officer or an admin, waiting for approval
 /// from department staff.
 #[utoipa::path(post, path = "/api/v1/announcements", security(("bearer" = [])),
@@ -320,13 +362,17 @@ pub async fn submit(
             &Msg::new("desk-no-channel"),
         );
     }
+    let media = match uploaded(&desk, who.lang, &s.media).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
     let draft = Draft {
         department: s.department,
         title: s.title,
         text: s.text,
         link: s.link.filter(|l| !l.trim().is_empty()),
         tags: Vec::new(),
-        media: Vec::new(),
+        media,
         channels: s.channels,
         when,
     };
@@ -420,8 +466,14 @@ impl Modify for Bearer {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "prakat", description = "The station's announcements: submit, approve, follow up."),
-    paths(pending, show, submit, approve, reject),
-    components(schemas(Announcement, Delivery, Submission, Approval, Rejection, ApiError)),
+    paths(pending, show, submit, approve, reject, lists::announcements, lists::deliveries,
+        changes::edit, changes::withdraw, changes::correct, changes::retract,
+        changes::cancel_announcement, changes::retry_delivery, changes::cancel_delivery,
+        media::upload),
+    components(schemas(Announcement, Delivery, Submission, Approval, Rejection, ApiError,
+        lists::ListedDelivery, lists::DeliveryPage, lists::AnnouncementPage,
+        changes::TextChange, changes::Retraction, changes::CorrectionOutcome, media::Media,
+        media::MediaUpload)),
     modifiers(&Bearer)
 )]
 pub struct ApiDoc;
@@ -431,13 +483,42 @@ pub async fn openapi() -> Response {
     Json(ApiDoc::openapi()).into_response()
 }
 
-/// The API's routes (state: the desk's).
-pub fn routes() -> Router<Arc<Desk>> {
+/// The API's routes (state: the desk's). Uploads take the compose form's body limit.
+pub fn routes(desk: &Desk) -> Router<Arc<Desk>> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/pending", get(pending))
-        .route("/api/v1/announcements", post(submit))
+        .route(
+            "/api/v1/announcements",
+            post(submit).get(lists::announcements),
+        )
         .route("/api/v1/announcements/{id}", get(show))
         .route("/api/v1/announcements/{id}/approve", post(approve))
         .route("/api/v1/announcements/{id}/reject", post(reject))
+        .route("/api/v1/announcements/{id}/edit", post(changes::edit))
+        .route(
+            "/api/v1/announcements/{id}/withdraw",
+            post(changes::withdraw),
+        )
+        .route("/api/v1/announcements/{id}/correct", post(changes::correct))
+        .route("/api/v1/announcements/{id}/retract", post(changes::retract))
+        .route(
+            "/api/v1/announcements/{id}/cancel",
+            post(changes::cancel_announcement),
+        )
+        .route("/api/v1/deliveries", get(lists::deliveries))
+        .route(
+            "/api/v1/deliveries/{id}/retry",
+            post(changes::retry_delivery),
+        )
+        .route(
+            "/api/v1/deliveries/{id}/cancel",
+            post(changes::cancel_delivery),
+        )
+        .route(
+            "/api/v1/media",
+            post(media::upload).layer(axum::extract::DefaultBodyLimit::max(
+                super::uploads::body_limit(desk),
+            )),
+        )
 }

@@ -25,6 +25,10 @@ pub async fn list(State(desk): State<Arc<Desk>>, who: Signed<AnyRole>) -> Respon
         .deliveries(&DeliveryFilter {
             limit: Some(LOOK_BACK),
             newest_first: true,
+            // Department staff: their own department's, read as such (not filtered after).
+            department: (!who.person.role.may_approve())
+                .then(|| who.person.department.clone())
+                .flatten(),
             ..Default::default()
         })
         .await

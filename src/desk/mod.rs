@@ -6,6 +6,8 @@
 //!   state-guarded change as from the chat bot and the CLI;
 //! - compose ([`compose`]): a draft with a preview per channel (what each will send, its
 //!   length in the platform's units, what is shortened or skipped), then submitted;
+//! - the calendar ([`calendar`]): what is due in a week or a month, by department and
+//!   channel, each channel's state in its colour;
 //! - an announcement ([`announcement`]): each delivery's state, link, attempts and last
 //!   error, with retry and cancel for whoever approves; edit or withdraw while it waits,
 //!   correct or retract once approved ([`corrections`]), with each channel's correction.
@@ -21,6 +23,7 @@
 pub mod announcement;
 pub mod api;
 pub mod auth;
+pub mod calendar;
 pub mod cli;
 pub mod compose;
 pub mod corrections;
@@ -100,6 +103,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/desk/compose", get(compose::form).post(compose::submit))
         .route("/desk/compose/preview", post(compose::preview))
         .route("/desk/announcements", get(follow::list))
+        .route("/desk/calendar", get(calendar::calendar))
         .route("/desk/announcements/{id}", get(announcement::show))
         .route("/desk/announcements/{id}/approve", post(inbox::approve))
         .route("/desk/announcements/{id}/reject", post(inbox::reject))
@@ -128,7 +132,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/desk/people/remove", post(people::remove))
         .route("/desk/tokens", post(people::make_token))
         .route("/desk/tokens/{id}/revoke", post(people::revoke_token))
-        .merge(api::routes())
+        .merge(api::routes(&desk))
         .route("/desk/static/desk.css", get(style))
         .route("/desk/static/desk.js", get(script))
         .with_state(desk)

@@ -45,6 +45,10 @@ pub(super) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../config/templates/desk/announcements.html"),
     ),
     (
+        "calendar.html",
+        include_str!("../../config/templates/desk/calendar.html"),
+    ),
+    (
         "people.html",
         include_str!("../../config/templates/desk/people.html"),
     ),

@@ -1926,3 +1926,5 @@ async fn the_next_free_slot_and_a_repeat_picked_on_the_form() {
     let a = w.post("/desk/compose", Some(&staff.cookie), &theirs).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
 }
+mod api_more;
+mod calendar;

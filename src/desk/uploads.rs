@@ -33,9 +33,21 @@ pub fn body_limit(desk: &Desk) -> usize {
     usize::try_from(total).unwrap_or(usize::MAX)
 }
 
-fn refused(desk: &Desk, lang: Lang, id: &str, status: StatusCode) -> Response {
-    Page::message(desk, lang, id, None)
-        .status(status)
+/// Why an upload was refused: the message (`id` of `desk.ftl`) and the status. The desk's
+/// pages show it as a page, the JSON API as `{"code", "error"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    pub id: &'static str,
+    pub status: StatusCode,
+}
+
+const fn refusal(id: &'static str, status: StatusCode) -> Refusal {
+    Refusal { id, status }
+}
+
+fn refused(desk: &Desk, lang: Lang, r: Refusal) -> Response {
+    Page::message(desk, lang, r.id, None)
+        .status(r.status)
         .into_response()
 }
 
@@ -59,17 +71,22 @@ pub async fn receive(
     req: Request,
     lang: Lang,
 ) -> Result<(Fields, Vec<PathBuf>, tempfile::TempDir), Response> {
-    let bad = || refused(desk, lang, "desk-bad-form", StatusCode::BAD_REQUEST);
+    receive_files(desk, req)
+        .await
+        .map_err(|r| refused(desk, lang, r))
+}
+
+/// [`receive`], refusing with a [`Refusal`] for the caller to show.
+pub async fn receive_files(
+    desk: &Desk,
+    req: Request,
+) -> Result<(Fields, Vec<PathBuf>, tempfile::TempDir), Refusal> {
+    const BAD: Refusal = refusal("desk-bad-form", StatusCode::BAD_REQUEST);
     let store_failed = |e: std::io::Error| {
         tracing::error!(error = %e, "the web desk could not keep an uploaded file");
-        refused(
-            desk,
-            lang,
-            "desk-upload-failed",
-            StatusCode::INTERNAL_SERVER_ERROR,
-        )
+        refusal("desk-upload-failed", StatusCode::INTERNAL_SERVER_ERROR)
     };
-    let mut form = Multipart::from_request(req, &()).await.map_err(|_| bad())?;
+    let mut form = Multipart::from_request(req, &()).await.map_err(|_| BAD)?;
     let intake = desk.app.settings.storage.data_dir.join("intake");
     tokio::fs::create_dir_all(&intake)
         .await
@@ -88,21 +105,16 @@ pub async fn receive(
     let (mut fields, mut files) = (Vec::new(), Vec::new());
     while let Some(mut field) = form.next_field().await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            refused(
-                desk,
-                lang,
-                "desk-upload-too-large",
-                StatusCode::PAYLOAD_TOO_LARGE,
-            )
+            refusal("desk-upload-too-large", StatusCode::PAYLOAD_TOO_LARGE)
         } else {
-            bad()
+            BAD
         }
     })? {
         let name = field.name().unwrap_or("").to_owned();
         let Some(sent) = field.file_name().map(str::to_owned) else {
-            let text = field.text().await.map_err(|_| bad())?;
+            let text = field.text().await.map_err(|_| BAD)?;
             if text.len() > MAX_FIELD {
-                return Err(bad());
+                return Err(BAD);
             }
             fields.push((name, text));
             continue;
@@ -111,19 +123,14 @@ pub async fn receive(
             continue;
         }
         if files.len() == MAX_FILES {
-            return Err(refused(
-                desk,
-                lang,
-                "desk-upload-too-many",
-                StatusCode::BAD_REQUEST,
-            ));
+            return Err(refusal("desk-upload-too-many", StatusCode::BAD_REQUEST));
         }
         let folder = dir.path().join(files.len().to_string());
         tokio::fs::create_dir(&folder).await.map_err(store_failed)?;
         let path = folder.join(safe_name(&sent));
         let mut out = tokio::fs::File::create(&path).await.map_err(store_failed)?;
         let mut written = 0u64;
-        while let Some(chunk) = field.chunk().await.map_err(|_| bad())? {
+        while let Some(chunk) = field.chunk().await.map_err(|_| BAD)? {
             if written >= cap {
                 continue; // Past the limit: the media check refuses it by its size.
             }

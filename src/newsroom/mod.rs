@@ -713,6 +713,7 @@ fn check_link(link: &str) -> Result<()> {
 }
 
 pub mod corrections;
+pub mod deliveries;
 pub mod people;
 pub mod rules;
 pub mod schedule;

@@ -82,6 +82,9 @@ pub trait Store: Send + Sync + 'static {
     // ---- media
     /// Record a media file already written to the media store (idempotent by hash).
     async fn put_media(&self, media: &MediaRef) -> Result<()>;
+    /// Media files kept earlier, by their SHA-256, in the order asked; `NotFound` names the
+    /// first one not kept.
+    async fn media(&self, sha256: &[String]) -> Result<Vec<MediaRef>>;
 
     // ---- announcements
     /// Create an announcement and its deliveries in one transaction. `compose` is given the new
@@ -139,6 +142,11 @@ pub trait Store: Send + Sync + 'static {
         body: &str,
         actor: &Actor,
     ) -> Result<AnnouncementRecord>;
+    /// Announcements by the filter, the newest first, a page at a time.
+    async fn list_announcements(
+        &self,
+        filter: &AnnouncementFilter,
+    ) -> Result<Vec<AnnouncementRecord>>;
     /// Announcements in a state, oldest first (the pending list).
     async fn announcements_in_state(
         &self,
@@ -238,7 +246,7 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- deliveries: the people's side
     async fn deliveries(&self, filter: &DeliveryFilter) -> Result<Vec<DeliveryRow>>;
-    /// How many deliveries the filter matches, whatever its limit.
+    /// How many deliveries the filter matches, whatever its limit and page (`after`).
     async fn count_deliveries(&self, filter: &DeliveryFilter) -> Result<u64>;
     async fn delivery(&self, id: i64) -> Result<DeliveryRow>;
     async fn cancel_delivery(

@@ -269,15 +269,74 @@ pub struct DeliveryRow {
     pub payload: Payload,
 }
 
-/// Which deliveries to list.
+/// Which deliveries to list. Every filter is optional; a page is read from an index, so a page
+/// of a large store costs what a page of a small one does.
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryFilter {
     pub state: Option<DeliveryState>,
     pub channel: Option<String>,
     pub announcement_id: Option<i64>,
+    /// The announcement's department (its code).
+    pub department: Option<String>,
+    /// Due at or after this time.
+    pub due_from: Option<DateTime<Utc>>,
+    /// Due before this time.
+    pub due_until: Option<DateTime<Utc>>,
+    /// Keyset paging: only the rows after this one in the list's order (the last row of the
+    /// page before, [`DeliveryRow::key`]).
+    pub after: Option<DeliveryKey>,
     pub limit: Option<usize>,
     /// The newest first (the last made); otherwise by due time, the earliest first.
     pub newest_first: bool,
+}
+
+/// Where a delivery stands in a list: by due time then id, or (the newest first) by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryKey {
+    pub due_at: DateTime<Utc>,
+    pub id: i64,
+}
+
+impl DeliveryKey {
+    /// The key as a page link carries it: `<due_at in ms>.<id>`.
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.due_at.timestamp_millis(), self.id)
+    }
+
+    /// A key from [`DeliveryKey::encode`]; `None` for anything else.
+    pub fn decode(s: &str) -> Option<DeliveryKey> {
+        let (due, id) = s.split_once('.')?;
+        Some(DeliveryKey {
+            due_at: DateTime::from_timestamp_millis(due.parse().ok()?)?,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
+impl DeliveryRow {
+    /// This row's place in a list, for the page after it.
+    pub fn key(&self) -> DeliveryKey {
+        DeliveryKey {
+            due_at: self.due_at,
+            id: self.id,
+        }
+    }
+}
+
+/// Which announcements to list, the newest (the last made) first.
+#[derive(Debug, Clone, Default)]
+pub struct AnnouncementFilter {
+    /// `pending_approval`, `approved`, `rejected`, `withdrawn`, `retracted`, …
+    pub state: Option<String>,
+    /// The department's code.
+    pub department: Option<String>,
+    /// To be published at or after this time.
+    pub publish_from: Option<DateTime<Utc>>,
+    /// To be published before this time.
+    pub publish_until: Option<DateTime<Utc>>,
+    /// Keyset paging: only those made before this one (the last id of the page before).
+    pub before: Option<i64>,
+    pub limit: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

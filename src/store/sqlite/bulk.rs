@@ -167,3 +167,35 @@ pub(super) async fn insert_announcements(
     audit_many(tx, now, author, &lines).await?;
     Ok(out)
 }
+
+impl super::SqliteStore {
+    /// For `prakat bench desk` only: give the deliveries of a seeded store the states a station's
+    /// history has — those due before `now` published (one in 25 failed, one in 25 waiting for
+    /// a person, one in 25 cancelled), the rest queued — in one change. The counts by channel
+    /// and state follow through their triggers. Never called by the daemon.
+    pub async fn mix_states_for_bench(&self, now: DateTime<Utc>) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE deliveries SET
+                state = CASE
+                    WHEN due_at > ?1 THEN 'queued'
+                    WHEN id % 25 = 0 THEN 'failed'
+                    WHEN id % 25 = 1 THEN 'needs_attention'
+                    WHEN id % 25 = 2 THEN 'cancelled'
+                    ELSE 'published' END,
+                attempts = CASE WHEN due_at > ?1 THEN 0 ELSE 1 + id % 3 END,
+                published_at = CASE WHEN due_at <= ?1 AND id % 25 > 2 THEN due_at + 1500 END,
+                remote_url = CASE WHEN due_at <= ?1 AND id % 25 > 2
+                    THEN 'https://example.invalid/p/' || id END,
+                last_error = CASE WHEN due_at <= ?1 AND id % 25 < 2
+                    THEN 'HTTP 500 from the platform: try again later' END,
+                last_error_class = CASE WHEN due_at <= ?1 AND id % 25 < 2 THEN 'transient' END",
+        )
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(done)
+    }
+}

@@ -1,10 +1,10 @@
-SELECT d.id, d.announcement_id, a.department, a.title, d.channel, d.state, d.due_at,
-       d.next_attempt_at, d.attempts, d.unsettled, d.idempotency_key, d.remote_id, d.remote_url,
-       d.request_id, d.last_error, d.last_error_class, d.published_at, d.payload
-FROM deliveries d JOIN announcements a ON a.id = d.announcement_id
-WHERE (?1 IS NULL OR d.state = ?1)
+-- By due time, the earliest first, from a key on: the index on due_at gives the range and the
+-- order, so a page reads its own rows only. ?4/?5: the range (whole when not asked); ?6/?7: the
+-- last row of the page before (the range's start when none).
+WHERE d.due_at >= ?4 AND d.due_at < ?5
+  AND (d.due_at > ?6 OR (d.due_at = ?6 AND d.id > ?7))
+  AND (?1 IS NULL OR d.state = ?1)
   AND (?2 IS NULL OR d.channel = ?2)
-  AND (?3 IS NULL OR d.announcement_id = ?3)
-  AND (?4 IS NULL OR d.id = ?4)
-ORDER BY CASE WHEN ?6 THEN d.id END DESC, d.due_at, d.id
-LIMIT ?5
+  AND (?3 IS NULL OR a.department = ?3)
+ORDER BY d.due_at, d.id
+LIMIT ?8

@@ -10,6 +10,7 @@ mod chat;
 mod corrections;
 mod desk;
 mod digest;
+mod list;
 mod reach;
 mod rows;
 mod settle;
@@ -653,6 +654,10 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn media(&self, sha256: &[String]) -> Result<Vec<MediaRef>> {
+        self.media_by_hash(sha256).await
+    }
+
     async fn create_announcement(
         &self,
         new: &NewAnnouncement,
@@ -825,6 +830,13 @@ impl Store for SqliteStore {
         let record = load_announcement(&mut tx, id).await?;
         tx.commit().await?;
         Ok(record)
+    }
+
+    async fn list_announcements(
+        &self,
+        filter: &AnnouncementFilter,
+    ) -> Result<Vec<AnnouncementRecord>> {
+        self.list_announcement_records(filter).await
     }
 
     async fn announcements_in_state(
@@ -1301,53 +1313,15 @@ impl Store for SqliteStore {
     }
 
     async fn deliveries(&self, f: &DeliveryFilter) -> Result<Vec<DeliveryRow>> {
-        let rows: Vec<DeliveryDbRow> = sqlx::query_as(include_str!("list.sql"))
-            .bind(f.state.map(|s| s.as_str()))
-            .bind(f.channel.as_deref())
-            .bind(f.announcement_id)
-            .bind(None::<i64>)
-            .bind(f.limit.map(|l| l as i64).unwrap_or(-1))
-            .bind(f.newest_first)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.into_iter()
-            .map(|r| {
-                let mut d = r.into_row()?;
-                self.resolve_payload(&mut d.payload);
-                Ok(d)
-            })
-            .collect()
+        self.list_deliveries(f).await
     }
 
     async fn count_deliveries(&self, f: &DeliveryFilter) -> Result<u64> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM deliveries d
-             WHERE (?1 IS NULL OR d.state = ?1) AND (?2 IS NULL OR d.channel = ?2)
-               AND (?3 IS NULL OR d.announcement_id = ?3)",
-        )
-        .bind(f.state.map(|s| s.as_str()))
-        .bind(f.channel.as_deref())
-        .bind(f.announcement_id)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(n as u64)
+        self.count_listed(f).await
     }
 
     async fn delivery(&self, id: i64) -> Result<DeliveryRow> {
-        let row: Option<DeliveryDbRow> = sqlx::query_as(include_str!("list.sql"))
-            .bind(None::<&str>)
-            .bind(None::<&str>)
-            .bind(None::<i64>)
-            .bind(id)
-            .bind(1i64)
-            .bind(false)
-            .fetch_optional(&self.pool)
-            .await?;
-        let mut d = row
-            .ok_or_else(|| StoreError::NotFound(format!("delivery {id}")))?
-            .into_row()?;
-        self.resolve_payload(&mut d.payload);
-        Ok(d)
+        self.one_delivery(id).await
     }
 
     async fn cancel_delivery(

@@ -222,6 +222,14 @@ pub(super) struct DeliveryDbRow {
 }
 
 impl DeliveryDbRow {
+    pub(super) fn id(&self) -> i64 {
+        self.id
+    }
+
+    pub(super) fn due_ms(&self) -> i64 {
+        self.due_at
+    }
+
     pub(super) fn into_row(self) -> Result<DeliveryRow> {
         Ok(DeliveryRow {
             id: self.id,
