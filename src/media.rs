@@ -204,6 +204,53 @@ impl MediaStore {
     }
 }
 
+impl MediaStore {
+    /// Keep a document prakat made itself (the monthly digest's PDF, XLSX and CSV) under its
+    /// content, as [`MediaStore::ingest`] keeps a person's file: the kind and type are the
+    /// caller's, not guessed (a CSV has no signature), and `name` is what it is downloaded as.
+    pub fn keep_document(
+        &self,
+        bytes: &[u8],
+        name: &str,
+        mime: &str,
+    ) -> Result<MediaRef, MediaError> {
+        let store_err = |source| MediaError::Store {
+            dir: self.dir.clone(),
+            source,
+        };
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        let ext = Path::new(name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .filter(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric()))
+            .map(str::to_ascii_lowercase);
+        let stored = match &ext {
+            Some(ext) => format!("{sha256}.{ext}"),
+            None => sha256.clone(),
+        };
+        let sub = self.dir.join(&sha256[..2]);
+        std::fs::create_dir_all(&sub).map_err(store_err)?;
+        let dest = sub.join(stored);
+        if !dest.exists() {
+            let mut tmp = tempfile::NamedTempFile::new_in(&sub).map_err(store_err)?;
+            tmp.write_all(bytes).map_err(store_err)?;
+            tmp.as_file().sync_all().map_err(store_err)?;
+            readable_by_all(tmp.path()).map_err(store_err)?;
+            tmp.persist(&dest).map_err(|e| store_err(e.error))?;
+            prakat_adapters::durable::sync_parent_dir(&dest).map_err(store_err)?;
+        }
+        let dest = std::fs::canonicalize(&dest).unwrap_or(dest);
+        Ok(MediaRef {
+            sha256,
+            mime: mime.to_owned(),
+            kind: MediaKind::Document,
+            size: bytes.len() as u64,
+            path: dest,
+            original_name: name.to_owned(),
+        })
+    }
+}
+
 /// Media files get the mode of the website's pages (0644): the website serves them (the site's
 /// copy is the same file), and a temporary file starts private.
 fn readable_by_all(path: &Path) -> std::io::Result<()> {

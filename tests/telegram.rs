@@ -864,3 +864,76 @@ async fn a_pr_officer_retracts_from_the_chat_and_hears_what_each_channel_did() {
     st.fake.wait_text(OFFICER_B.id, "ถอนแล้ว").await;
     st.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_monthly_digest_reaches_each_pr_officer_as_a_pdf_once() {
+    use prakat::digest::fixture::{self, Size};
+    use prakat::digest::{Month, job};
+
+    let mut st = Station::new("").await;
+    st.start();
+    st.register_everyone().await;
+    // A month long past: the daemon's own monthly job builds only the latest month due.
+    let month = Month::parse("2568-03").unwrap();
+    let app = st.app().await;
+    fixture::fill(
+        app.store.as_ref(),
+        month,
+        &Size {
+            announcements: 4,
+            channels: vec!["website".into()],
+            slots: vec![prakat::store::ReachSlot::parse("1d").unwrap()],
+        },
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    let now = month.end();
+    let built = job::build_and_publish(&app, month, now).await.unwrap();
+    for o in [OFFICER_A, OFFICER_B] {
+        let sent = st
+            .fake
+            .wait_for("sendDocument", |v| v["chat_id"].as_i64() == Some(o.id))
+            .await;
+        assert_eq!(
+            sent["document"]["file_name"], "digest-2568-03.pdf",
+            "{sent}"
+        );
+        assert_eq!(sent["document"]["starts_with"], "%PDF-", "{sent}");
+        let caption = sent["caption"].as_str().unwrap();
+        assert!(
+            caption.contains("รายงานผลการประชาสัมพันธ์ประจำเดือน มีนาคม ๒๕๖๘")
+                && caption.contains("มีประกาศ 4 เรื่อง"),
+            "{caption}"
+        );
+        assert_eq!(sent["parse_mode"], "HTML");
+    }
+    // A rerun replaces the files and tells no one again; the staff member is not sent it.
+    let again = job::build_and_publish(&app, month, now).await.unwrap();
+    assert_eq!(built.pdf, again.pdf);
+    // Something told after the rerun: once it has arrived, a second PDF would have too.
+    app.store
+        .record_audit(
+            &prakat::store::Actor::daemon("rules"),
+            "rule_paused",
+            "rule",
+            "9",
+            serde_json::json!({"reason": "failures", "channel": "line", "failures": 3,
+                "title": "หลังรายงาน", "cron": "0 0 9 * * Mon"}),
+        )
+        .await
+        .unwrap();
+    st.fake.wait_text(OFFICER_B.id, "rule resume 9").await;
+    let documents = st.fake.calls_of("sendDocument");
+    assert_eq!(
+        documents.len(),
+        2,
+        "one PDF for each PR officer: {documents:#?}"
+    );
+    assert!(
+        documents
+            .iter()
+            .all(|d| d["chat_id"].as_i64() != Some(STAFF.id))
+    );
+    st.stop().await;
+}

@@ -60,6 +60,12 @@ pub trait Channel: Send + Sync {
     /// How a repeated publish is made harmless; see [`Idempotency`].
     fn idempotency(&self) -> Idempotency;
 
+    /// Whether the channel publishes documents ([`crate::MediaKind::Document`]) with a post.
+    /// Those that do not are composed without them.
+    fn carries_documents(&self) -> bool {
+        false
+    }
+
     /// The reconcile capability, for channels whose [`Idempotency`] is `Reconcile`.
     fn reconcile(&self) -> Option<&dyn Reconcile> {
         None

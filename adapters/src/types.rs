@@ -23,14 +23,19 @@ pub struct Department {
 pub enum MediaKind {
     Image,
     Video,
+    /// A file to download (PDF, XLSX, CSV): the monthly digest's files. Only channels that say
+    /// they carry documents ([`crate::Channel::carries_documents`], the website) are given
+    /// them; the others are composed without.
+    Document,
 }
 
 impl MediaKind {
-    /// `image` or `video`, as stored and as messages choose their words by.
+    /// `image`, `video` or `document`, as stored and as messages choose their words by.
     pub fn as_str(self) -> &'static str {
         match self {
             MediaKind::Image => "image",
             MediaKind::Video => "video",
+            MediaKind::Document => "document",
         }
     }
 }

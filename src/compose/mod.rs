@@ -234,7 +234,13 @@ impl Composer {
             let channel = registry.get(name).ok_or_else(|| {
                 ComposeError::UnknownChannel(name.clone(), registry.names().join(", "))
             })?;
-            let draft = self.draft(channel.kind(), a)?;
+            let mut draft = self.draft(channel.kind(), a)?;
+            if !channel.carries_documents() {
+                // The digest's files are for the website; a photo post never gets a PDF.
+                draft
+                    .media
+                    .retain(|m| m.kind != prakat_adapters::MediaKind::Document);
+            }
             match channel.prepare(&draft) {
                 Ok(payload) => out.deliveries.push(NewDelivery {
                     channel: name.clone(),

@@ -118,7 +118,10 @@ async fn publish(
     let pdf = dir.join(format!("digest-{}.pdf", month.slug()));
 
     let site_dir = if app.settings.channels.website().is_some() {
-        let root = app.settings.site_dir().join("digests");
+        let root = app
+            .settings
+            .site_dir()
+            .join(prakat_adapters::website::DIGESTS_DIR);
         let here = root.join(month.slug());
         files.write_to(&here)?;
         write(&here.join("index.html"), site_page.as_bytes())?;
@@ -127,6 +130,7 @@ async fn publish(
             html::stylesheet(app.settings.templates.dir.as_deref()).as_bytes(),
         )?;
         write_index(&root, &super::header(&app.settings).station)?;
+        super::announce::announce(app, month, &files, now).await?;
         Some(here)
     } else {
         None

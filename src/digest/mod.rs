@@ -15,6 +15,7 @@
 //! Never here: a write to the website from a command (the daemon is its only writer), or a
 //! figure a platform did not tell shown as zero.
 
+pub mod announce;
 pub mod bench;
 pub mod cli;
 pub mod fixture;
@@ -134,15 +135,21 @@ pub fn channels(settings: &Settings) -> Vec<model::ChannelInfo> {
     out
 }
 
-/// The month's rows and the month before's.
+/// The month's rows and the month before's, without the digests' own announcements
+/// ([`announce::DEPARTMENT`]).
 pub async fn gather<S: Store + ?Sized>(
     store: &S,
     month: Month,
 ) -> Result<(DigestRows, DigestRows), StoreError> {
+    let without_digests = |mut rows: DigestRows| {
+        rows.departments.retain(|d| d.code != announce::DEPARTMENT);
+        rows.rows.retain(|r| r.department != announce::DEPARTMENT);
+        rows
+    };
     let rows = store.digest_rows(month.start(), month.end()).await?;
     let previous = month.previous();
     let before = store.digest_rows(previous.start(), previous.end()).await?;
-    Ok((rows, before))
+    Ok((without_digests(rows), without_digests(before)))
 }
 
 /// Build every file of the digest from gathered rows; `step` is told each step as it starts.

@@ -16,6 +16,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use prakat_adapters::thai::words;
+
 use super::html::{figure, number};
 use super::model::{Digest, Figures};
 
@@ -128,13 +130,21 @@ struct ItemView {
 #[derive(Serialize)]
 struct SectionView {
     name: String,
+    /// Above each part after the first: the department's name, "continued".
+    continued: String,
     line: String,
     legend: String,
     empty: String,
-    items: Vec<ItemView>,
+    /// The announcements, [`PART`] at most in each part: a part starts on a new page, so typst
+    /// lays the parts out in parallel (one page run each).
+    parts: Vec<Vec<ItemView>>,
     rows: Vec<[String; 5]>,
     total: [String; 5],
 }
+
+/// The most announcements set in one part of a department (about 20 pages): parts are laid
+/// out in parallel, each begins a page.
+const PART: usize = 150;
 
 /// What the PDF shows, every text ready.
 #[derive(Serialize)]
@@ -292,13 +302,14 @@ fn view(d: &Digest) -> View {
                 legend: "ตัวเลขของแต่ละช่องทาง: เข้าชม / เข้าถึง / มีส่วนร่วม (“–” คือแพลตฟอร์มไม่ได้แจ้ง)"
                     .to_owned(),
                 empty: format!("ไม่มีประกาศของ{}ในเดือนนี้", s.name_th),
-                items: s
+                continued: format!("{} (ต่อ)", s.name_th),
+                parts: s
                     .items
                     .iter()
                     .map(|i| ItemView {
                         date: i.date.clone(),
-                        title: i.title.clone(),
-                        excerpt: i.excerpt.clone(),
+                        title: breakable(&i.title),
+                        excerpt: breakable(&i.excerpt),
                         channels: i
                             .cells
                             .iter()
@@ -323,17 +334,78 @@ fn view(d: &Digest) -> View {
                                 ChannelLine {
                                     label: col.label.clone(),
                                     url: c.url.clone(),
-                                    text,
+                                    text: breakable(&text),
                                 }
                             })
                             .collect(),
                     })
-                    .collect(),
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .fold(Vec::new(), |mut parts: Vec<Vec<ItemView>>, item| {
+                        match parts.last_mut() {
+                            Some(part) if part.len() < PART => part.push(item),
+                            _ => parts.push(vec![item]),
+                        }
+                        parts
+                    }),
                 rows: channel_rows(&s.channels),
                 total: figs_row(&format!("รวม{}", s.name_th), &s.total),
             })
             .collect(),
     }
+}
+
+/// U+200B ZERO WIDTH SPACE: a line may break here; typst removes it from the glyphs it sets,
+/// so it is neither seen nor copied with the PDF's text.
+const BREAK: char = '\u{200B}';
+
+/// A character a Thai word may begin with: a consonant or a leading vowel (เ แ โ ใ ไ).
+fn is_thai_letter(c: char) -> bool {
+    ('\u{0E01}'..='\u{0E2E}').contains(&c) || ('\u{0E40}'..='\u{0E44}').contains(&c)
+}
+
+fn is_thai(c: char) -> bool {
+    ('\u{0E00}'..='\u{0E7F}').contains(&c)
+}
+
+/// `text` with a [`BREAK`] at each end of a Thai word (newmm, [`words::word_ends`]) that falls
+/// between two Thai characters, the next one a letter (never before a vowel or tone mark): the
+/// places a line may break inside a run of Thai without spaces. Links and runs without Thai are
+/// left as they are. The template sets such text with typst's line breaker for scripts that
+/// need no dictionary, so typst does not look for Thai words again with ICU's LSTM model —
+/// the slowest part of setting a large month — and a line breaks only where newmm, the
+/// segmentation Thai readers accept, puts a word end.
+pub fn breakable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (token, after) = rest.split_at(end);
+        if token.contains("://") || token.starts_with("www.") || !token.chars().any(is_thai) {
+            out.push_str(token);
+        } else {
+            let mut start = 0;
+            for cut in words::word_ends(token) {
+                out.push_str(&token[start..cut]);
+                let before = token[..cut].chars().next_back();
+                let next = token[cut..].chars().next();
+                if let (Some(b), Some(n)) = (before, next)
+                    && is_thai(b)
+                    && is_thai_letter(n)
+                {
+                    out.push(BREAK);
+                }
+                start = cut;
+            }
+            out.push_str(&token[start..]);
+        }
+        let spaces = after
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(after.len());
+        out.push_str(&after[..spaces]);
+        rest = &after[spaces..];
+    }
+    out
 }
 
 /// Set the digest as a PDF. `Err` carries typst's complaints (a broken template).

@@ -396,6 +396,7 @@ async fn method(
             });
             // The message as Telegram answers: what it carries, by kind.
             let file = |f: &Value| f.as_str().unwrap_or("FILE").to_owned();
+            let file_name = |f: &Value| f["file_name"].clone();
             match method.as_str() {
                 "sendMessage" => m["text"] = params["text"].clone(),
                 "sendPhoto" => {
@@ -405,8 +406,9 @@ async fn method(
                     m["video"] = json!({"file_id": file(&params["video"]), "file_unique_id": "u", "width": 1920, "height": 1080, "duration": 60})
                 }
                 "sendDocument" => {
-                    m["document"] =
-                        json!({"file_id": file(&params["document"]), "file_unique_id": "u"})
+                    m["document"] = json!({"file_id": file(&params["document"]), "file_unique_id": "u",
+                        "file_name": file_name(&params["document"])});
+                    m["caption"] = params["caption"].clone();
                 }
                 _ => {}
             }
@@ -493,7 +495,8 @@ async fn file(State(fake): State<Fake>, Path((bot, path)): Path<(String, String)
     }
 }
 
-/// The text fields of a `multipart/form-data` body (JSON values where they parse as JSON).
+/// The fields of a `multipart/form-data` body: text fields as JSON values where they parse as
+/// JSON, a file as `{"file_name": …, "starts_with": …}`.
 fn form_data(body: &str) -> Value {
     let boundary = body.lines().next().unwrap_or_default().trim();
     let mut out = serde_json::Map::new();
@@ -512,7 +515,18 @@ fn form_data(body: &str) -> Value {
             .trim_end_matches("\r\n")
             .trim_end_matches("--")
             .trim_end_matches("\r\n");
-        let v = serde_json::from_str(value).unwrap_or_else(|_| json!(value));
+        // A file uploaded: its name and how its content begins (`%PDF-` for a PDF).
+        let file_name = head
+            .split("filename=\"")
+            .nth(1)
+            .and_then(|n| n.split('"').next());
+        let v = match file_name {
+            Some(file_name) => json!({
+                "file_name": file_name,
+                "starts_with": value.chars().take(5).collect::<String>(),
+            }),
+            None => serde_json::from_str(value).unwrap_or_else(|_| json!(value)),
+        };
         out.insert(name.to_owned(), v);
     }
     Value::Object(out)

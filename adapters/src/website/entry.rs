@@ -24,6 +24,10 @@ pub struct EntryMedia {
     pub mime: String,
     pub kind: MediaKind,
     pub size: u64,
+    /// The name the file was attached under: a document is downloaded under it
+    /// (`digest-2569-11.pdf`). Empty in records written before documents.
+    #[serde(default)]
+    pub original_name: String,
 }
 
 /// One published announcement as the site remembers it.
@@ -115,6 +119,7 @@ impl Entry {
                     mime: m.mime.clone(),
                     kind: m.kind,
                     size: m.size,
+                    original_name: m.original_name.clone(),
                 })
                 .collect(),
             tags: payload.tags.clone(),

@@ -44,6 +44,7 @@ use async_trait::async_trait;
 
 pub use entry::{Entry, EntryMedia, EntryRetraction, MonthKey};
 pub use error::WebsiteError;
+pub use paths::DIGESTS_DIR;
 pub use prepare::{KIND, limits};
 pub use settings::{DEFAULT_FEED_ITEMS, RetractionPage, WebsiteSettings};
 
@@ -166,6 +167,10 @@ impl Channel for Website {
 
     fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    fn carries_documents(&self) -> bool {
+        true
     }
 
     fn prepare(&self, draft: &Draft) -> Result<Payload, Rejection> {

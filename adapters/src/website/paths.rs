@@ -9,6 +9,9 @@ use super::entry::MonthKey;
 pub const ENTRIES_DIR: &str = "_entries";
 pub const NEWS_DIR: &str = "news";
 pub const MEDIA_DIR: &str = "media";
+/// The monthly digests (`digests/index.html`, the fiscal-year index, and a folder per month),
+/// written by the daemon's digest job beside the pages.
+pub const DIGESTS_DIR: &str = "digests";
 pub const DEPARTMENTS_DIR: &str = "departments";
 pub const MONTHS_DIR: &str = "months";
 pub const RSS: &str = "feed.xml";

@@ -9,6 +9,9 @@ pub const KIND: &str = "website";
 
 const MB: u64 = 1024 * 1024;
 
+/// The largest document (PDF, XLSX, CSV) a page offers for download.
+pub const DOCUMENT_MAX_BYTES: u64 = 100 * MB;
+
 /// The website's limits. One place for these numbers.
 pub fn limits() -> Limits {
     Limits {
@@ -119,6 +122,7 @@ pub fn prepare(limits: &Limits, draft: &Draft) -> Result<Payload, Rejection> {
         let (max, what_en, what_th) = match m.kind {
             MediaKind::Image => (limits.image_max_bytes, "image", "ภาพ"),
             MediaKind::Video => (limits.video_max_bytes, "video", "วิดีโอ"),
+            MediaKind::Document => (DOCUMENT_MAX_BYTES, "document", "เอกสาร"),
         };
         if m.size > max {
             let name = &m.original_name;

@@ -105,8 +105,13 @@ impl Renderer {
         self.render("retracted.html", &paths::page(e.id), "ประกาศนี้ถอนแล้ว", page)
     }
 
-    /// The home page: the newest entries, every department, every month by fiscal year.
-    pub fn home(&self, entries: &BTreeMap<i64, Entry>) -> Result<String, WebsiteError> {
+    /// The home page: the newest entries, every department, every month by fiscal year, and
+    /// the monthly digests' fiscal-year index when `digests` (one is published).
+    pub fn home(
+        &self,
+        entries: &BTreeMap<i64, Entry>,
+        digests: bool,
+    ) -> Result<String, WebsiteError> {
         let all: Vec<&Entry> = entries.values().collect();
         let mut newest = all.clone();
         newest.sort_by(Entry::newest_first);
@@ -116,6 +121,7 @@ impl Renderer {
             departments => self.departments(entries),
             fiscal_years => self.all_months(&all),
             total => entries.len(),
+            digests_path => digests.then(|| format!("{}/", paths::DIGESTS_DIR)),
         };
         self.render("home.html", "", &self.settings.station_name_th, page)
     }

@@ -229,7 +229,13 @@ impl Site {
         for &m in &affected.months {
             write(&paths::month(m), r.month(m, entries)?)?;
         }
-        write("", r.home(entries)?)?;
+        // The monthly digests' fiscal-year index, once the daemon has published a digest.
+        let digests = self
+            .root
+            .join(paths::DIGESTS_DIR)
+            .join("index.html")
+            .is_file();
+        write("", r.home(entries, digests)?)?;
         fsio::write_if_changed(
             &paths::file(&self.root, &paths::departments_index()),
             r.departments_index(entries)?.as_bytes(),

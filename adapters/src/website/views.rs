@@ -50,8 +50,12 @@ pub(super) struct ArticleView<'a> {
 pub(super) struct MediaView<'a> {
     pub(super) path: String,
     pub(super) mime: &'a str,
-    /// `image` or `video`.
+    /// `image`, `video` or `document`.
     pub(super) kind: &'static str,
+    /// The name a document is downloaded under.
+    pub(super) name: &'a str,
+    /// `1.2 MB`, `830 KB`: shown beside a document's link.
+    pub(super) size: String,
 }
 
 /// A department with how many entries it has.
@@ -97,6 +101,16 @@ pub(super) fn html_datetime(at: DateTime<Utc>) -> String {
     bangkok(at).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
+/// A file's size as a download link shows it: `830 KB`, `1.2 MB`.
+pub(super) fn file_size(bytes: u64) -> String {
+    const KB: u64 = 1000;
+    if bytes < 1000 * KB {
+        format!("{} KB", bytes.div_ceil(KB))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (KB * KB) as f64)
+    }
+}
+
 impl Renderer {
     pub(super) fn month_label(&self, key: MonthKey) -> String {
         month_year_of(key.be_year, key.month, self.settings.digits)
@@ -134,7 +148,10 @@ impl Renderer {
                     kind: match m.kind {
                         MediaKind::Image => "image",
                         MediaKind::Video => "video",
+                        MediaKind::Document => "document",
                     },
+                    name: &m.original_name,
+                    size: file_size(m.size),
                 })
                 .collect(),
             tags: &e.tags,

@@ -40,6 +40,8 @@ pub(crate) fn render(text: &str, alt: &str, media: &[Embedded<'_>]) -> String {
                 "<!-- wp:video {{\"id\":{id}}} -->\n<figure class=\"wp-block-video\"><video controls src=\"{src}\"></video></figure>\n<!-- /wp:video -->\n\n",
                 id = m.id,
             ),
+            // Not given any: compose leaves documents to the channels that carry them.
+            MediaKind::Document => Ok(()),
         };
     }
     out.truncate(out.trim_end().len());

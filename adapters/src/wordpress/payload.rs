@@ -59,6 +59,8 @@ pub(crate) fn prepare(limits: &Limits, draft: &Draft) -> Result<Payload, Rejecti
         let max = match m.kind {
             MediaKind::Image => limits.image_max_bytes,
             MediaKind::Video => limits.video_max_bytes,
+            // Not given any: compose leaves documents to the channels that carry them.
+            MediaKind::Document => continue,
         };
         if m.size > max {
             return Err(refusal!(

@@ -11,6 +11,7 @@ pub(super) fn media_kind_str(k: MediaKind) -> &'static str {
     match k {
         MediaKind::Image => "image",
         MediaKind::Video => "video",
+        MediaKind::Document => "document",
     }
 }
 
@@ -50,6 +51,7 @@ impl MediaRow {
         let kind = match self.kind.as_str() {
             "image" => MediaKind::Image,
             "video" => MediaKind::Video,
+            "document" => MediaKind::Document,
             other => return Err(StoreError::Corrupt(format!("media kind {other}"))),
         };
         Ok(MediaRef {
