@@ -2588,6 +2588,74 @@ async fn claims_resume_expired_leases_first_then_the_earliest_due<S: Store>(
     Ok(())
 }
 
+/// The dispatcher's turn: the outcomes of its last claims are written and the next due ones
+/// claimed together; the outcomes are fenced as with `settle`, and a superseded one is kept in
+/// the trail.
+async fn outcomes_and_the_next_claim_are_written_together<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    let mut ids = Vec::new();
+    for s in [0, 0, 5] {
+        let (_, rows) = announce(store, &["website"], t0 + secs(s)).await?;
+        ids.push(rows[0].id);
+    }
+    let [first, second, later] = ids[..] else {
+        unreachable!()
+    };
+    let claimed = store.claim_due(t0, "a", LEASE, 10).await?;
+    assert_eq!(ids_of(&claimed), vec![first, second]);
+    let outcomes = vec![
+        Settlement {
+            delivery_id: first,
+            claim: 1,
+            outcome: Outcome::Published(Receipt {
+                remote_id: Some("r1".into()),
+                ..Receipt::default()
+            }),
+        },
+        // Not its claim (that is 1): superseded, kept in the trail only.
+        Settlement {
+            delivery_id: second,
+            claim: 7,
+            outcome: Outcome::Failed {
+                error: "late".into(),
+                class: "transient".into(),
+            },
+        },
+    ];
+    let (settled, next) = store
+        .settle_and_claim("a", t0 + secs(5), &outcomes, LEASE, 10)
+        .await?;
+    assert_eq!(settled, 1);
+    assert_eq!(ids_of(&next), vec![later]);
+    assert_eq!(next[0].claim, 1);
+    let row = store.delivery(first).await?;
+    assert_eq!(row.state, DeliveryState::Published);
+    assert_eq!(row.remote_id.as_deref(), Some("r1"));
+    assert_eq!(store.delivery(second).await?.state, DeliveryState::InFlight);
+    assert_eq!(store.delivery(later).await?.state, DeliveryState::InFlight);
+    assert_eq!(
+        actions(store, "delivery", first).await?,
+        ["claimed", "published"]
+    );
+    assert_eq!(
+        actions(store, "delivery", second).await?,
+        ["claimed", "late_outcome"]
+    );
+    assert_eq!(actions(store, "delivery", later).await?, ["claimed"]);
+    let trail = store.audit_trail("delivery", &later.to_string()).await?;
+    assert_eq!(
+        trail[0].detail,
+        serde_json::json!({"attempt": 1, "unsettled": false})
+    );
+    // Nothing to write and nothing due: nothing changes.
+    let (settled, next) = store
+        .settle_and_claim("a", t0 + secs(6), &[], LEASE, 10)
+        .await?;
+    assert_eq!((settled, next.len()), (0, 0));
+    Ok(())
+}
+
 /// The counts by channel and state are the deliveries, counted, after every kind of change.
 async fn delivery_counts_follow_every_change<S: Store>(store: &S) -> Result<()> {
     seed(store).await?;
@@ -2698,6 +2766,7 @@ macro_rules! backend {
                 a_batch_that_cannot_be_stored_writes_nothing,
                 a_settled_batch_writes_each_outcome_fenced_by_its_claim,
                 claims_resume_expired_leases_first_then_the_earliest_due,
+                outcomes_and_the_next_claim_are_written_together,
                 delivery_counts_follow_every_change,
                 an_edit_changes_what_is_not_out_in_place_and_amends_what_is_out,
                 a_retraction_cancels_what_is_not_out_and_is_never_claimed_again,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use tokio::sync::{Notify, Semaphore, mpsc, watch};
+use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
@@ -117,13 +117,12 @@ impl<S: Store> Engine<S> {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let p = &self.p;
         let running = Arc::new(Running::default());
-        let (settle_tx, settle_rx) = mpsc::unbounded_channel::<Settlement>();
+        let outcomes = Arc::new(settle::Outcomes::default());
         let settler = tokio::spawn(settle::run(
             p.store.clone(),
             p.owner.clone(),
             p.clock.clone(),
-            settle_rx,
-            p.settings.batch_size.max(64),
+            outcomes.clone(),
             p.wake.clone(),
             running.clone(),
         ));
@@ -179,12 +178,34 @@ impl<S: Store> Engine<S> {
                 None => true,
             };
             if free > 0 && worthwhile && db_ok {
-                match p
+                // Outcomes that arrived meanwhile are written in the claim's transaction.
+                let gate = outcomes.gate().await;
+                let batch = outcomes.take(&gate);
+                let now = p.clock.now();
+                let mut claim = p
                     .store
-                    .claim_due(now, &p.owner, p.settings.lease, free)
-                    .await
-                {
-                    Ok(claimed) => {
+                    .settle_and_claim(&p.owner, now, &batch, p.settings.lease, free)
+                    .await;
+                match &claim {
+                    Ok((settled, _)) => {
+                        settle::Outcomes::written(&batch, *settled, &running, &p.wake)
+                    }
+                    Err(e) if !batch.is_empty() => {
+                        // Outcomes that cannot be written must not stop the claims: they go
+                        // back to the settler, which keeps trying, and the claim is tried alone.
+                        tracing::error!(error = %e, "cannot record outcomes with the claim");
+                        outcomes.put_back(&gate, batch);
+                        claim = p
+                            .store
+                            .claim_due(now, &p.owner, p.settings.lease, free)
+                            .await
+                            .map(|c| (0, c));
+                    }
+                    Err(_) => {}
+                }
+                drop(gate);
+                match claim {
+                    Ok((_, claimed)) => {
                         claimed_n = claimed.len();
                         for c in claimed {
                             let permit = capacity
@@ -192,14 +213,14 @@ impl<S: Store> Engine<S> {
                                 .try_acquire_owned()
                                 .expect("claimed within capacity");
                             let task = self.task(&c, now, &per_channel, &stop_rx, &running);
-                            let tx = settle_tx.clone();
+                            let outcomes = outcomes.clone();
                             let freed = freed.clone();
                             let span = tracing::info_span!("delivery", delivery_id = c.id, channel = %c.channel, attempt = c.attempt);
                             tasks.spawn(
                                 async move {
                                     let (id, claim) = (c.id, c.claim);
                                     let outcome = task.run(c).await;
-                                    let _ = tx.send(Settlement {
+                                    outcomes.push(Settlement {
                                         delivery_id: id,
                                         claim,
                                         outcome,
@@ -273,7 +294,7 @@ impl<S: Store> Engine<S> {
                 }
             }
         }
-        drop(settle_tx);
+        outcomes.close();
         let _ = settler.await;
         tracing::info!("dispatcher stopped");
     }

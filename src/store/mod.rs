@@ -228,6 +228,25 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         settlements: &[Settlement],
     ) -> Result<usize>;
+    /// [`settle`](Store::settle) these outcomes, then [`claim_due`](Store::claim_due): the
+    /// dispatcher's turn of the loop. A store may do both in one transaction (one commit instead
+    /// of two); if it fails, neither happened. Returns how many settled their own claim, and the
+    /// claims.
+    async fn settle_and_claim(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        settlements: &[Settlement],
+        lease: std::time::Duration,
+        limit: usize,
+    ) -> Result<(usize, Vec<ClaimedDelivery>)> {
+        let settled = if settlements.is_empty() {
+            0
+        } else {
+            self.settle(owner, now, settlements).await?
+        };
+        Ok((settled, self.claim_due(now, owner, lease, limit).await?))
+    }
     /// Save a channel's in-progress state for a delivery, if `claim` is still the delivery's
     /// current claim. Returns false when a later claim has taken it.
     async fn save_publish_state(&self, delivery_id: i64, claim: i64, state: &str) -> Result<bool>;

@@ -202,6 +202,62 @@ impl SqliteStore {
     }
 }
 
+/// Claim up to `limit` due deliveries in `tx` (see `claim.sql`), with one audit row each.
+async fn claim_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    now: DateTime<Utc>,
+    owner: &str,
+    lease: Duration,
+    limit: usize,
+) -> Result<Vec<ClaimRow>> {
+    let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
+    let rows: Vec<ClaimRow> = sqlx::query_as(include_str!("claim.sql"))
+        .bind(owner)
+        .bind(ms(until))
+        .bind(ms(now))
+        .bind(limit as i64)
+        .fetch_all(&mut **tx)
+        .await?;
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    // [[id, attempt, unsettled], …] for one constant statement (see `claim_audit.sql`).
+    let mut lines = String::with_capacity(rows.len() * 16 + 2);
+    lines.push('[');
+    for (i, r) in rows.iter().enumerate() {
+        use std::fmt::Write as _;
+        let sep = if i == 0 { "" } else { "," };
+        let _ = write!(
+            lines,
+            "{sep}[{},{},{}]",
+            r.id,
+            r.attempts,
+            i64::from(r.unsettled != 0)
+        );
+    }
+    lines.push(']');
+    sqlx::query(include_str!("claim_audit.sql"))
+        .bind(ms(now))
+        .bind(format!("dispatcher:{owner}"))
+        .bind(lines)
+        .execute(&mut **tx)
+        .await?;
+    Ok(rows)
+}
+
+impl SqliteStore {
+    /// Claimed rows as the dispatcher takes them, media paths resolved.
+    fn claimed(&self, rows: Vec<ClaimRow>) -> Result<Vec<ClaimedDelivery>> {
+        rows.into_iter()
+            .map(|r| {
+                let mut c = r.into_claimed()?;
+                self.resolve_payload(&mut c.payload);
+                Ok(c)
+            })
+            .collect()
+    }
+}
+
 /// An exclusive lock on `<database>.migrate-lock` while the database is opened (none for an
 /// in-memory database, nor where the file cannot be made: a read-only folder, whose database
 /// no one can be migrating).
@@ -307,21 +363,27 @@ async fn audit_many(
     actor: &Actor,
     lines: &[AuditLine],
 ) -> Result<()> {
-    for chunk in lines.chunks(2000) {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO audit_log (at, actor, role, action, entity, entity_id, detail) ",
-        );
-        qb.push_values(chunk, |mut b, l| {
-            b.push_bind(ms(at))
-                .push_bind(&actor.name)
-                .push_bind(&actor.role)
-                .push_bind(l.action)
-                .push_bind(l.entity)
-                .push_bind(&l.entity_id)
-                .push_bind(prakat_adapters::http::scrub(&l.detail.to_string()));
-        });
-        qb.build().execute(&mut **tx).await?;
+    if lines.is_empty() {
+        return Ok(());
     }
+    let rows: Vec<(&str, &str, &str, String)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l.action,
+                l.entity,
+                l.entity_id.as_str(),
+                prakat_adapters::http::scrub(&l.detail.to_string()),
+            )
+        })
+        .collect();
+    sqlx::query(include_str!("audit_many.sql"))
+        .bind(ms(at))
+        .bind(&actor.name)
+        .bind(&actor.role)
+        .bind(json(&rows))
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -1192,45 +1254,13 @@ impl Store for SqliteStore {
         lease: Duration,
         limit: usize,
     ) -> Result<Vec<ClaimedDelivery>> {
-        let until =
-            now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
         let mut tx = self.write_tx().await?;
-        let rows: Vec<ClaimRow> = sqlx::query_as(include_str!("claim.sql"))
-            .bind(owner)
-            .bind(ms(until))
-            .bind(ms(now))
-            .bind(limit as i64)
-            .fetch_all(&mut *tx)
-            .await?;
+        let rows = claim_in(&mut tx, now, owner, lease, limit).await?;
         if rows.is_empty() {
             return Ok(vec![]);
         }
-        let actor = format!("dispatcher:{owner}");
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO audit_log (at, actor, role, action, entity, entity_id, detail) ",
-        );
-        qb.push_values(&rows, |mut b, r| {
-            b.push_bind(ms(now))
-                .push_bind(&actor)
-                .push_bind(None::<String>)
-                .push_bind("claimed")
-                .push_bind("delivery")
-                .push_bind(r.id.to_string())
-                .push_bind(format!(
-                    r#"{{"attempt":{},"unsettled":{}}}"#,
-                    r.attempts,
-                    r.unsettled != 0
-                ));
-        });
-        qb.build().execute(&mut *tx).await?;
         tx.commit().await?;
-        rows.into_iter()
-            .map(|r| {
-                let mut c = r.into_claimed()?;
-                self.resolve_payload(&mut c.payload);
-                Ok(c)
-            })
-            .collect()
+        self.claimed(rows)
     }
 
     async fn settle(
@@ -1243,6 +1273,24 @@ impl Store for SqliteStore {
         let settled = settle::settle(&mut tx, owner, now, settlements).await?;
         tx.commit().await?;
         Ok(settled)
+    }
+
+    async fn settle_and_claim(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        settlements: &[Settlement],
+        lease: Duration,
+        limit: usize,
+    ) -> Result<(usize, Vec<ClaimedDelivery>)> {
+        let mut tx = self.write_tx().await?;
+        let settled = settle::settle(&mut tx, owner, now, settlements).await?;
+        let rows = claim_in(&mut tx, now, owner, lease, limit).await?;
+        if rows.is_empty() && settlements.is_empty() {
+            return Ok((0, vec![]));
+        }
+        tx.commit().await?;
+        Ok((settled, self.claimed(rows)?))
     }
 
     async fn save_publish_state(&self, delivery_id: i64, claim: i64, state: &str) -> Result<bool> {

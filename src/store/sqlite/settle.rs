@@ -2,21 +2,22 @@
 //! transaction, with their audit rows; the outcome of a superseded claim is kept, never written
 //! over the newer one.
 //!
-//! A batch costs two statements whatever its size: one `UPDATE … FROM (VALUES …)` guarded per
-//! row by `state = 'in_flight' AND claim_seq = ?` that returns the rows it settled, and one
-//! insert of their audit rows. Outcomes whose guard did not hold (a superseded claim) are then
+//! A batch costs two statements whatever its size, each with the batch as one JSON text so the
+//! statement's text never changes and it is prepared once: one `UPDATE … FROM json_each(?)`
+//! guarded per row by `state = 'in_flight' AND claim_seq = ?` that returns the rows it settled
+//! (`settle.sql`), and one insert of their audit rows. Outcomes whose guard did not hold (a superseded claim) are then
 //! recorded one by one, as before; they are rare.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
 
-use super::{AuditLine, audit, audit_many, ms};
+use super::{AuditLine, audit, audit_many, json, ms};
 use crate::store::{Actor, Outcome, Result, Settlement};
 
-/// Rows per statement: 11 parameters each, well under SQLite's limit on parameters.
-const CHUNK: usize = 500;
+/// Outcomes per statement: they go as one JSON text, so this only bounds its size.
+const CHUNK: usize = 2000;
 
 pub(super) async fn settle(
     tx: &mut Transaction<'_, Sqlite>,
@@ -85,79 +86,68 @@ async fn settle_chunk(
     now: DateTime<Utc>,
     chunk: &[Settlement],
 ) -> Result<usize> {
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "WITH s(s_id, s_claim, s_state, s_remote_id, s_remote_url, s_request_id, s_next_at, s_error, \
-         s_class, s_give_back, s_unsettled) AS (",
+    type Row<'a> = (
+        i64,
+        i64,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<i64>,
+        Option<&'a str>,
+        Option<&'a str>,
+        i64,
+        i64,
     );
-    qb.push_values(chunk, |mut b, s| {
-        let (state, remote, next_at, error, give_back, unsettled) = match &s.outcome {
-            Outcome::Published(r) => ("published", Some(r), None, None, false, false),
-            Outcome::Retry {
-                at,
-                error,
-                class,
-                count_attempt,
-                unsettled,
-            } => (
-                "queued",
-                None,
-                Some(ms(*at)),
-                Some((error, class)),
-                !*count_attempt,
-                *unsettled,
-            ),
-            Outcome::NeedsAttention { error, class } => (
-                "needs_attention",
-                None,
-                None,
-                Some((error, class)),
-                false,
-                false,
-            ),
-            Outcome::Failed { error, class } => {
-                ("failed", None, None, Some((error, class)), false, false)
-            }
-        };
-        b.push_bind(s.delivery_id)
-            .push_bind(s.claim)
-            .push_bind(state)
-            .push_bind(remote.and_then(|r| r.remote_id.clone()))
-            .push_bind(remote.and_then(|r| r.url.clone()))
-            .push_bind(remote.and_then(|r| r.request_id.clone()))
-            .push_bind(next_at)
-            .push_bind(error.map(|(e, _)| e.clone()))
-            .push_bind(error.map(|(_, c)| c.clone()))
-            .push_bind(i64::from(give_back))
-            .push_bind(i64::from(unsettled));
-    });
-    // Published: the receipt, no error, no uncertainty left. Retry: queued again at its time; an
-    // attempt that may have reached the platform becomes the uncertain one, a claim handed back
-    // unused leaves the earlier uncertainty as it was. Parked or failed: the error.
-    qb.push(
-        ") UPDATE deliveries SET state = s_state,
-           remote_id = CASE WHEN s_state = 'published' THEN s_remote_id ELSE remote_id END,
-           remote_url = CASE WHEN s_state = 'published' THEN s_remote_url ELSE remote_url END,
-           request_id = CASE WHEN s_state = 'published' THEN s_request_id ELSE request_id END,
-           published_at = CASE WHEN s_state = 'published' THEN ",
-    );
-    qb.push_bind(ms(now));
-    qb.push(
-        " ELSE published_at END,
-           next_attempt_at = CASE WHEN s_state = 'queued' THEN s_next_at ELSE next_attempt_at END,
-           last_error = s_error, last_error_class = s_class,
-           attempts = attempts - s_give_back,
-           unsettled = MAX(unsettled, s_unsettled),
-           uncertain_since = CASE WHEN s_state = 'published' THEN NULL
-                                  WHEN s_unsettled THEN claimed_at ELSE uncertain_since END,
-           lease_owner = NULL, lease_expires_at = NULL, updated_at = ",
-    );
-    qb.push_bind(ms(now));
-    qb.push(
-        " FROM s WHERE deliveries.id = s_id AND deliveries.state = 'in_flight' AND deliveries.claim_seq = s_claim
-         RETURNING deliveries.id",
-    );
-    let done: HashSet<i64> = qb
-        .build_query_scalar::<i64>()
+    let rows: Vec<Row<'_>> = chunk
+        .iter()
+        .map(|s| {
+            let (state, remote, next_at, error, give_back, unsettled) = match &s.outcome {
+                Outcome::Published(r) => ("published", Some(r), None, None, false, false),
+                Outcome::Retry {
+                    at,
+                    error,
+                    class,
+                    count_attempt,
+                    unsettled,
+                } => (
+                    "queued",
+                    None,
+                    Some(ms(*at)),
+                    Some((error, class)),
+                    !*count_attempt,
+                    *unsettled,
+                ),
+                Outcome::NeedsAttention { error, class } => (
+                    "needs_attention",
+                    None,
+                    None,
+                    Some((error, class)),
+                    false,
+                    false,
+                ),
+                Outcome::Failed { error, class } => {
+                    ("failed", None, None, Some((error, class)), false, false)
+                }
+            };
+            (
+                s.delivery_id,
+                s.claim,
+                state,
+                remote.and_then(|r| r.remote_id.as_deref()),
+                remote.and_then(|r| r.url.as_deref()),
+                remote.and_then(|r| r.request_id.as_deref()),
+                next_at,
+                error.map(|(e, _)| e.as_str()),
+                error.map(|(_, c)| c.as_str()),
+                i64::from(give_back),
+                i64::from(unsettled),
+            )
+        })
+        .collect();
+    let done: HashSet<i64> = sqlx::query_scalar::<_, i64>(include_str!("settle.sql"))
+        .bind(json(&rows))
+        .bind(ms(now))
         .fetch_all(&mut **tx)
         .await?
         .into_iter()
