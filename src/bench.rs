@@ -3,6 +3,8 @@
 //! directory with a no-op channel (or the outbox), so it measures prakat itself. Figures vary
 //! with the machine: compare runs on the same machine, not against other machines.
 
+pub mod desk_load;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -30,6 +32,9 @@ pub enum BenchCmd {
     Dispatch(DispatchBench),
     /// Build a month's digest (every file, the PDF included) of a month of N announcements.
     Digest(crate::digest::bench::DigestBench),
+    /// The web desk's calendar and the JSON API's deliveries under load, on a store of N
+    /// announcements, served over loopback.
+    Desk(desk_load::DeskBench),
 }
 
 #[derive(Args, Debug)]
@@ -108,6 +113,7 @@ pub async fn run(cmd: BenchCmd) -> CliResult {
     match cmd {
         BenchCmd::Dispatch(b) => dispatch(b).await.map_err(CliError::from),
         BenchCmd::Digest(b) => crate::digest::bench::run(b).await.map_err(CliError::from),
+        BenchCmd::Desk(b) => desk_load::run(b).await.map_err(CliError::from),
     }
 }
 

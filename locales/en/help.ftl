@@ -139,7 +139,7 @@ help-channels = Check the enabled channels
 help-channels-check = One line per enabled channel: does it work, what is missing
 
 ## bench
-help-bench = Measure the dispatcher and the monthly digest
+help-bench = Measure the dispatcher, the monthly digest and the web desk under load
 help-bench-dispatch = Queue N deliveries due at the same moment and time the drain
 help-bench-dispatch-deliveries = How many deliveries fall due; several sizes separated by commas (1000,10000,50000,100000) run one after another, with the cost per delivery at each
 help-bench-dispatch-spread-ms = Spread the due times evenly over this many milliseconds (0: all at one instant)
@@ -154,6 +154,11 @@ help-bench-digest-samples = Reach samples per delivery (1 h, 1 day, 7 days, 30 d
 help-bench-digest-runs = How many builds are timed one after another (the month is set up once)
 help-bench-digest-out = Keep the files of the last build in this folder (to look at the PDF)
 help-bench-digest-trace = Write where typst spent its time on the first run's PDF, as a Chrome trace (JSON)
+help-bench-desk = Load the web desk's calendar and the JSON API's deliveries on a store of N announcements, served over loopback, and report latency (p50/p90/p99) and requests per second
+help-bench-desk-announcements = Announcements in the store, each with a delivery on each of three channels
+help-bench-desk-connections = Concurrent connections of the load generator
+help-bench-desk-seconds = How long each page is loaded, in seconds (after one second of warm-up)
+help-bench-desk-load = `auto` (wrk when on the PATH, else builtin), `wrk` or `builtin` (the bench's own generator)
 
 ## config
 help-config = Show the effective settings (secrets redacted)
