@@ -18,7 +18,7 @@ use prakat_adapters::{Department, MediaRef};
 use super::{DigestError, Files, Month};
 use crate::app::App;
 use crate::newsroom::{Newsroom, NewsroomError, Person, Role};
-use crate::store::{Actor, NewAnnouncement, Origin, Store, StoreError};
+use crate::store::{NewAnnouncement, Origin, Store, StoreError};
 
 /// The department the digests are published under: their category on the website.
 pub const DEPARTMENT: &str = "digest";

@@ -16,8 +16,6 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use prakat_adapters::thai::words;
-
 use super::html::{figure, number};
 use super::model::{Digest, Figures};
 
@@ -308,8 +306,8 @@ fn view(d: &Digest) -> View {
                     .iter()
                     .map(|i| ItemView {
                         date: i.date.clone(),
-                        title: breakable(&i.title),
-                        excerpt: breakable(&i.excerpt),
+                        title: i.title.clone(),
+                        excerpt: i.excerpt.clone(),
                         channels: i
                             .cells
                             .iter()
@@ -334,7 +332,7 @@ fn view(d: &Digest) -> View {
                                 ChannelLine {
                                     label: col.label.clone(),
                                     url: c.url.clone(),
-                                    text: breakable(&text),
+                                    text,
                                 }
                             })
                             .collect(),
@@ -353,59 +351,6 @@ fn view(d: &Digest) -> View {
             })
             .collect(),
     }
-}
-
-/// U+200B ZERO WIDTH SPACE: a line may break here; typst removes it from the glyphs it sets,
-/// so it is neither seen nor copied with the PDF's text.
-const BREAK: char = '\u{200B}';
-
-/// A character a Thai word may begin with: a consonant or a leading vowel (เ แ โ ใ ไ).
-fn is_thai_letter(c: char) -> bool {
-    ('\u{0E01}'..='\u{0E2E}').contains(&c) || ('\u{0E40}'..='\u{0E44}').contains(&c)
-}
-
-fn is_thai(c: char) -> bool {
-    ('\u{0E00}'..='\u{0E7F}').contains(&c)
-}
-
-/// `text` with a [`BREAK`] at each end of a Thai word (newmm, [`words::word_ends`]) that falls
-/// between two Thai characters, the next one a letter (never before a vowel or tone mark): the
-/// places a line may break inside a run of Thai without spaces. Links and runs without Thai are
-/// left as they are. The template sets such text with typst's line breaker for scripts that
-/// need no dictionary, so typst does not look for Thai words again with ICU's LSTM model —
-/// the slowest part of setting a large month — and a line breaks only where newmm, the
-/// segmentation Thai readers accept, puts a word end.
-pub fn breakable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut rest = text;
-    while !rest.is_empty() {
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let (token, after) = rest.split_at(end);
-        if token.contains("://") || token.starts_with("www.") || !token.chars().any(is_thai) {
-            out.push_str(token);
-        } else {
-            let mut start = 0;
-            for cut in words::word_ends(token) {
-                out.push_str(&token[start..cut]);
-                let before = token[..cut].chars().next_back();
-                let next = token[cut..].chars().next();
-                if let (Some(b), Some(n)) = (before, next)
-                    && is_thai(b)
-                    && is_thai_letter(n)
-                {
-                    out.push(BREAK);
-                }
-                start = cut;
-            }
-            out.push_str(&token[start..]);
-        }
-        let spaces = after
-            .find(|c: char| !c.is_whitespace())
-            .unwrap_or(after.len());
-        out.push_str(&after[..spaces]);
-        rest = &after[spaces..];
-    }
-    out
 }
 
 /// Set the digest as a PDF. `Err` carries typst's complaints (a broken template).

@@ -361,26 +361,3 @@ fn the_pdfs_text_layer_reads_back_with_pdftotext() {
     assert!(pages.success());
     assert!(out.join("page-1.png").is_file() || out.join("page-01.png").is_file());
 }
-
-#[test]
-fn pdf_text_breaks_only_between_thai_words() {
-    let text = "ตั้งจุดตรวจช่วงเทศกาลลอยกระทง ผลการปฏิบัติงาน https://ranong.example/site/news/2.html (No Gift Policy)";
-    let marked = pdf::breakable(text);
-    // Nothing but the breaks is added, and the link and the Latin words are left alone.
-    assert_eq!(marked.replace('\u{200B}', ""), text);
-    assert!(marked.contains("https://ranong.example/site/news/2.html (No Gift Policy)"));
-    let words: Vec<&str> = marked.split([' ', '\u{200B}']).collect();
-    assert!(
-        words.contains(&"ลอยกระทง") || words.contains(&"ลอย"),
-        "{words:?}"
-    );
-    assert!(words.contains(&"ปฏิบัติงาน"), "{words:?}");
-    // Never before a vowel or tone mark, or after an opening bracket.
-    for (i, _) in marked.match_indices('\u{200B}') {
-        let next = marked[i + 3..].chars().next().unwrap();
-        assert!(
-            ('\u{0E01}'..='\u{0E2E}').contains(&next) || ('\u{0E40}'..='\u{0E44}').contains(&next),
-            "a break before {next:?} in {marked:?}"
-        );
-    }
-}
