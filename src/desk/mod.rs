@@ -53,6 +53,7 @@ pub use settings::DeskSettings;
 
 /// The desk's pages: their own style sheet and script, forms posted only to themselves.
 const DESK_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
+    font-src 'self'; \
     img-src 'self' data:; media-src 'self'; connect-src 'self'; base-uri 'none'; \
     form-action 'self'; frame-ancestors 'none'";
 
@@ -135,6 +136,8 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .merge(api::routes(&desk))
         .route("/desk/static/desk.css", get(style))
         .route("/desk/static/desk.js", get(script))
+        .route("/desk/static/sarabun-regular.ttf", get(font_regular))
+        .route("/desk/static/sarabun-bold.ttf", get(font_bold))
         .with_state(desk)
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -154,6 +157,26 @@ async fn script() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         pages::SCRIPT,
     )
+}
+
+/// The desk's Thai font (Sarabun, the digest's), served by the daemon itself: a device without
+/// a Thai font still reads the desk, and no font service is needed.
+fn font(bytes: &'static [u8]) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "font/ttf"),
+            (header::CACHE_CONTROL, "public, max-age=604800"),
+        ],
+        bytes,
+    )
+}
+
+async fn font_regular() -> impl IntoResponse {
+    font(crate::digest::pdf::FONT_REGULAR)
+}
+
+async fn font_bold() -> impl IntoResponse {
+    font(crate::digest::pdf::FONT_BOLD)
 }
 
 #[cfg(test)]

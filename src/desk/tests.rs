@@ -815,6 +815,27 @@ async fn the_language_switch_and_the_page_headers() {
     for path in ["/desk/static/desk.css", "/desk/static/desk.js"] {
         assert_eq!(w.get(path, None).await.status, StatusCode::OK, "{path}");
     }
+    // The Thai font comes from the daemon, allowed by the policy; the style sheet names it.
+    assert!(csp.contains("font-src 'self'"), "{csp}");
+    let css = w.get("/desk/static/desk.css", None).await;
+    assert!(css.body.contains("/desk/static/sarabun-regular.ttf"));
+    for path in [
+        "/desk/static/sarabun-regular.ttf",
+        "/desk/static/sarabun-bold.ttf",
+    ] {
+        let r = w
+            .router
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers()[header::CONTENT_TYPE], "font/ttf");
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(&bytes[..4], &[0, 1, 0, 0], "a TrueType font");
+    }
 }
 
 #[tokio::test]

@@ -20,8 +20,8 @@ use super::html::{figure, number};
 use super::model::{Digest, Figures};
 
 const TEMPLATE: &str = include_str!("../../config/templates/digest/digest.typ");
-const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Regular.ttf");
-const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Bold.ttf");
+pub(crate) const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Regular.ttf");
+pub(crate) const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Bold.ttf");
 
 struct Fonts {
     book: LazyHash<FontBook>,
