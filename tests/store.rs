@@ -2636,16 +2636,19 @@ async fn outcomes_and_the_next_claim_are_written_together<S: Store>(store: &S) -
     assert_eq!(store.delivery(later).await?.state, DeliveryState::InFlight);
     assert_eq!(
         actions(store, "delivery", first).await?,
-        ["claimed", "published"]
+        ["queued", "claimed", "published"]
     );
     assert_eq!(
         actions(store, "delivery", second).await?,
-        ["claimed", "late_outcome"]
+        ["queued", "claimed", "late_outcome"]
     );
-    assert_eq!(actions(store, "delivery", later).await?, ["claimed"]);
+    assert_eq!(
+        actions(store, "delivery", later).await?,
+        ["queued", "claimed"]
+    );
     let trail = store.audit_trail("delivery", &later.to_string()).await?;
     assert_eq!(
-        trail[0].detail,
+        trail[1].detail,
         serde_json::json!({"attempt": 1, "unsettled": false})
     );
     // Nothing to write and nothing due: nothing changes.
