@@ -68,6 +68,7 @@ pub(super) fn media(dir: &Path, name: &str, kind: MediaKind, bytes: &[u8]) -> Me
         mime: match kind {
             MediaKind::Image => format!("image/{}", if ext == "jpg" { "jpeg" } else { ext }),
             MediaKind::Video => format!("video/{ext}"),
+            MediaKind::Document => format!("application/{ext}"),
         },
         kind,
         size: bytes.len() as u64,
