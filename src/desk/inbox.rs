@@ -30,9 +30,10 @@ const ATTENTION_LIMIT: usize = 50;
 /// A delivery that needs a person, with what to do: a token to renew (then retry), or the
 /// platform's error to read, then retry or cancel.
 fn attention_item(lang: Lang, d: &DeliveryRow) -> minijinja::Value {
+    let channel = [("channel", d.channel.as_str().into())];
     let todo = match d.last_error_class.as_deref() {
-        Some("auth") => "desk-todo-auth",
-        _ => "desk-todo-retry",
+        Some("auth") => crate::i18n::tr(lang, "desk-todo-auth", &channel),
+        _ => crate::i18n::tr(lang, "desk-todo-retry", &channel),
     };
     context! {
         id => d.id,
@@ -41,7 +42,7 @@ fn attention_item(lang: Lang, d: &DeliveryRow) -> minijinja::Value {
         channel => &d.channel,
         state => d.state.as_str(),
         error => &d.last_error,
-        todo => crate::i18n::tr(lang, todo, &[("channel", d.channel.as_str().into())]),
+        todo => todo,
     }
 }
 
