@@ -895,11 +895,14 @@ async fn the_monthly_digest_reaches_each_pr_officer_as_a_pdf_once() {
             .fake
             .wait_for("sendDocument", |v| v["chat_id"].as_i64() == Some(o.id))
             .await;
-        assert_eq!(
-            sent["document"]["file_name"], "digest-2568-03.pdf",
-            "{sent}"
-        );
-        assert_eq!(sent["document"]["starts_with"], "%PDF-", "{sent}");
+        // The file is a part of the upload, named by the `attach://` reference.
+        let part = sent["document"]
+            .as_str()
+            .and_then(|d| d.strip_prefix("attach://"))
+            .unwrap_or_else(|| panic!("a document sent as an upload: {sent}"));
+        let file = &sent[part];
+        assert_eq!(file["file_name"], "digest-2568-03.pdf", "{sent}");
+        assert_eq!(file["starts_with"], "%PDF-", "{sent}");
         let caption = sent["caption"].as_str().unwrap();
         assert!(
             caption.contains("รายงานผลการประชาสัมพันธ์ประจำเดือน มีนาคม ๒๕๖๘")
