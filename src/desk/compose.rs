@@ -40,7 +40,8 @@ async fn form_context<N>(desk: &Desk, who: &Signed<N>, fields: &Fields) -> Resul
         .map_err(|e| super::pages::store_failure(desk, who.lang, &e))?;
     let departments: Vec<Value> = departments
         .iter()
-        .filter(|d| who.sees(&d.code))
+        // The monthly digest's own department is the daemon's, not one people post to.
+        .filter(|d| who.sees(&d.code) && d.code != crate::digest::announce::DEPARTMENT)
         .map(|d| {
             context! {
                 code => &d.code,

@@ -1927,6 +1927,24 @@ async fn the_next_free_slot_and_a_repeat_picked_on_the_form() {
     assert!(a.body.contains("วันที่ 31 ใช้ไม่ได้"), "{}", a.body);
     assert_eq!(w.desk.app.store.rules().await.unwrap().len(), 1);
 
+    // The monthly digest's own department is not offered to people.
+    w.desk
+        .app
+        .store
+        .add_department(
+            &prakat_adapters::Department {
+                code: crate::digest::announce::DEPARTMENT.into(),
+                name_th: "รายงานประจำเดือน".into(),
+                name_en: "Monthly digest".into(),
+            },
+            &crate::store::Actor::daemon("test"),
+        )
+        .await
+        .unwrap();
+    let form = w.get("/desk/compose", Some(&officer.cookie)).await;
+    assert!(form.body.contains("value=\"traffic\""));
+    assert!(!form.body.contains("รายงานประจำเดือน"), "{}", form.body);
+
     // Department staff are not offered a repeat, and cannot post one.
     let form = w.get("/desk/compose", Some(&staff.cookie)).await;
     assert!(form.body.contains("value=\"slot\""));
