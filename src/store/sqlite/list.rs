@@ -136,14 +136,7 @@ impl SqliteStore {
         .bind(i64::try_from(f.limit).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
-        let mut conn = self.pool.acquire().await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let mut a = load_announcement(&mut conn, id).await?;
-            a.media.iter_mut().for_each(|m| self.resolve_media(m));
-            out.push(a);
-        }
-        Ok(out)
+        self.announcements_by_id(&ids).await
     }
 
     pub(super) async fn media_by_hash(&self, sha256: &[String]) -> Result<Vec<MediaRef>> {

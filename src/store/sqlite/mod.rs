@@ -750,10 +750,8 @@ impl Store for SqliteStore {
     }
 
     async fn announcement(&self, id: i64) -> Result<AnnouncementRecord> {
-        let mut conn = self.pool.acquire().await?;
-        let mut a = load_announcement(&mut conn, id).await?;
-        a.media.iter_mut().for_each(|m| self.resolve_media(m));
-        Ok(a)
+        let mut a = self.announcements_by_id(&[id]).await?;
+        Ok(a.remove(0))
     }
 
     async fn submit_announcement(
@@ -913,14 +911,7 @@ impl Store for SqliteStore {
         .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;
-        let mut conn = self.pool.acquire().await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let mut a = load_announcement(&mut conn, id).await?;
-            a.media.iter_mut().for_each(|m| self.resolve_media(m));
-            out.push(a);
-        }
-        Ok(out)
+        self.announcements_by_id(&ids).await
     }
 
     async fn create_rule(&self, rule: &NewRule, actor: &Actor) -> Result<RuleRecord> {
@@ -1870,7 +1861,18 @@ impl Store for SqliteStore {
 }
 
 impl SqliteStore {
-    /// Move a delivery a person acted on from one of `from` to `to`, or say why not.
+    /// The announcements `ids`, in that order, each with its media's paths resolved.
+    pub(super) async fn announcements_by_id(&self, ids: &[i64]) -> Result<Vec<AnnouncementRecord>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let mut a = load_announcement(&mut conn, id).await?;
+            a.media.iter_mut().for_each(|m| self.resolve_media(m));
+            out.push(a);
+        }
+        Ok(out)
+    }
+
     /// Why a rule could not be paused or resumed: not found (or deleted), or already so.
     async fn rule_conflict(
         &self,
