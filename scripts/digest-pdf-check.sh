@@ -5,11 +5,13 @@
 # or tone marks, no word cut at a line's end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Built with the test suite's own feature set (`--workspace`), so nothing already built for
+# `cargo test --workspace` is compiled again.
 if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null
 fi
 out="${DIGEST_CHECK_DIR:-$(pwd)/target/digest-check}"
 rm -rf "$out"
-DIGEST_CHECK_DIR="$out" cargo test -p prakat --lib digest::tests::the_pdfs_text_layer_reads_back_with_pdftotext -- --ignored --exact
+DIGEST_CHECK_DIR="$out" cargo test --workspace --lib digest::tests::the_pdfs_text_layer_reads_back_with_pdftotext -- --ignored --exact
 echo "digest files and page images: $out"
 ls "$out"

@@ -69,7 +69,9 @@ fi
 SELENIUM_PY="$(venv_tool selenium selenium)/bin/python"
 
 step "build"
-cargo build --quiet --bin prakat
+# The test suite's build (same features as `cargo test --workspace`) holds the binary: a
+# `cargo build` here would resolve other features and compile dozens of crates again.
+cargo test --workspace --no-run --quiet
 BIN="$CARGO_TARGET_DIR/debug/prakat"
 
 WORK=$(mktemp -d /tmp/prakat-hostile.XXXXXX)

@@ -39,7 +39,7 @@ else
 fi
 out="$(mkdir -p "$out" && cd "$out" && pwd)"
 
-PRAKAT_SAMPLE_SITE="$out" cargo test --quiet -p prakat-adapters website::tests::sample::sample_site \
+PRAKAT_SAMPLE_SITE="$out" cargo test --quiet --workspace --lib website::tests::sample::sample_site \
     -- --ignored --exact >/dev/null
 echo "validate-site: checking $(find "$out" -name '*.html' | wc -l) pages and style.css in $out"
 "$validator" --root "$out" --also-check-css --show-warnings
