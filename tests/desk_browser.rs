@@ -3,9 +3,11 @@
 //!
 //! - a PR officer signs in with the keyboard only (Tab, Enter), on a desktop-sized window;
 //! - composes a Thai announcement with a photo (through the file input), sees each channel's
-//!   preview appear and its counter follow the typing, schedules it a few seconds ahead in
+//!   preview appear and its counter follow the typing; reaches the drop zone with Tab, drops a
+//!   photo (its progress bar reaches 100 %), a text file and a photo over the size limit (both
+//!   refused before upload, each message naming the file); schedules it a few seconds ahead in
 //!   Bangkok time (Buddhist Era) and sees it published on the website (the page fetched from the
-//!   daemon has the Thai title);
+//!   daemon has the Thai title and both photos);
 //! - a department's staff member, on a phone-sized screen (390×844), signs in, submits; the PR
 //!   officer finds it in the inbox and approves it; it is published on the website;
 //! - the language switch goes to English and back;
@@ -66,23 +68,29 @@ fn screenshot_dir() -> PathBuf {
     target.join("desk-screenshots")
 }
 
-/// A small real photo: a PNG of blue and gold bands, 96×64.
-fn photo(path: &Path) {
+/// A small real photo: a PNG of bands in two colours, 96×64.
+fn photo_png(one: [u8; 3], two: [u8; 3]) -> Vec<u8> {
     let (w, h) = (96u32, 64u32);
     let mut pixels = Vec::with_capacity((w * h * 3) as usize);
     for y in 0..h {
         for x in 0..w {
             let band = (x / 16 + y / 16) % 2 == 0;
-            pixels.extend_from_slice(if band { &[11, 79, 156] } else { &[240, 180, 0] });
+            pixels.extend_from_slice(if band { &one } else { &two });
         }
     }
-    let file = std::fs::File::create(path).unwrap();
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header().unwrap();
     writer.write_image_data(&pixels).unwrap();
     writer.finish().unwrap();
+    out
+}
+
+/// The photo chosen through the file field: blue and gold bands.
+fn photo(path: &Path) {
+    std::fs::write(path, photo_png([11, 79, 156], [240, 180, 0])).unwrap();
 }
 
 /// A time `ahead` from now as a person at the station types it: Bangkok wall time, Buddhist
@@ -523,7 +531,16 @@ async fn compose_with_photo(w: &mut Window, station: &Station, photo: &Path) -> 
     say(&format!(
         "desk browser test: the website's counter {before} -> {after}"
     ));
-    // Preview pressed: the photo goes with it, the preview is shown in place.
+    // The photo chosen in the file field was uploaded on its own.
+    w.until(
+        "the chosen photo uploaded",
+        "return Array.from(document.querySelectorAll('#media-list li'))
+           .some(l => l.textContent.includes('จุดตรวจ.png')
+             && l.querySelector('input[type=hidden][name=media_sha256]'));",
+    )
+    .await?;
+    drop_files(w).await?;
+    // Preview pressed: the photos go with it (by their hashes), the preview is shown in place.
     w.find("button[name=intent][value=preview]")
         .await?
         .click()
@@ -531,7 +548,7 @@ async fn compose_with_photo(w: &mut Window, station: &Station, photo: &Path) -> 
     w.find("#preview article.channel").await?;
     w.js("document.getElementById('preview').scrollIntoView();")
         .await?;
-    w.shot("02-compose-preview.png").await?;
+    w.shot("02b-compose-preview.png").await?;
     // Scheduled a few seconds ahead, typed as people at the station write it.
     w.find("input[name=when][value=at]").await?.click().await?;
     let at = bangkok_be(Duration::from_secs(15));
@@ -556,11 +573,110 @@ async fn compose_with_photo(w: &mut Window, station: &Station, photo: &Path) -> 
         page.contains(title) && page.contains("ขอความร่วมมือผู้ขับขี่ทุกท่าน"),
         "the website's page {link} has the Thai title and text"
     );
-    ensure!(page.contains("<img"), "the website's page has the photo");
+    ensure!(
+        page.matches("<img").count() == 2,
+        "the website's page has both photos, the chosen and the dropped one"
+    );
     w.goto(&link).await?;
     w.find("h1").await?;
     w.shot("05-website-page.png").await?;
     Ok(title.to_owned())
+}
+
+/// The drop zone, by keyboard and by dropping: Tab reaches it from the field before it, Enter
+/// opens the file chooser; a photo, a text file and a photo over the limit dropped at once (a
+/// synthetic drop carrying a `DataTransfer`, as a person's drag from the file manager does):
+/// the photo is uploaded with its bar at 100 %, the other two are refused before any upload,
+/// each message naming the file (and the limit).
+async fn drop_files(w: &mut Window) -> Result<()> {
+    w.js("document.getElementById('at').focus();").await?;
+    w.client
+        .active_element()
+        .await?
+        .send_keys(&Key::Tab.to_string())
+        .await?;
+    let focused = w.js("return document.activeElement.id;").await?;
+    ensure!(
+        focused == json!("dropzone"),
+        "Tab goes to the drop zone: {focused}"
+    );
+    let outline = w
+        .js("return getComputedStyle(document.activeElement).outlineStyle;")
+        .await?;
+    ensure!(outline != json!("none"), "the drop zone's focus is visible");
+    let name = w
+        .js("const z = document.getElementById('dropzone');
+             return z.getAttribute('aria-labelledby').split(' ')
+               .map(id => document.getElementById(id).textContent.trim()).join(' ');")
+        .await?;
+    ensure!(
+        name.as_str().is_some_and(|n| n.contains("ภาพและวิดีโอ") && n.contains("Enter")),
+        "the drop zone is labelled: {name}"
+    );
+    // The chooser itself is the browser's; that Enter asks for it is what the page does.
+    w.js("window.chooserAsked = false;
+          document.getElementById('media').addEventListener('click', e => {
+            e.preventDefault(); window.chooserAsked = true; }, {once: true});")
+        .await?;
+    w.client
+        .active_element()
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await?;
+    w.until(
+        "Enter on the drop zone opens the file chooser",
+        "return window.chooserAsked === true;",
+    )
+    .await?;
+    let dropped = photo_png([26, 127, 55], [255, 255, 255]);
+    w.js(&format!(
+        "const zone = document.getElementById('dropzone');
+         const dt = new DataTransfer();
+         dt.items.add(new File([new Uint8Array({})], 'ป้ายจุดตรวจ.png', {{type: 'image/png'}}));
+         dt.items.add(new File(['บันทึกการประชุม'], 'บันทึก.txt', {{type: 'text/plain'}}));
+         dt.items.add(new File([new Uint8Array(Number(zone.dataset.maxImage) + 1)], 'ภาพใหญ่.png',
+           {{type: 'image/png'}}));
+         zone.dispatchEvent(new DragEvent('dragover', {{dataTransfer: dt, bubbles: true, cancelable: true}}));
+         zone.dispatchEvent(new DragEvent('drop', {{dataTransfer: dt, bubbles: true, cancelable: true}}));",
+        json!(dropped)
+    ))
+    .await?;
+    w.until(
+        "the dropped photo's bar at 100 %",
+        "const li = Array.from(document.querySelectorAll('#media-list li'))
+           .find(l => l.textContent.includes('ป้ายจุดตรวจ.png'));
+         const bar = li && li.querySelector('progress');
+         return !!bar && bar.value === bar.max && bar.max === 100
+           && !!li.querySelector('input[type=hidden][name=media_sha256]');",
+    )
+    .await?;
+    let refused = w.text("#media-refused").await?;
+    ensure!(
+        refused.contains("ไฟล์ บันทึก.txt ไม่ใช่ภาพหรือวิดีโอ"),
+        "the text file is refused, by name: {refused}"
+    );
+    ensure!(
+        refused.contains("ไฟล์ ภาพใหญ่.png ใหญ่เกินไป") && refused.contains("1.0 MB"),
+        "the large photo is refused, with the limit: {refused}"
+    );
+    let listed = w
+        .js("return Array.from(document.querySelectorAll('#media-list li .name'))
+               .map(n => n.textContent);")
+        .await?;
+    ensure!(
+        listed == json!(["จุดตรวจ.png", "ป้ายจุดตรวจ.png"]),
+        "only the two photos were uploaded: {listed}"
+    );
+    ensure!(
+        w.js("return document.querySelectorAll('#media-list button.remove').length;")
+            .await?
+            == json!(2),
+        "each upload has its remove button"
+    );
+    w.js("document.getElementById('media-area').scrollIntoView();")
+        .await?;
+    w.shot("02-compose-dropped.png").await?;
+    w.page_checks().await
 }
 
 /// A department's staff member, on a phone, submits; it waits for approval.
@@ -720,7 +836,8 @@ async fn the_desk_in_headless_chromium() {
     let config = common::write_config(
         dir.path(),
         port,
-        "[dispatch]\nidle_recheck = \"1s\"\nretry_base = \"1s\"\n\n[digest]\nenabled = false\n",
+        "[dispatch]\nidle_recheck = \"1s\"\nretry_base = \"1s\"\n\n[digest]\nenabled = false\n\n\
+         [media]\nmax_image_bytes = 1000000\n",
     );
     let people: [(&str, &str, &[&str], &str); 2] = [
         (

@@ -318,24 +318,16 @@ async fn uploaded(
     lang: Lang,
     hashes: &[String],
 ) -> Result<Vec<std::path::PathBuf>, Response> {
-    let unknown = |h: &str| {
-        failure(
+    match super::media::kept(desk, hashes).await {
+        Ok(media) => Ok(media.into_iter().map(|m| m.path).collect()),
+        Err(super::media::NotFound::Unknown(h)) => Err(failure(
             StatusCode::BAD_REQUEST,
             lang,
             &Msg::new("desk-api-unknown-media").with("sha256", h),
-        )
-    };
-    if let Some(bad) = hashes
-        .iter()
-        .find(|h| h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()))
-    {
-        return Err(unknown(bad));
-    }
-    let hashes: Vec<String> = hashes.iter().map(|h| h.to_ascii_lowercase()).collect();
-    match desk.app.store.media(&hashes).await {
-        Ok(media) => Ok(media.into_iter().map(|m| m.path).collect()),
-        Err(StoreError::NotFound(what)) => Err(unknown(what.trim_start_matches("media "))),
-        Err(e) => Err(failure(StatusCode::INTERNAL_SERVER_ERROR, lang, &e.msg())),
+        )),
+        Err(super::media::NotFound::Store(e)) => {
+            Err(failure(StatusCode::INTERNAL_SERVER_ERROR, lang, &e.msg()))
+        }
     }
 }
 

@@ -8,8 +8,12 @@
 //! Preview button posts the form back; with it, `desk.js` shows the preview in place, and again
 //! a moment after typing stops.
 //!
-//! Photos and videos come with the form ([`super::uploads`]); after a preview without script
-//! they are chosen again (a browser does not refill a file field).
+//! Photos and videos come with the form ([`super::uploads`]) or, with script, are dropped on the
+//! page and uploaded one by one (`POST /desk/media`, with a progress bar each, checked for type
+//! and size before they leave the browser); either way they are kept at once
+//! ([`super::media::keep`]) and the form comes back carrying their hashes in `media_sha256`
+//! fields, so a preview without script does not lose them (a browser does not refill a file
+//! field). A hash that names no kept file is refused.
 
 use std::sync::Arc;
 
@@ -18,20 +22,28 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use minijinja::value::merge_maps;
 use minijinja::{Value, context};
-use prakat_adapters::LengthUnit;
+use prakat_adapters::{LengthUnit, MediaRef};
 
 use super::Desk;
 use super::auth::{AnyRole, Fields, Signed, SignedForm};
 use super::inbox::see_other;
-use super::pages::{Page, newsroom_failure, status_of, when};
-use crate::i18n::{Lang, Msg, tr};
+use super::pages::{Page, status_of, when};
+use super::uploads;
+use crate::i18n::{Arg, Lang, Msg, tr};
+use crate::media::human_size;
 use crate::newsroom::schedule::{Repeat, time_of_day, weekday};
 use crate::newsroom::time::parse_bangkok;
 use crate::newsroom::{Draft, Newsroom, NewsroomError, Preview, Submitted, When};
 use crate::store::Store;
 
-/// What the form shows: the departments and channels to choose from, and what was typed.
-async fn form_context<N>(desk: &Desk, who: &Signed<N>, fields: &Fields) -> Result<Value, Response> {
+/// What the form shows: the departments and channels to choose from, what was typed, the files
+/// it carries and what the page's script checks before uploading one.
+async fn form_context<N>(
+    desk: &Desk,
+    who: &Signed<N>,
+    fields: &Fields,
+    media: &[MediaRef],
+) -> Result<Value, Response> {
     let departments = desk
         .app
         .store
@@ -78,11 +90,93 @@ async fn form_context<N>(desk: &Desk, who: &Signed<N>, fields: &Fields) -> Resul
             cron => fields.get("cron"),
         },
         weekdays => ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        media => media.iter().map(|m| context! {
+            sha256 => &m.sha256,
+            name => &m.original_name,
+            size => human_size(m.size),
+        }).collect::<Vec<_>>(),
+        upload => upload_context(desk, who.lang),
     })
 }
 
-/// The draft a filled form is (with the files sent with it), or why not.
-fn draft(fields: &Fields, media: &[std::path::PathBuf]) -> Result<Draft, NewsroomError> {
+/// The drop zone's limits and messages, for the page's script: the same limits the server
+/// keeps (`media.max_*_bytes`, [`uploads::MAX_FILES`]), each message with `{name}` for the
+/// file's name (and `{reason}` for why an upload failed).
+fn upload_context(desk: &Desk, lang: Lang) -> Value {
+    let m = &desk.app.settings.media;
+    let name = || Arg::from("{name}");
+    context! {
+        max_image => m.max_image_bytes,
+        max_video => m.max_video_bytes,
+        max_files => uploads::MAX_FILES,
+        image_limit => human_size(m.max_image_bytes),
+        video_limit => human_size(m.max_video_bytes),
+        msg_type => tr(lang, "desk-drop-type", &[("name", name())]),
+        msg_image_size => tr(lang, "desk-drop-too-large", &[
+            ("name", name()),
+            ("limit", human_size(m.max_image_bytes).into()),
+        ]),
+        msg_video_size => tr(lang, "desk-drop-too-large", &[
+            ("name", name()),
+            ("limit", human_size(m.max_video_bytes).into()),
+        ]),
+        msg_many => tr(lang, "desk-drop-too-many", &[
+            ("name", name()),
+            ("count", Arg::from(uploads::MAX_FILES as i64)),
+        ]),
+        msg_failed => tr(lang, "desk-drop-failed", &[
+            ("name", name()),
+            ("reason", Arg::from("{reason}")),
+        ]),
+        msg_remove => tr(lang, "desk-drop-remove", &[("name", name())]),
+        msg_progress => tr(lang, "desk-drop-progress", &[("name", name())]),
+        msg_wait => tr(lang, "desk-drop-wait", &[]),
+    }
+}
+
+/// What the form carries: the files kept earlier (its `media_sha256` fields, in order) and then
+/// those sent with it, kept now, each once. When one cannot be kept, what was kept so far and
+/// why, said in `lang`.
+async fn attached(
+    desk: &Desk,
+    lang: Lang,
+    fields: &Fields,
+    files: &[std::path::PathBuf],
+) -> (Vec<MediaRef>, Option<(String, StatusCode)>) {
+    let mut hashes = fields.all("media_sha256");
+    let mut seen = std::collections::HashSet::new();
+    hashes.retain(|h| seen.insert(h.to_ascii_lowercase()));
+    if hashes.len() + files.len() > uploads::MAX_FILES {
+        let msg = tr(lang, "desk-upload-too-many", &[]);
+        return (Vec::new(), Some((msg, StatusCode::BAD_REQUEST)));
+    }
+    let mut media = match super::media::kept(desk, &hashes).await {
+        Ok(m) => m,
+        Err(super::media::NotFound::Unknown(h)) => {
+            let msg = tr(lang, "desk-unknown-media", &[("sha256", h.into())]);
+            return (Vec::new(), Some((msg, StatusCode::BAD_REQUEST)));
+        }
+        Err(super::media::NotFound::Store(e)) => {
+            tracing::error!(error = %e, "the web desk could not find the uploaded files");
+            let msg = e.msg().render(lang);
+            return (Vec::new(), Some((msg, StatusCode::INTERNAL_SERVER_ERROR)));
+        }
+    };
+    for path in files {
+        match super::media::keep(desk, path).await {
+            Ok(m) => {
+                if !media.iter().any(|k| k.sha256 == m.sha256) {
+                    media.push(m);
+                }
+            }
+            Err(u) => return (media, Some((u.message(lang), u.status))),
+        }
+    }
+    (media, None)
+}
+
+/// The draft a filled form is (with the files it carries), or why not.
+fn draft(fields: &Fields, media: &[MediaRef]) -> Result<Draft, NewsroomError> {
     let when = match fields.get("when") {
         Some("at") => When::At(parse_bangkok(fields.get("at").unwrap_or(""))?),
         Some("slot") => When::NextSlot,
@@ -107,7 +201,7 @@ fn draft(fields: &Fields, media: &[std::path::PathBuf]) -> Result<Draft, Newsroo
             .unwrap_or_default(),
         link: fields.get("link").map(str::to_owned),
         tags: Vec::new(),
-        media: media.to_vec(),
+        media: media.iter().map(|m| m.path.clone()).collect(),
         channels,
         when,
     })
@@ -192,7 +286,7 @@ fn preview_value(desk: &Desk, lang: Lang, p: &Preview) -> Value {
 
 /// `GET /desk/compose`.
 pub async fn form(State(desk): State<Arc<Desk>>, who: Signed<AnyRole>) -> Response {
-    match form_context(&desk, &who, &Fields::default()).await {
+    match form_context(&desk, &who, &Fields::default(), &[]).await {
         Ok(ctx) => Page::render(
             &desk,
             who.lang,
@@ -204,31 +298,30 @@ pub async fn form(State(desk): State<Arc<Desk>>, who: Signed<AnyRole>) -> Respon
     }
 }
 
-/// What is wrong, with an uploaded file named as it was sent, not by where the server keeps it
-/// for the moment.
-fn said(e: &NewsroomError, files: &[std::path::PathBuf], lang: Lang) -> String {
+/// What is wrong, with a kept file named as it was sent, not by where the server keeps it.
+fn said(e: &NewsroomError, media: &[MediaRef], lang: Lang) -> (String, StatusCode) {
     let mut text = e.message(lang);
-    for f in files {
-        if let Some(name) = f.file_name() {
-            text = text.replace(&f.display().to_string(), &name.to_string_lossy());
-        }
+    for m in media {
+        text = text.replace(&m.path.display().to_string(), &m.original_name);
     }
-    text
+    (text, status_of(e))
 }
 
-/// The compose page again, with what was typed and a preview or what is wrong.
+/// The compose page again, with what was typed, the files it carries, and a preview or what is
+/// wrong.
 async fn again<N>(
     desk: &Desk,
     who: &Signed<N>,
     fields: &Fields,
-    files: &[std::path::PathBuf],
+    media: &[MediaRef],
     preview: Option<Value>,
-    error: Option<&NewsroomError>,
+    error: Option<(String, StatusCode)>,
 ) -> Response {
-    let ctx = match form_context(desk, who, fields).await {
+    let ctx = match form_context(desk, who, fields, media).await {
         Ok(ctx) => ctx,
         Err(r) => return r,
     };
+    let status = error.as_ref().map_or(StatusCode::OK, |(_, s)| *s);
     Page::render(
         desk,
         who.lang,
@@ -236,13 +329,13 @@ async fn again<N>(
         merge_maps([
             context! {
                 preview => preview,
-                error => error.map(|e| said(e, files, who.lang)),
+                error => error.map(|(text, _)| text),
             },
             ctx,
             who.frame(),
         ]),
     )
-    .status(error.map_or(StatusCode::OK, status_of))
+    .status(status)
     .into_response()
 }
 
@@ -252,17 +345,27 @@ pub async fn submit(State(desk): State<Arc<Desk>>, form: SignedForm<AnyRole>) ->
     let (who, fields) = (&form.who, &form.fields);
     let now = desk.clock.now();
     let room = Newsroom::new(&desk.app);
-    let draft = match draft(fields, &form.files) {
+    let (media, unkept) = attached(&desk, who.lang, fields, &form.files).await;
+    if unkept.is_some() {
+        return again(&desk, who, fields, &media, None, unkept).await;
+    }
+    let draft = match draft(fields, &media) {
         Ok(d) => d,
-        Err(e) => return again(&desk, who, fields, &form.files, None, Some(&e)).await,
+        Err(e) => {
+            let error = said(&e, &media, who.lang);
+            return again(&desk, who, fields, &media, None, Some(error)).await;
+        }
     };
     if fields.get("intent") == Some("preview") {
         return match room.preview(&who.person, &draft, now).await {
             Ok(p) => {
                 let v = preview_value(&desk, who.lang, &p);
-                again(&desk, who, fields, &form.files, Some(v), None).await
+                again(&desk, who, fields, &media, Some(v), None).await
             }
-            Err(e) => again(&desk, who, fields, &form.files, None, Some(&e)).await,
+            Err(e) => {
+                let error = said(&e, &media, who.lang);
+                again(&desk, who, fields, &media, None, Some(error)).await
+            }
         };
     }
     match room.submit(&who.person, draft, now).await {
@@ -289,28 +392,41 @@ pub async fn submit(State(desk): State<Arc<Desk>>, form: SignedForm<AnyRole>) ->
             );
             Page::message(&desk, lang, "desk-rule-made-title", Some(detail)).into_response()
         }
-        Err(e) => again(&desk, who, fields, &form.files, None, Some(&e)).await,
+        Err(e) => {
+            let error = said(&e, &media, who.lang);
+            again(&desk, who, fields, &media, None, Some(error)).await
+        }
     }
 }
 
 /// `POST /desk/compose/preview`: the preview alone, for the page's script to show in place.
 pub async fn preview(State(desk): State<Arc<Desk>>, form: SignedForm<AnyRole>) -> Response {
     let (who, fields) = (&form.who, &form.fields);
-    let result = match draft(fields, &form.files) {
-        Ok(d) => {
-            Newsroom::new(&desk.app)
-                .preview(&who.person, &d, desk.clock.now())
-                .await
+    let (media, unkept) = attached(&desk, who.lang, fields, &form.files).await;
+    let result = match (unkept, draft(fields, &media)) {
+        (Some(error), _) => Err(error),
+        (None, Err(e)) => Err(said(&e, &media, who.lang)),
+        (None, Ok(d)) => Newsroom::new(&desk.app)
+            .preview(&who.person, &d, desk.clock.now())
+            .await
+            .map_err(|e| said(&e, &media, who.lang)),
+    };
+    match result {
+        Ok(p) => Page::render(
+            &desk,
+            who.lang,
+            "preview.html",
+            context! { preview => preview_value(&desk, who.lang, &p) },
+        )
+        .into_response(),
+        Err((text, StatusCode::FORBIDDEN)) => {
+            Page::message(&desk, who.lang, "desk-forbidden", Some(text))
+                .status(StatusCode::FORBIDDEN)
+                .into_response()
         }
-        Err(e) => Err(e),
-    };
-    let ctx = match &result {
-        Ok(p) => context! { preview => preview_value(&desk, who.lang, p) },
-        Err(e) => context! { error => said(e, &form.files, who.lang) },
-    };
-    let page = Page::render(&desk, who.lang, "preview.html", ctx);
-    match &result {
-        Err(e) if status_of(e) == StatusCode::FORBIDDEN => newsroom_failure(&desk, who.lang, e),
-        _ => page.into_response(),
+        Err((text, _)) => {
+            Page::render(&desk, who.lang, "preview.html", context! { error => text })
+                .into_response()
+        }
     }
 }

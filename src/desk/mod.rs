@@ -5,7 +5,8 @@
 //!   or reject with a reason — through the newsroom, so approving is the same exactly-once,
 //!   state-guarded change as from the chat bot and the CLI;
 //! - compose ([`compose`]): a draft with a preview per channel (what each will send, its
-//!   length in the platform's units, what is shortened or skipped), then submitted;
+//!   length in the platform's units, what is shortened or skipped), then submitted; photos and
+//!   videos chosen or dropped, each checked and kept by one function ([`media::keep`]);
 //! - the calendar ([`calendar`]): what is due in a week or a month, by department and
 //!   channel, each channel's state in its colour;
 //! - an announcement ([`announcement`]): each delivery's state, link, attempts and last
@@ -18,7 +19,8 @@
 //! [`auth::SignedForm`]); every POST carries the session's form token. No rule about
 //! announcements lives here: each handler turns a form into a call to
 //! [`crate::newsroom::Newsroom`] and shows the answer. Pages are server-rendered, Thai first,
-//! escaped by the template engine; the little script only previews without reloading.
+//! escaped by the template engine; the little script previews without reloading and uploads
+//! dropped files with a progress bar, and the pages work without it.
 
 pub mod announcement;
 pub mod api;
@@ -30,6 +32,7 @@ pub mod corrections;
 pub mod follow;
 pub mod health;
 pub mod inbox;
+pub mod media;
 pub mod pages;
 pub mod password;
 pub mod people;
@@ -103,6 +106,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/desk/inbox", get(inbox::inbox))
         .route("/desk/compose", get(compose::form).post(compose::submit))
         .route("/desk/compose/preview", post(compose::preview))
+        .route("/desk/media", post(media::upload))
         .route("/desk/announcements", get(follow::list))
         .route("/desk/calendar", get(calendar::calendar))
         .route("/desk/announcements/{id}", get(announcement::show))

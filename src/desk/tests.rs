@@ -1163,7 +1163,7 @@ async fn photos_come_with_the_compose_form_and_bad_uploads_are_refused() {
             vec![("photo.jpg", b"<html>not a photo</html>".to_vec())],
             StatusCode::BAD_REQUEST,
         ),
-        (vec![("big.png", png(4001))], StatusCode::BAD_REQUEST),
+        (vec![("big.png", png(4001))], StatusCode::PAYLOAD_TOO_LARGE),
         (
             (0..=uploads::MAX_FILES)
                 .map(|_| ("p.png", png(100)))
@@ -1967,3 +1967,4 @@ async fn the_next_free_slot_and_a_repeat_picked_on_the_form() {
 }
 mod api_more;
 mod calendar;
+mod drop_uploads;

@@ -1,8 +1,8 @@
 //! Uploading photos and videos through the JSON API: `multipart/form-data`, one or more files in
 //! `media` fields, received as the compose form's are ([`crate::desk::uploads`]: each file cut
 //! off one byte past the largest size allowed, at most 20), then checked by content and size
-//! and kept in the media store. The answer names each file by its SHA-256, which the submit
-//! call takes in `media`.
+//! and kept in the media store ([`crate::desk::media::keep`], as the compose page keeps them).
+//! The answer names each file by its SHA-256, which the submit call takes in `media`.
 
 use std::sync::Arc;
 
@@ -16,9 +16,7 @@ use utoipa::ToSchema;
 use super::{ApiError, Caller, failure};
 use crate::desk::auth::AnyRole;
 use crate::desk::{Desk, uploads};
-use crate::i18n::{Lang, Msg};
-use crate::media::MediaError;
-use crate::store::Store;
+use crate::i18n::Msg;
 
 /// A media file kept for announcements.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -41,28 +39,6 @@ pub struct MediaUpload {
     pub media: Vec<Vec<u8>>,
 }
 
-/// What is wrong with a file, naming it as it was sent rather than where the server keeps it
-/// for the moment.
-fn refused(lang: Lang, e: &MediaError, path: &std::path::Path) -> Response {
-    let status = match e {
-        MediaError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        MediaError::Store { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    if status == StatusCode::INTERNAL_SERVER_ERROR {
-        tracing::error!(error = %e, "the JSON API could not keep an uploaded file");
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let text = e
-        .msg()
-        .render(lang)
-        .replace(&path.display().to_string(), &name);
-    failure(status, lang, &Msg::new("as-written").with("text", text))
-}
-
 /// Upload photos and videos for an announcement: each is checked by its content (photos and
 /// videos only; SVG refused) and its size (the settings' `media.max_image_bytes`,
 /// `max_video_bytes`) and kept; the answer's `sha256` go in the submit call's `media`.
@@ -82,27 +58,13 @@ pub async fn upload(State(desk): State<Arc<Desk>>, who: Caller<AnyRole>, req: Re
     }
     let mut kept = Vec::with_capacity(files.len());
     for path in files {
-        // Hashed and copied off the async runtime: a video is large.
-        let (media_store, file) = (desk.app.media.clone(), path.clone());
-        let ingested = match tokio::task::spawn_blocking(move || media_store.ingest(&file)).await {
-            Ok(i) => i,
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        };
-        let m = match ingested {
-            Ok(m) => m,
-            Err(e) => return refused(lang, &e, &path),
-        };
-        if let Err(e) = desk.app.store.put_media(&m).await {
-            tracing::error!(error = %e, "the JSON API could not record an uploaded file");
-            return failure(StatusCode::INTERNAL_SERVER_ERROR, lang, &e.msg());
+        match crate::desk::media::keep(&desk, &path).await {
+            Ok(m) => kept.push(crate::desk::media::described(&m)),
+            Err(u) => {
+                let text = u.message(lang);
+                return failure(u.status, lang, &Msg::new("as-written").with("text", text));
+            }
         }
-        kept.push(Media {
-            sha256: m.sha256,
-            mime: m.mime,
-            kind: m.kind.as_str().into(),
-            size: m.size,
-            name: m.original_name,
-        });
     }
     (StatusCode::CREATED, Json(kept)).into_response()
 }
