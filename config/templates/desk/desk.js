@@ -46,7 +46,9 @@ function setUpUploads(form, changed) {
     var limit, tooLarge;
     if (/^image\//.test(type) && type !== "image/svg+xml") {
       limit = Number(d.maxImage); tooLarge = d.msgImageSize;
-    } else if (/^video\//.test(type)) {
+    } else if (/^video\//.test(type) || type === "") {
+      // A type the browser does not know (HEIF on some systems) is left to the server, which
+      // judges the content; it is at most as large as a video may be.
       limit = Number(d.maxVideo); tooLarge = d.msgVideoSize;
     } else {
       return say(d.msgType, file.name);
