@@ -656,7 +656,7 @@ async fn drop_files(w: &mut Window) -> Result<()> {
         "the text file is refused, by name: {refused}"
     );
     ensure!(
-        refused.contains("ไฟล์ ภาพใหญ่.png ใหญ่เกินไป") && refused.contains("1.0 MB"),
+        refused.contains("ไฟล์ ภาพใหญ่.png ใหญ่เกินไป") && refused.contains("ขนาดที่รับได้ไม่เกิน 1 MB"),
         "the large photo is refused, with the limit: {refused}"
     );
     let listed = w

@@ -268,8 +268,8 @@ async fn the_compose_page_hands_its_script_the_limits_and_messages() {
         "data-max-image=\"5000000\"",
         "data-max-video=\"200000000\"",
         "data-max-files=\"20\"",
-        "data-msg-image-size=\"ไฟล์ {name} ใหญ่เกินไป จึงไม่ได้อัปโหลด: ขนาดที่รับได้ไม่เกิน 5.0 MB\"",
-        "data-msg-video-size=\"ไฟล์ {name} ใหญ่เกินไป จึงไม่ได้อัปโหลด: ขนาดที่รับได้ไม่เกิน 200.0 MB\"",
+        "data-msg-image-size=\"ไฟล์ {name} ใหญ่เกินไป จึงไม่ได้อัปโหลด: ขนาดที่รับได้ไม่เกิน 5 MB\"",
+        "data-msg-video-size=\"ไฟล์ {name} ใหญ่เกินไป จึงไม่ได้อัปโหลด: ขนาดที่รับได้ไม่เกิน 200 MB\"",
         "data-msg-type=\"ไฟล์ {name} ไม่ใช่ภาพหรือวิดีโอ",
         "role=\"button\" tabindex=\"0\"",
     ] {
@@ -283,7 +283,7 @@ async fn the_compose_page_hands_its_script_the_limits_and_messages() {
     let page = w.get("/desk/compose", Some(&cookie)).await;
     assert!(
         page.body
-            .contains("data-msg-image-size=\"{name} is too large, so it was not uploaded: the limit is 5.0 MB.\""),
+            .contains("data-msg-image-size=\"{name} is too large, so it was not uploaded: the limit is 5 MB.\""),
         "{}",
         page.body
     );
