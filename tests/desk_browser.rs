@@ -610,7 +610,8 @@ async fn drop_files(w: &mut Window) -> Result<()> {
                .map(id => document.getElementById(id).textContent.trim()).join(' ');")
         .await?;
     ensure!(
-        name.as_str().is_some_and(|n| n.contains("ภาพและวิดีโอ") && n.contains("Enter")),
+        name.as_str()
+            .is_some_and(|n| n.contains("ภาพและวิดีโอ") && n.contains("Enter")),
         "the drop zone is labelled: {name}"
     );
     // The chooser itself is the browser's; that Enter asks for it is what the page does.
@@ -660,8 +661,10 @@ async fn drop_files(w: &mut Window) -> Result<()> {
         "the large photo is refused, with the limit: {refused}"
     );
     let listed = w
-        .js("return Array.from(document.querySelectorAll('#media-list li .name'))
-               .map(n => n.textContent);")
+        .js(
+            "return Array.from(document.querySelectorAll('#media-list li .name'))
+               .map(n => n.textContent);",
+        )
         .await?;
     ensure!(
         listed == json!(["จุดตรวจ.png", "ป้ายจุดตรวจ.png"]),

@@ -424,9 +424,7 @@ pub async fn preview(State(desk): State<Arc<Desk>>, form: SignedForm<AnyRole>) -
                 .status(StatusCode::FORBIDDEN)
                 .into_response()
         }
-        Err((text, _)) => {
-            Page::render(&desk, who.lang, "preview.html", context! { error => text })
-                .into_response()
-        }
+        Err((text, _)) => Page::render(&desk, who.lang, "preview.html", context! { error => text })
+            .into_response(),
     }
 }

@@ -32,7 +32,11 @@ impl World {
     }
 }
 
-fn compose_fields<'a>(csrf: &'a str, department: &'a str, intent: &'a str) -> Vec<(&'a str, &'a str)> {
+fn compose_fields<'a>(
+    csrf: &'a str,
+    department: &'a str,
+    intent: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf", csrf),
         ("department", department),
@@ -83,7 +87,12 @@ async fn a_dropped_file_is_kept_once_checked_and_answered_with_its_hash() {
             StatusCode::BAD_REQUEST,
             "ไม่รองรับ",
         ),
-        ("ใหญ่.png", png(4001), StatusCode::PAYLOAD_TOO_LARGE, "ใหญ่เกินไป"),
+        (
+            "ใหญ่.png",
+            png(4001),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "ใหญ่เกินไป",
+        ),
     ] {
         let (got, answer, body) = w
             .drop_file(Some(&b.cookie), &b.csrf, &[(name, bytes)])
@@ -112,7 +121,11 @@ async fn department_staff_drop_files_for_their_own_department_only() {
     let (status, kept, body) = w
         .drop_file(Some(&staff.cookie), &staff.csrf, &[("ป้าย.png", png(300))])
         .await;
-    assert_eq!(status, StatusCode::CREATED, "staff compose, so they upload: {body}");
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "staff compose, so they upload: {body}"
+    );
     let sha = kept["sha256"].as_str().unwrap().to_owned();
 
     // Their own department: waits for approval, with the photo.
@@ -276,7 +289,10 @@ async fn the_compose_page_hands_its_script_the_limits_and_messages() {
         assert!(page.body.contains(attr), "{attr}: {}", page.body);
     }
     // The file field is still there for a browser without script.
-    assert!(page.body.contains("<input id=\"media\" name=\"media\" type=\"file\""));
+    assert!(
+        page.body
+            .contains("<input id=\"media\" name=\"media\" type=\"file\"")
+    );
 
     w.get("/desk/lang/en", Some(&b.cookie)).await;
     let cookie = format!("{}; {}=en", b.cookie, auth::LANG_COOKIE);
