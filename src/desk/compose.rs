@@ -32,16 +32,13 @@ use crate::store::Store;
 
 /// What the form shows: the departments and channels to choose from, and what was typed.
 async fn form_context<N>(desk: &Desk, who: &Signed<N>, fields: &Fields) -> Result<Value, Response> {
-    let departments = desk
-        .app
-        .store
+    let departments = Newsroom::new(&desk.app)
         .departments()
         .await
-        .map_err(|e| super::pages::store_failure(desk, who.lang, &e))?;
+        .map_err(|e| newsroom_failure(desk, who.lang, &e))?;
     let departments: Vec<Value> = departments
         .iter()
-        // The monthly digest's own department is the daemon's, not one people post to.
-        .filter(|d| who.sees(&d.code) && d.code != crate::digest::announce::DEPARTMENT)
+        .filter(|d| who.sees(&d.code))
         .map(|d| {
             context! {
                 code => &d.code,
