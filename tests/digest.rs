@@ -390,6 +390,17 @@ where
     corrections.await.unwrap();
 }
 
+/// The deliveries of the monthly digests' announcements.
+async fn digest_deliveries(app: &App) -> Vec<prakat::store::DeliveryRow> {
+    app.store
+        .deliveries(&prakat::store::DeliveryFilter {
+            department: Some(prakat::digest::announce::DEPARTMENT.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+}
+
 fn sha256_of(path: &std::path::Path) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))
@@ -415,27 +426,19 @@ async fn a_rerun_corrects_the_one_announcement_and_its_page_links_the_new_files(
         .unwrap();
     let kept = dir.path().join("data/digests/2569-11");
     let files = |ext: &str| kept.join(format!("digest-2569-11.{ext}"));
-    let digest_deliveries = || async {
-        app.store
-            .deliveries(&prakat::store::DeliveryFilter {
-                department: Some(prakat::digest::announce::DEPARTMENT.into()),
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-    };
 
     // The first build, published by the dispatcher as any announcement.
     job::build_and_publish(&app, nov, Utc::now()).await.unwrap();
     let first: Vec<String> = ["pdf", "xlsx", "csv"].map(|e| sha256_of(&files(e))).into();
-    run_daemon_until(&app, "published the digest", || async {
-        digest_deliveries()
+    let shared = &app;
+    run_daemon_until(&app, "published the digest", move || async move {
+        digest_deliveries(shared)
             .await
             .iter()
             .all(|d| d.state == prakat::store::DeliveryState::Published)
     })
     .await;
-    let delivered = digest_deliveries().await;
+    let delivered = digest_deliveries(&app).await;
     assert_eq!(delivered.len(), 1, "one delivery, to the website");
     let id = delivered[0].announcement_id;
     let site = dir.path().join("data/site");
@@ -456,14 +459,14 @@ async fn a_rerun_corrects_the_one_announcement_and_its_page_links_the_new_files(
     let attached: Vec<&str> = record.media.iter().map(|m| m.sha256.as_str()).collect();
     assert_eq!(attached, second.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(record.revision.number, 1, "corrected once");
-    run_daemon_until(&app, "carried the correction to the website", || async {
-        let all = app.store.amendments(id).await.unwrap();
+    run_daemon_until(&app, "carried the correction to the website", move || async move {
+        let all = shared.store.amendments(id).await.unwrap();
         !all.is_empty() && all.iter().all(|a| a.state == "done")
     })
     .await;
 
     // Still one announcement, one delivery, one page.
-    assert_eq!(digest_deliveries().await.len(), 1);
+    assert_eq!(digest_deliveries(&app).await.len(), 1);
     let entries: Vec<serde_json::Value> = std::fs::read_dir(site.join("_entries"))
         .unwrap()
         .map(|e| serde_json::from_slice(&std::fs::read(e.unwrap().path()).unwrap()).unwrap())
