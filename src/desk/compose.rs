@@ -28,7 +28,6 @@ use crate::i18n::{Lang, Msg, tr};
 use crate::newsroom::schedule::{Repeat, time_of_day, weekday};
 use crate::newsroom::time::parse_bangkok;
 use crate::newsroom::{Draft, Newsroom, NewsroomError, Preview, Submitted, When};
-use crate::store::Store;
 
 /// What the form shows: the departments and channels to choose from, and what was typed.
 async fn form_context<N>(desk: &Desk, who: &Signed<N>, fields: &Fields) -> Result<Value, Response> {
