@@ -457,12 +457,19 @@ async fn a_rerun_corrects_the_one_announcement_and_its_page_links_the_new_files(
     // The store's record names the new files at once, in order.
     let record = app.store.announcement(id).await.unwrap();
     let attached: Vec<&str> = record.media.iter().map(|m| m.sha256.as_str()).collect();
-    assert_eq!(attached, second.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        attached,
+        second.iter().map(String::as_str).collect::<Vec<_>>()
+    );
     assert_eq!(record.revision.number, 1, "corrected once");
-    run_daemon_until(&app, "carried the correction to the website", move || async move {
-        let all = shared.store.amendments(id).await.unwrap();
-        !all.is_empty() && all.iter().all(|a| a.state == "done")
-    })
+    run_daemon_until(
+        &app,
+        "carried the correction to the website",
+        move || async move {
+            let all = shared.store.amendments(id).await.unwrap();
+            !all.is_empty() && all.iter().all(|a| a.state == "done")
+        },
+    )
     .await;
 
     // Still one announcement, one delivery, one page.

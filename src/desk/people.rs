@@ -31,7 +31,10 @@ async fn page<N>(
         Err(e) => return store_failure(desk, lang, &e),
     };
     // The departments a person may belong to: the newsroom's, never the digest's own.
-    let departments = match crate::newsroom::Newsroom::new(&desk.app).departments().await {
+    let departments = match crate::newsroom::Newsroom::new(&desk.app)
+        .departments()
+        .await
+    {
         Ok(d) => d,
         Err(e) => return super::pages::newsroom_failure(desk, lang, &e),
     };

@@ -159,8 +159,7 @@ pub async fn announce(
             .approve(&who, record.id, None, now)
             .await
             .map_err(newsroom_error)?;
-    } else if record.title != title || record.body != body || !same_files(&record.media, &media)
-    {
+    } else if record.title != title || record.body != body || !same_files(&record.media, &media) {
         match newsroom
             .correct_with_media(&who, record.id, Some(&title), &body, media, now)
             .await

@@ -468,7 +468,8 @@ mod tests {
         assert_eq!(breakable("๘๐ / – / ๙"), "๘๐ / – / ๙");
         assert_eq!(breakable("No Gift Policy"), "No Gift Policy");
         // Never a line that begins with ๆ or ฯ.
-        for text in ["เด็กๆเล่นกันที่สนาม", "กรุงเทพฯและปริมณฑล"] {
+        for text in ["เด็กๆเล่นกันที่สนาม", "กรุงเทพฯและปริมณฑล"]
+        {
             let marked = breakable(text);
             assert_eq!(marked.replace(BREAK, ""), text);
             assert!(

@@ -71,9 +71,7 @@ impl Newsroom<'_> {
         let mut record = self.correctable(id).await?;
         let text = clean_text(text)?;
         let title = clean_title(title).unwrap_or_else(|| title_from(&text));
-        let same_media = media
-            .as_ref()
-            .is_none_or(|m| same_files(m, &record.media));
+        let same_media = media.as_ref().is_none_or(|m| same_files(m, &record.media));
         if title == record.title && text == record.body && same_media {
             return Err(NewsroomError::Refused(refused("newsroom-correction-same")));
         }

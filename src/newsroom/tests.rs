@@ -497,8 +497,16 @@ async fn the_digests_department_is_offered_to_no_one_and_refused_everywhere() {
     };
     let pr = officer("pr1");
     let now = Utc::now();
-    said(room.submit(&pr, draft("digest", "สรุปผล"), now).await.unwrap_err());
-    said(room.preview(&pr, &draft("digest", "สรุปผล"), now).await.unwrap_err());
+    said(
+        room.submit(&pr, draft("digest", "สรุปผล"), now)
+            .await
+            .unwrap_err(),
+    );
+    said(
+        room.preview(&pr, &draft("digest", "สรุปผล"), now)
+            .await
+            .unwrap_err(),
+    );
     let mut weekly = draft("digest", "สรุปผลประจำสัปดาห์");
     weekly.when = recur("0 0 9 * * Mon");
     said(room.submit(&pr, weekly, now).await.unwrap_err());
@@ -529,6 +537,13 @@ async fn the_digests_department_is_offered_to_no_one_and_refused_everywhere() {
             .is_empty()
     );
     // An unknown department's refusal does not offer the digest's.
-    let e = room.submit(&pr, draft("nosuch", "x"), now).await.unwrap_err();
-    assert!(!e.message(Lang::En).contains("digest"), "{}", e.message(Lang::En));
+    let e = room
+        .submit(&pr, draft("nosuch", "x"), now)
+        .await
+        .unwrap_err();
+    assert!(
+        !e.message(Lang::En).contains("digest"),
+        "{}",
+        e.message(Lang::En)
+    );
 }
