@@ -149,6 +149,11 @@ struct SectionView {
 /// `h(0pt)` (no glyph, so the PDF's text layer reads as the text does).
 const BREAK: char = '\u{200B}';
 
+/// The fewest letters between two marks: every word end is a break typst weighs when it sets
+/// a line, so short words are kept together in pairs (a line ends a few letters earlier at
+/// most) and the line breaker has half the places to try.
+const MIN_PIECE: usize = 6;
+
 /// A Thai letter or mark (not a Thai digit nor punctuation).
 fn thai_letter(c: char) -> bool {
     matches!(c, '\u{0E01}'..='\u{0E4F}')
@@ -164,14 +169,23 @@ fn breakable(text: &str) -> String {
     let ends = prakat_adapters::thai::words::word_ends(text);
     let mut out = String::with_capacity(text.len() + 3 * ends.len());
     let mut last = 0;
+    // Letters since the last place a line may break (a mark, or anything not a Thai letter).
+    let mut run = 0;
     for end in ends {
-        out.push_str(&text[last..end]);
+        let word = &text[last..end];
+        out.push_str(word);
+        run = match word.chars().rev().position(|c| !thai_letter(c)) {
+            Some(tail) => tail,
+            None => run + word.chars().count(),
+        };
         let before = text[..end].chars().next_back();
         let after = text[end..].chars().next();
-        if before.is_some_and(thai_letter)
+        if run >= MIN_PIECE
+            && before.is_some_and(thai_letter)
             && after.is_some_and(|c| thai_letter(c) && !matches!(c, 'ๆ' | 'ฯ'))
         {
             out.push(BREAK);
+            run = 0;
         }
         last = end;
     }
@@ -431,22 +445,23 @@ pub fn render(digest: &Digest) -> Result<Vec<u8>, String> {
 mod tests {
     use super::*;
 
-    fn pieces(text: &str) -> Vec<String> {
-        breakable(text).split(BREAK).map(str::to_owned).collect()
-    }
-
     #[test]
     fn breaks_are_offered_between_thai_words_and_nowhere_else() {
         let text = "งดรับงดให้ของขวัญและของกำนัลทุกชนิดในทุกเทศกาล";
         let ends = prakat_adapters::thai::words::word_ends(text);
-        let words: Vec<String> = std::iter::once(0)
-            .chain(ends.iter().copied())
-            .collect::<Vec<_>>()
-            .windows(2)
-            .map(|w| text[w[0]..w[1]].to_owned())
-            .collect();
-        assert!(words.len() > 5, "{words:?}");
-        assert_eq!(pieces(text), words, "one piece per word");
+        let marked = breakable(text);
+        assert_eq!(marked.replace(BREAK, ""), text, "nothing taken away");
+        let pieces: Vec<&str> = marked.split(BREAK).collect();
+        assert!(pieces.len() > 3, "{pieces:?}");
+        let mut at = 0;
+        for piece in &pieces {
+            at += piece.len();
+            assert!(ends.contains(&at), "a mark inside a word: {pieces:?}");
+            assert!(
+                piece.chars().count() >= MIN_PIECE || at == text.len(),
+                "{pieces:?}"
+            );
+        }
         // Spaces, Latin words, digits and punctuation: left to typst's own rules. A mark stands
         // only between two Thai letters, and takes nothing away.
         for text in [
