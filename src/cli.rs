@@ -1370,7 +1370,12 @@ pub async fn department(settings: Settings, lang: Lang, cmd: DepartmentCmd) -> C
     match cmd {
         DepartmentCmd::List => {
             use crate::out::{cell, clip};
-            for d in app.store.departments().await? {
+            // The departments people use; the monthly digest's own is the daemon's.
+            for d in Newsroom::new(&app)
+                .departments()
+                .await
+                .map_err(newsroom_error)?
+            {
                 say!(
                     "{} {} {}",
                     cell(&d.code, 16),

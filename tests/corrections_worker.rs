@@ -282,6 +282,7 @@ impl World {
                     from_revision: from,
                     title: a.title.clone(),
                     body: text.into(),
+                    media: None,
                     payloads,
                     at: self.now(),
                 },

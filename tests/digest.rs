@@ -342,3 +342,153 @@ async fn prakat_digest_writes_the_files_and_the_daemons_build_publishes_once() {
     assert_eq!(events[0].detail["announcements"], 12);
     assert_eq!(events[0].detail["pdf"], built.pdf.display().to_string());
 }
+
+/// The dispatcher and the correction worker of a daemon, over `app`, until `done` says so.
+async fn run_daemon_until<F, Fut>(app: &std::sync::Arc<App>, what: &str, done: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    use prakat::clock::SystemClock;
+    use prakat::dispatch::{Engine, EngineParts, ProgressBoard};
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let engine = Engine::new(EngineParts {
+        store: app.store.clone(),
+        registry: app.registry.clone(),
+        composer: app.composer.clone(),
+        clock: SystemClock::shared(),
+        settings: app.settings.dispatch.clone(),
+        rules: app.settings.rules.clone(),
+        metrics: std::sync::Arc::new(prakat::metrics::Metrics::new()),
+        wake: std::sync::Arc::new(tokio::sync::Notify::new()),
+        owner: "digest-test".into(),
+        seed: Some(11),
+        progress: std::sync::Arc::new(ProgressBoard::default()),
+        db_file: None,
+    });
+    let engine = tokio::spawn(engine.run(shutdown.clone()));
+    let corrections = tokio::spawn(
+        prakat::corrections::Corrections {
+            store: app.store.clone(),
+            registry: (*app.registry).clone(),
+            clock: SystemClock::shared(),
+            owner: "digest-test".into(),
+            lease: app.settings.dispatch.lease,
+            timeout: app.settings.dispatch.publish_timeout,
+            every: Duration::from_millis(100),
+        }
+        .run(shutdown),
+    );
+    // A bound on the wait, not a measure: the work takes well under a second.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while !done().await {
+        assert!(std::time::Instant::now() < deadline, "never {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stop.send(true).unwrap();
+    engine.await.unwrap();
+    corrections.await.unwrap();
+}
+
+/// The deliveries of the monthly digests' announcements.
+async fn digest_deliveries(app: &App) -> Vec<prakat::store::DeliveryRow> {
+    app.store
+        .deliveries(&prakat::store::DeliveryFilter {
+            department: Some(prakat::digest::announce::DEPARTMENT.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+}
+
+fn sha256_of(path: &std::path::Path) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rerun_corrects_the_one_announcement_and_its_page_links_the_new_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::write_config(
+        dir.path(),
+        common::free_port(),
+        "[dispatch]\nidle_recheck = \"200ms\"\n",
+    );
+    let nov = Month::parse("2569-11").unwrap();
+    let app = std::sync::Arc::new(App::open(common::settings(&config)).await.unwrap());
+    let month_of = |announcements| Size {
+        announcements,
+        channels: vec!["website".into()],
+        slots: slots(),
+    };
+    fixture::fill(app.store.as_ref(), nov, &month_of(6), &|_, _| {})
+        .await
+        .unwrap();
+    let kept = dir.path().join("data/digests/2569-11");
+    let files = |ext: &str| kept.join(format!("digest-2569-11.{ext}"));
+
+    // The first build, published by the dispatcher as any announcement.
+    job::build_and_publish(&app, nov, Utc::now()).await.unwrap();
+    let first: Vec<String> = ["pdf", "xlsx", "csv"].map(|e| sha256_of(&files(e))).into();
+    let shared = &app;
+    run_daemon_until(&app, "published the digest", move || async move {
+        digest_deliveries(shared)
+            .await
+            .iter()
+            .all(|d| d.state == prakat::store::DeliveryState::Published)
+    })
+    .await;
+    let delivered = digest_deliveries(&app).await;
+    assert_eq!(delivered.len(), 1, "one delivery, to the website");
+    let id = delivered[0].announcement_id;
+    let site = dir.path().join("data/site");
+    let page = || std::fs::read_to_string(site.join(format!("news/{id}.html"))).unwrap();
+    assert!(page().contains(&first[0]), "the page links the first PDF");
+
+    // Later in the month's life: four more announcements, so other figures and other files.
+    fixture::fill(app.store.as_ref(), nov, &month_of(4), &|_, _| {})
+        .await
+        .unwrap();
+    job::build_and_publish(&app, nov, Utc::now()).await.unwrap();
+    let second: Vec<String> = ["pdf", "xlsx", "csv"].map(|e| sha256_of(&files(e))).into();
+    for (a, b) in first.iter().zip(&second) {
+        assert_ne!(a, b, "the rerun's files differ from the first's");
+    }
+    // The store's record names the new files at once, in order.
+    let record = app.store.announcement(id).await.unwrap();
+    let attached: Vec<&str> = record.media.iter().map(|m| m.sha256.as_str()).collect();
+    assert_eq!(
+        attached,
+        second.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert_eq!(record.revision.number, 1, "corrected once");
+    run_daemon_until(
+        &app,
+        "carried the correction to the website",
+        move || async move {
+            let all = shared.store.amendments(id).await.unwrap();
+            !all.is_empty() && all.iter().all(|a| a.state == "done")
+        },
+    )
+    .await;
+
+    // Still one announcement, one delivery, one page.
+    assert_eq!(digest_deliveries(&app).await.len(), 1);
+    let entries: Vec<serde_json::Value> = std::fs::read_dir(site.join("_entries"))
+        .unwrap()
+        .map(|e| serde_json::from_slice(&std::fs::read(e.unwrap().path()).unwrap()).unwrap())
+        .filter(|e: &serde_json::Value| e["department"]["code"] == "digest")
+        .collect();
+    assert_eq!(entries.len(), 1, "one digest entry on the website");
+    let page = page();
+    for (old, new) in first.iter().zip(&second) {
+        assert!(page.contains(new), "the page links the rerun's file {new}");
+        assert!(!page.contains(old), "the page no longer links {old}");
+        let ext = ["pdf", "xlsx", "csv"][second.iter().position(|s| s == new).unwrap()];
+        assert!(
+            site.join(format!("media/{new}.{ext}")).is_file(),
+            "the rerun's {ext} is on the website"
+        );
+    }
+    assert!(page.contains("๑๐ เรื่อง"), "the corrected text counts ten");
+}

@@ -214,6 +214,7 @@ fn edit_of(
         from_revision: from,
         title: changed.title.clone(),
         body: changed.body.clone(),
+        media: None,
         payloads: rows
             .iter()
             .map(|d| (d.id, payload_for(&d.channel, &changed)))

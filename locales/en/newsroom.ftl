@@ -2,6 +2,7 @@
 newsroom-text-empty = the text is empty
 newsroom-bad-link = the link { $link } is not a web address: give an http:// or https:// link
 newsroom-unknown-department = unknown department { $department }; known: { $known }
+newsroom-digest-department = the department { $department } is the monthly digest's own, which prakat builds and publishes itself: nobody submits, previews, makes a recurring rule or invites for it (departments to use: { $known })
 newsroom-other-department = you send for the department { $own }, not { $department }
 newsroom-channel-off = channel { $channel } is not enabled; enabled: { $enabled }
 newsroom-bad-cron = cron expression { $expr } does not parse: { $why }. Use six fields, seconds first, in Bangkok time: "0 0 9 * * Mon" is every Monday at 09:00

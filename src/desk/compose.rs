@@ -34,7 +34,6 @@ use crate::media::human_size;
 use crate::newsroom::schedule::{Repeat, time_of_day, weekday};
 use crate::newsroom::time::parse_bangkok;
 use crate::newsroom::{Draft, Newsroom, NewsroomError, Preview, Submitted, When};
-use crate::store::Store;
 
 /// What the form shows: the departments and channels to choose from, what was typed, the files
 /// it carries and what the page's script checks before uploading one.
@@ -44,16 +43,13 @@ async fn form_context<N>(
     fields: &Fields,
     media: &[MediaRef],
 ) -> Result<Value, Response> {
-    let departments = desk
-        .app
-        .store
+    let departments = Newsroom::new(&desk.app)
         .departments()
         .await
-        .map_err(|e| super::pages::store_failure(desk, who.lang, &e))?;
+        .map_err(|e| newsroom_failure(desk, who.lang, &e))?;
     let departments: Vec<Value> = departments
         .iter()
-        // The monthly digest's own department is the daemon's, not one people post to.
-        .filter(|d| who.sees(&d.code) && d.code != crate::digest::announce::DEPARTMENT)
+        .filter(|d| who.sees(&d.code))
         .map(|d| {
             context! {
                 code => &d.code,

@@ -26,11 +26,18 @@ async fn page<N>(
 ) -> Response {
     let lang = who.lang;
     let store = &desk.app.store;
-    let (people, tokens, departments) =
-        match tokio::try_join!(store.desk_logins(), store.api_tokens(), store.departments()) {
-            Ok(all) => all,
-            Err(e) => return store_failure(desk, lang, &e),
-        };
+    let (people, tokens) = match tokio::try_join!(store.desk_logins(), store.api_tokens()) {
+        Ok(all) => all,
+        Err(e) => return store_failure(desk, lang, &e),
+    };
+    // The departments a person may belong to: the newsroom's, never the digest's own.
+    let departments = match crate::newsroom::Newsroom::new(&desk.app)
+        .departments()
+        .await
+    {
+        Ok(d) => d,
+        Err(e) => return super::pages::newsroom_failure(desk, lang, &e),
+    };
     let people: Vec<_> = people
         .iter()
         .map(|p| {

@@ -5,9 +5,10 @@
 //!
 //! One announcement per month, whatever the reruns: it is submitted under the key
 //! `digest:<month>` ([`crate::store::Origin`]), so a second build finds the first's. A rerun
-//! whose text changed (later reach figures) corrects it through the newsroom, as a PR officer
-//! would; its attachments stay those first published, and the month's folder under `digests/`
-//! (linked from the text) always holds the latest files.
+//! whose text or files changed (later reach figures) corrects it through the newsroom, as a PR
+//! officer would ([`Newsroom::correct_with_media`]): the store's record names the new PDF, XLSX
+//! and CSV, and the website's page is written again linking them. The month's folder under
+//! `digests/` (linked from the text) holds the latest files too.
 //!
 //! Never here: a write to the website (the website channel makes the page), or a second
 //! announcement for a month.
@@ -140,7 +141,7 @@ pub async fn announce(
                 body: body.clone(),
                 link: None,
                 tags: vec![],
-                media,
+                media: media.clone(),
                 source: "daemon".into(),
                 publish_at: now,
             },
@@ -158,9 +159,9 @@ pub async fn announce(
             .approve(&who, record.id, None, now)
             .await
             .map_err(newsroom_error)?;
-    } else if record.title != title || record.body != body {
+    } else if record.title != title || record.body != body || !same_files(&record.media, &media) {
         match newsroom
-            .correct(&who, record.id, Some(&title), &body, now)
+            .correct_with_media(&who, record.id, Some(&title), &body, media, now)
             .await
         {
             Ok(_) => {}
@@ -172,4 +173,9 @@ pub async fn announce(
         }
     }
     Ok(record.id)
+}
+
+/// The same files in the same order (a kept file is named by its content's SHA-256).
+fn same_files(a: &[MediaRef], b: &[MediaRef]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.sha256 == b.sha256)
 }

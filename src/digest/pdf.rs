@@ -3,6 +3,11 @@
 //! font compiled into the binary — no system fonts, no files, no network. typst shapes Thai
 //! (vowels and tone marks stacked on their consonant) and breaks lines at Thai word boundaries.
 //!
+//! Where the announcements' lines may break is decided here ([`breakable`]) with the project's
+//! own Thai segmenter (newmm, [`prakat_adapters::thai::words`]), not by typst's LSTM segmenter,
+//! which took most of the time of a big month: a mark between two Thai words becomes a
+//! zero-width break opportunity in the template, and nothing in the text layer.
+//!
 //! Every text the PDF shows is made here ([`View`]): Thai dates, digits and "–" for a figure not
 //! told, so the template only places them and the PDF says exactly what the HTML says.
 
@@ -138,6 +143,54 @@ struct SectionView {
     parts: Vec<Vec<ItemView>>,
     rows: Vec<[String; 5]>,
     total: [String; 5],
+}
+
+/// Marks a place between two Thai words where a line may break; the template turns each into
+/// `h(0pt)` (no glyph, so the PDF's text layer reads as the text does).
+const BREAK: char = '\u{200B}';
+
+/// The fewest letters between two marks: every word end is a break typst weighs when it sets
+/// a line, so short words are kept together in pairs (a line ends a few letters earlier at
+/// most) and the line breaker has half the places to try.
+const MIN_PIECE: usize = 6;
+
+/// A Thai letter or mark (not a Thai digit nor punctuation).
+fn thai_letter(c: char) -> bool {
+    matches!(c, '\u{0E01}'..='\u{0E4F}')
+}
+
+/// `text` with [`BREAK`] at each word end newmm finds between two Thai letters. Spaces, Latin
+/// words, digits and punctuation are left to typst's own line-breaking rules; no break is
+/// offered before ๆ or ฯ, which never begin a line.
+fn breakable(text: &str) -> String {
+    if !text.chars().any(thai_letter) {
+        return text.to_owned();
+    }
+    let ends = prakat_adapters::thai::words::word_ends(text);
+    let mut out = String::with_capacity(text.len() + 3 * ends.len());
+    let mut last = 0;
+    // Letters since the last place a line may break (a mark, or anything not a Thai letter).
+    let mut run = 0;
+    for end in ends {
+        let word = &text[last..end];
+        out.push_str(word);
+        run = match word.chars().rev().position(|c| !thai_letter(c)) {
+            Some(tail) => tail,
+            None => run + word.chars().count(),
+        };
+        let before = text[..end].chars().next_back();
+        let after = text[end..].chars().next();
+        if run >= MIN_PIECE
+            && before.is_some_and(thai_letter)
+            && after.is_some_and(|c| thai_letter(c) && !matches!(c, 'ๆ' | 'ฯ'))
+        {
+            out.push(BREAK);
+            run = 0;
+        }
+        last = end;
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// The most announcements set in one part of a department (about 20 pages): parts are laid
@@ -306,8 +359,8 @@ fn view(d: &Digest) -> View {
                     .iter()
                     .map(|i| ItemView {
                         date: i.date.clone(),
-                        title: i.title.clone(),
-                        excerpt: i.excerpt.clone(),
+                        title: breakable(&i.title),
+                        excerpt: breakable(&i.excerpt),
                         channels: i
                             .cells
                             .iter()
@@ -330,9 +383,9 @@ fn view(d: &Digest) -> View {
                                     text.push_str(&format!(" ({note})"));
                                 }
                                 ChannelLine {
-                                    label: col.label.clone(),
+                                    label: breakable(&col.label),
                                     url: c.url.clone(),
-                                    text,
+                                    text: breakable(&text),
                                 }
                             })
                             .collect(),
@@ -386,4 +439,58 @@ pub fn render(digest: &Digest) -> Result<Vec<u8>, String> {
         },
     )
     .map_err(|e| said(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breaks_are_offered_between_thai_words_and_nowhere_else() {
+        let text = "งดรับงดให้ของขวัญและของกำนัลทุกชนิดในทุกเทศกาล";
+        let ends = prakat_adapters::thai::words::word_ends(text);
+        let marked = breakable(text);
+        assert_eq!(marked.replace(BREAK, ""), text, "nothing taken away");
+        let pieces: Vec<&str> = marked.split(BREAK).collect();
+        assert!(pieces.len() > 3, "{pieces:?}");
+        let mut at = 0;
+        for piece in &pieces {
+            at += piece.len();
+            assert!(ends.contains(&at), "a mark inside a word: {pieces:?}");
+            assert!(
+                piece.chars().count() >= MIN_PIECE || at == text.len(),
+                "{pieces:?}"
+            );
+        }
+        // Spaces, Latin words, digits and punctuation: left to typst's own rules. A mark stands
+        // only between two Thai letters, and takes nothing away.
+        for text in [
+            "ลำดับที่ 12 (ต่อ)",
+            "ตั้งจุดตรวจ(ถนนสะพานปลา)",
+            "https://example.invalid/ข่าว",
+        ] {
+            let marked = breakable(text);
+            assert_eq!(marked.replace(BREAK, ""), text);
+            for (at, _) in marked.match_indices(BREAK) {
+                let before = marked[..at].chars().next_back().unwrap();
+                let after = marked[at + BREAK.len_utf8()..].chars().next().unwrap();
+                assert!(
+                    thai_letter(before) && thai_letter(after),
+                    "{marked:?} at {at}"
+                );
+            }
+        }
+        assert_eq!(breakable("๘๐ / – / ๙"), "๘๐ / – / ๙");
+        assert_eq!(breakable("No Gift Policy"), "No Gift Policy");
+        // Never a line that begins with ๆ or ฯ.
+        for text in ["เด็กๆเล่นกันที่สนาม", "กรุงเทพฯและปริมณฑล"]
+        {
+            let marked = breakable(text);
+            assert_eq!(marked.replace(BREAK, ""), text);
+            assert!(
+                !marked.contains("\u{200B}ๆ") && !marked.contains("\u{200B}ฯ"),
+                "{marked:?}"
+            );
+        }
+    }
 }

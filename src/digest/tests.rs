@@ -352,6 +352,48 @@ fn the_pdfs_text_layer_reads_back_with_pdftotext() {
             "{words:?} not in the PDF's text:\n{text}"
         );
     }
+
+    // A title with no space in it, long enough to wrap: each line ends between two words, as
+    // the project's Thai segmenter finds them (none of its words has two marks stacked on one
+    // consonant, which poppler would read doubled).
+    let long = "สถานีตำรวจภูธรเมืองระนองจัดกิจกรรมอบรมความรู้ด้านกฎหมายจราจรแก่นักเรียนในเขตอำเภอเมือง\
+                พร้อมแจกหมวกนิรภัยแก่ผู้ขับรถจักรยานยนต์และรณรงค์ให้ขับรถอย่างปลอดภัยตลอดช่วงเทศกาล\
+                ลอยกระทงประจำปีโดยมีผู้กำกับการเป็นประธานในพิธีเปิดงานณหอประชุมของโรงเรียนประจำจังหวัดระนอง";
+    let (mut wrapped, _) = golden_digest();
+    wrapped.sections[0].items[0].title = long.to_owned();
+    let long_pdf = out.join("long-title.pdf");
+    std::fs::write(&long_pdf, pdf::render(&wrapped).unwrap()).unwrap();
+    let read = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&long_pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let read = String::from_utf8(read.stdout).unwrap();
+    let head = &long[.."สถานีตำรวจภูธรเมืองระนองจัด".len()];
+    let mut lines = read.lines().skip_while(|l| !l.contains(head));
+    let first = lines.next().expect("the long title is in the PDF");
+    let mut got = first[first.find(head).unwrap()..].trim_end().to_owned();
+    let mut cuts = Vec::new();
+    for line in lines {
+        if got.len() >= long.len() {
+            break;
+        }
+        cuts.push(got.len());
+        got.push_str(line.trim());
+    }
+    assert_eq!(got, long, "the title reads back whole");
+    assert!(!cuts.is_empty(), "the title wraps");
+    let ends = prakat_adapters::thai::words::word_ends(long);
+    for cut in cuts {
+        assert!(
+            ends.contains(&cut),
+            "a line ends inside a word: {}|{}",
+            &long[..cut],
+            &long[cut..]
+        );
+    }
+
     let pages = std::process::Command::new("pdftoppm")
         .args(["-png", "-r", "80"])
         .arg(pdf)

@@ -1,11 +1,11 @@
-//! Corrections of announcements already approved: [`Newsroom::correct`] (a new title and text)
-//! and [`Newsroom::retract`] (taken back, with a reason). Both are decided here and written in
+//! Corrections of announcements already approved: [`Newsroom::correct`] (a new title and text),
+//! [`Newsroom::correct_with_media`] (new files too) and [`Newsroom::retract`] (taken back, with a reason). Both are decided here and written in
 //! one change of the store; the daemon carries them to each channel (see
 //! [`crate::corrections`]). What a channel cannot do is said before anything is written, in
 //! [`Correction::by_hand`], so the PR officer knows at once what is left to do by hand.
 
 use chrono::{DateTime, Utc};
-use prakat_adapters::Payload;
+use prakat_adapters::{MediaRef, Payload};
 use serde::Serialize;
 
 use super::{
@@ -37,16 +37,50 @@ impl Newsroom<'_> {
         text: &str,
         now: DateTime<Utc>,
     ) -> Result<Correction> {
+        self.correct_as(who, id, title, text, None, now).await
+    }
+
+    /// [`Newsroom::correct`] with new attachments too (the monthly digest built again: its
+    /// PDF, XLSX and CSV replaced): the store's record of the announcement names `media` from
+    /// now on, and every channel carrying it gets the new files through the same correction
+    /// (the website rewrites its page with them). `media` must already be kept
+    /// ([`Store::put_media`]). Refused as the same when neither the text nor the files changed.
+    pub async fn correct_with_media(
+        &self,
+        who: &Person,
+        id: i64,
+        title: Option<&str>,
+        text: &str,
+        media: Vec<MediaRef>,
+        now: DateTime<Utc>,
+    ) -> Result<Correction> {
+        self.correct_as(who, id, title, text, Some(media), now)
+            .await
+    }
+
+    async fn correct_as(
+        &self,
+        who: &Person,
+        id: i64,
+        title: Option<&str>,
+        text: &str,
+        media: Option<Vec<MediaRef>>,
+        now: DateTime<Utc>,
+    ) -> Result<Correction> {
         self.must_approve(who)?;
         let mut record = self.correctable(id).await?;
         let text = clean_text(text)?;
         let title = clean_title(title).unwrap_or_else(|| title_from(&text));
-        if title == record.title && text == record.body {
+        let same_media = media.as_ref().is_none_or(|m| same_files(m, &record.media));
+        if title == record.title && text == record.body && same_media {
             return Err(NewsroomError::Refused(refused("newsroom-correction-same")));
         }
         let from_revision = record.revision.number;
         record.title = title.clone();
         record.body = text.clone();
+        if let Some(m) = &media {
+            record.media = m.clone();
+        }
         let deliveries = self.deliveries_of(id).await?;
         let mut payloads = Vec::with_capacity(deliveries.len());
         for d in deliveries {
@@ -64,6 +98,7 @@ impl Newsroom<'_> {
                     from_revision,
                     title,
                     body: text,
+                    media: media.filter(|_| !same_media),
                     payloads,
                     at: now,
                 },
@@ -193,4 +228,9 @@ impl Newsroom<'_> {
             None => Err(crate::compose::ComposeError::NothingToSend(composed.skipped).into()),
         }
     }
+}
+
+/// The same files in the same order (a file is its content: its SHA-256).
+fn same_files(a: &[MediaRef], b: &[MediaRef]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.sha256 == b.sha256)
 }

@@ -9,6 +9,9 @@
 //!   [`Newsroom::edit`]: decisions on what waits, each guarded by the state in the store, so
 //!   two people pressing approve at once approve once and the second is told who did.
 //! - [`Newsroom::preview`]: what each channel will make of a draft, nothing written.
+//! - [`Newsroom::departments`]: the departments people may use. The monthly digest's own
+//!   department ([`crate::digest::announce::DEPARTMENT`]) is the daemon's: nobody submits,
+//!   previews, makes a rule or invites for it, and no front end offers it.
 //!
 //! Every check happens before anything is written. Composition happens before the store is
 //! asked to keep what was composed; the store never composes on approval.
@@ -228,6 +231,31 @@ pub struct Newsroom<'a> {
 impl<'a> Newsroom<'a> {
     pub fn new(app: &'a App) -> Self {
         Newsroom { app }
+    }
+
+    /// The departments people may submit for, preview, make rules for and invite to, in the
+    /// seed's order: every one but the monthly digest's own, which only the daemon publishes
+    /// under. Each front end offers these and no other.
+    pub async fn departments(&self) -> Result<Vec<prakat_adapters::Department>> {
+        Ok(self
+            .app
+            .store
+            .departments()
+            .await?
+            .into_iter()
+            .filter(|d| !is_digest(&d.code))
+            .collect())
+    }
+
+    /// The codes of [`Newsroom::departments`], for a message that lists them.
+    pub(crate) async fn known_departments(&self) -> Result<String> {
+        Ok(self
+            .departments()
+            .await?
+            .into_iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>()
+            .join(", "))
     }
 
     /// What each channel will make of `draft`, nothing written.
@@ -529,18 +557,17 @@ impl<'a> Newsroom<'a> {
         if let Some(link) = &draft.link {
             check_link(link)?;
         }
+        if is_digest(&draft.department) {
+            return Err(NewsroomError::Refused(digest_department(
+                &draft.department,
+                self.known_departments().await?,
+            )));
+        }
         let Some(department) = app.store.department(&draft.department).await? else {
-            let known: Vec<String> = app
-                .store
-                .departments()
-                .await?
-                .into_iter()
-                .map(|d| d.code)
-                .collect();
             return Err(NewsroomError::Refused(
                 refused("newsroom-unknown-department")
                     .with("department", &draft.department)
-                    .with("known", known.join(", ")),
+                    .with("known", self.known_departments().await?),
             ));
         };
         if !who.role.may_approve() && who.department.as_deref() != Some(department.code.as_str()) {
@@ -648,6 +675,18 @@ impl<'a> Newsroom<'a> {
                 .collect(),
         })
     }
+}
+
+/// Whether `code` is the monthly digest's own department (the daemon's alone).
+fn is_digest(code: &str) -> bool {
+    code.trim() == crate::digest::announce::DEPARTMENT
+}
+
+/// The refusal of the digest's department, naming the ones people may use.
+fn digest_department(code: &str, known: String) -> Msg {
+    refused("newsroom-digest-department")
+        .with("department", code.trim())
+        .with("known", known)
 }
 
 fn not_past(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {

@@ -68,6 +68,14 @@ impl Newsroom<'_> {
             return Err(NewsroomError::Refused(Msg::new("people-department-needed")));
         }
         if let Some(d) = department
+            && super::is_digest(d)
+        {
+            return Err(NewsroomError::Refused(super::digest_department(
+                d,
+                self.known_departments().await?,
+            )));
+        }
+        if let Some(d) = department
             && self.app.store.department(d).await?.is_none()
         {
             return Err(NewsroomError::Refused(
@@ -123,18 +131,6 @@ impl Newsroom<'_> {
             }
             other => Ok(other?),
         }
-    }
-
-    async fn known_departments(&self) -> Result<String> {
-        Ok(self
-            .app
-            .store
-            .departments()
-            .await?
-            .into_iter()
-            .map(|d| d.code)
-            .collect::<Vec<_>>()
-            .join(", "))
     }
 }
 

@@ -450,3 +450,100 @@ async fn a_rule_is_paused_resumed_edited_and_deleted_by_the_pr_officer_only() {
     let e = room.pause_rule(&pr, id, later).await.unwrap_err();
     assert!(e.message(Lang::En).contains("not found"), "{e}");
 }
+
+#[tokio::test]
+async fn the_digests_department_is_offered_to_no_one_and_refused_everywhere() {
+    let (_dir, app) = app().await;
+    // As the daemon's first digest leaves it: a department of its own, after the seed's.
+    app.store
+        .add_department(
+            &prakat_adapters::Department {
+                code: crate::digest::announce::DEPARTMENT.into(),
+                name_th: "รายงานประจำเดือน".into(),
+                name_en: "Monthly digest".into(),
+            },
+            &Actor::daemon("digest"),
+        )
+        .await
+        .unwrap();
+    let room = Newsroom::new(&app);
+    let offered: Vec<String> = room
+        .departments()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.code)
+        .collect();
+    let seed: Vec<String> = crate::app::default_departments()
+        .into_iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(offered, seed, "the seed's departments, in its order");
+    assert_eq!(
+        app.store.departments().await.unwrap().len(),
+        seed.len() + 1,
+        "the store still keeps the digest's"
+    );
+
+    let said = |e: NewsroomError| {
+        assert!(matches!(e, NewsroomError::Refused(_)), "{e:?}");
+        let (th, en) = (e.message(Lang::Th), e.message(Lang::En));
+        assert!(
+            th.contains("รายงานผลการประชาสัมพันธ์ประจำเดือน") && th.contains("traffic"),
+            "{th}"
+        );
+        assert!(!th.contains("digest,") && !th.contains(", digest"), "{th}");
+        assert!(en.contains("monthly digest's own"), "{en}");
+    };
+    let pr = officer("pr1");
+    let now = Utc::now();
+    said(
+        room.submit(&pr, draft("digest", "สรุปผล"), now)
+            .await
+            .unwrap_err(),
+    );
+    said(
+        room.preview(&pr, &draft("digest", "สรุปผล"), now)
+            .await
+            .unwrap_err(),
+    );
+    let mut weekly = draft("digest", "สรุปผลประจำสัปดาห์");
+    weekly.when = recur("0 0 9 * * Mon");
+    said(room.submit(&pr, weekly, now).await.unwrap_err());
+    // Department staff of it (an invite made before this rule, say) cannot send for it either.
+    said(
+        room.submit(&staff("digest"), draft("digest", "สรุปผล"), now)
+            .await
+            .unwrap_err(),
+    );
+    said(
+        room.invite(
+            &pr,
+            Role::DepartmentStaff,
+            Some("digest"),
+            chrono::Duration::days(1),
+            now,
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert!(room.waiting(10).await.unwrap().is_empty());
+    assert!(room.rules().await.unwrap().is_empty());
+    assert!(
+        app.store
+            .deliveries(&Default::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // An unknown department's refusal does not offer the digest's.
+    let e = room
+        .submit(&pr, draft("nosuch", "x"), now)
+        .await
+        .unwrap_err();
+    assert!(
+        !e.message(Lang::En).contains("digest"),
+        "{}",
+        e.message(Lang::En)
+    );
+}

@@ -20,8 +20,8 @@ pub struct Retracted {
     pub reason: String,
 }
 
-/// A new title and text for an approved announcement, with each of its deliveries' payload
-/// composed again from them.
+/// A new title and text (and, when given, new attachments) for an approved announcement,
+/// with each of its deliveries' payload composed again from them.
 #[derive(Debug, Clone)]
 pub struct AnnouncementEdit {
     pub id: i64,
@@ -30,6 +30,11 @@ pub struct AnnouncementEdit {
     pub from_revision: u32,
     pub title: String,
     pub body: String,
+    /// The announcement's files from now on, in order, each already kept ([`Store::put_media`]);
+    /// `None` keeps the ones it has.
+    ///
+    /// [`Store::put_media`]: super::Store::put_media
+    pub media: Option<Vec<prakat_adapters::MediaRef>>,
     /// The new payload per delivery id. Deliveries not named keep theirs (cancelled ones).
     pub payloads: Vec<(i64, Payload)>,
     pub at: DateTime<Utc>,

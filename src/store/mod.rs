@@ -76,6 +76,8 @@ pub trait Store: Send + Sync + 'static {
     /// A new database's departments, all in one change and only while there are none: whoever
     /// opens the database meanwhile sees none or all of them. Returns how many it added.
     async fn seed_departments(&self, depts: &[Department], actor: &Actor) -> Result<usize>;
+    /// The active departments in the order they were added: a new database's in the seed's
+    /// order, as the digest lists them.
     async fn departments(&self) -> Result<Vec<Department>>;
     async fn department(&self, code: &str) -> Result<Option<Department>>;
 

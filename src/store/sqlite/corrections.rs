@@ -156,6 +156,28 @@ impl SqliteStore {
         .bind(e.id)
         .execute(&mut *tx)
         .await?;
+        let old_media: Vec<String> = sqlx::query_scalar(
+            "SELECT sha256 FROM announcement_media WHERE announcement_id = ? ORDER BY position",
+        )
+        .bind(e.id)
+        .fetch_all(&mut *tx)
+        .await?;
+        if let Some(media) = &e.media {
+            sqlx::query("DELETE FROM announcement_media WHERE announcement_id = ?")
+                .bind(e.id)
+                .execute(&mut *tx)
+                .await?;
+            for (pos, m) in media.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO announcement_media (announcement_id, position, sha256) VALUES (?, ?, ?)",
+                )
+                .bind(e.id)
+                .bind(pos as i64)
+                .bind(&m.sha256)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         let mut done = Corrected {
             announcement_id: e.id,
             revision,
@@ -215,8 +237,16 @@ impl SqliteStore {
             &e.id.to_string(),
             serde_json::json!({
                 "revision": revision,
-                "old": {"title": old_title, "body": old_body},
-                "new": {"title": e.title, "body": e.body},
+                "old": {"title": old_title, "body": old_body, "media": old_media},
+                "new": {
+                    "title": e.title,
+                    "body": e.body,
+                    "media": e
+                        .media
+                        .as_ref()
+                        .map(|m| m.iter().map(|m| m.sha256.as_str()).collect::<Vec<_>>())
+                        .unwrap_or_else(|| old_media.iter().map(String::as_str).collect()),
+                },
                 "in_place": done.in_place.iter().map(|(_, c)| c).collect::<Vec<_>>(),
                 "amend": done.amendments.iter().map(|a| &a.channel).collect::<Vec<_>>(),
             }),

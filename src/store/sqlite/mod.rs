@@ -682,10 +682,11 @@ impl Store for SqliteStore {
     }
 
     async fn departments(&self) -> Result<Vec<Department>> {
-        let rows: Vec<DepartmentRow> =
-            sqlx::query_as("SELECT code, name_th, name_en FROM departments WHERE active = 1 ORDER BY created_at, code")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<DepartmentRow> = sqlx::query_as(
+            "SELECT code, name_th, name_en FROM departments WHERE active = 1 ORDER BY rowid",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
