@@ -70,7 +70,10 @@ pub async fn run(b: WebsiteBench) -> anyhow::Result<()> {
     let tmp = tempfile::tempdir()?;
     let root = b.dir.clone().unwrap_or_else(|| tmp.path().join("site"));
     if root.join("_entries").exists() {
-        anyhow::bail!("{} already has a site; give an empty folder", root.display());
+        anyhow::bail!(
+            "{} already has a site; give an empty folder",
+            root.display()
+        );
     }
     let settings = WebsiteSettings::new(&root, BASE_URL, "สถานีตำรวจทดสอบ", "Bench Station");
 

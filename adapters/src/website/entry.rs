@@ -265,7 +265,9 @@ pub struct Loaded {
 
 fn load_one(path: &Path) -> Result<Loaded, WebsiteError> {
     let mut f = fs::File::open(path).map_err(|e| WebsiteError::io("read", path, e))?;
-    let meta = f.metadata().map_err(|e| WebsiteError::io("read", path, e))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| WebsiteError::io("read", path, e))?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     f.read_to_end(&mut bytes)
         .map_err(|e| WebsiteError::io("read", path, e))?;

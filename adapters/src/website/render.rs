@@ -107,11 +107,7 @@ impl Renderer {
 
     /// The home page: the newest entries, every department, every month by fiscal year, and
     /// the monthly digests' fiscal-year index when `digests` (one is published).
-    pub fn home(
-        &self,
-        entries: &Entries,
-        digests: bool,
-    ) -> Result<String, WebsiteError> {
+    pub fn home(&self, entries: &Entries, digests: bool) -> Result<String, WebsiteError> {
         let all: Vec<&Entry> = entries.values().map(|e| &**e).collect();
         let newest = entry::newest(all.iter().copied(), self.settings.feed_items);
         let page = context! {
@@ -125,10 +121,7 @@ impl Renderer {
     }
 
     /// The index of every department.
-    pub fn departments_index(
-        &self,
-        entries: &Entries,
-    ) -> Result<String, WebsiteError> {
+    pub fn departments_index(&self, entries: &Entries) -> Result<String, WebsiteError> {
         let page = context! { departments => self.departments(entries) };
         self.render(
             "departments.html",
@@ -232,11 +225,7 @@ impl Renderer {
 
     /// One month's page: its entries grouped by department (the ITA "monthly, by line of work"
     /// page).
-    pub fn month(
-        &self,
-        key: MonthKey,
-        entries: &Entries,
-    ) -> Result<String, WebsiteError> {
+    pub fn month(&self, key: MonthKey, entries: &Entries) -> Result<String, WebsiteError> {
         let mut by_dept: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
         for e in entries.values().map(|e| &**e).filter(|e| e.month() == key) {
             by_dept

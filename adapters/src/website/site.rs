@@ -336,11 +336,7 @@ impl Site {
     /// Rewrite the affected department, department-year and month pages, the home page, the
     /// two indexes and the feeds. Never every page: the cost of a publish must not grow with
     /// the number of pages in the archive.
-    fn rebuild_indexes(
-        &self,
-        entries: &Entries,
-        affected: &Affected,
-    ) -> Result<(), WebsiteError> {
+    fn rebuild_indexes(&self, entries: &Entries, affected: &Affected) -> Result<(), WebsiteError> {
         let r = &self.renderer;
         let write = |rel: &str, html: String| {
             fsio::write_atomic(&paths::file(&self.root, rel), html.as_bytes(), Sync::Cached)

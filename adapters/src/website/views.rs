@@ -197,10 +197,7 @@ impl Renderer {
         script_json(&v)
     }
 
-    pub(super) fn departments<'a>(
-        &self,
-        entries: &'a Entries,
-    ) -> Vec<DepartmentView<'a>> {
+    pub(super) fn departments<'a>(&self, entries: &'a Entries) -> Vec<DepartmentView<'a>> {
         // The newest entry's names win, so a renamed department shows its new name.
         let mut by_code: BTreeMap<&str, (&Entry, usize)> = BTreeMap::new();
         for e in entries.values().map(|e| &**e) {

@@ -97,7 +97,10 @@ async fn a_current_site_is_not_rewritten_on_open() {
     .await;
     let march = read(&site, "months/2568-03/index.html");
     for id in [1, 2, 5] {
-        assert!(march.contains(&format!("news/{id}.html\"")), "{id}: {march}");
+        assert!(
+            march.contains(&format!("news/{id}.html\"")),
+            "{id}: {march}"
+        );
     }
     assert!(read(&site, "index.html").contains("news/4.html\""));
     assert_ne!(stamp(&root, "index.html"), before[0]);
@@ -134,12 +137,19 @@ async fn a_missing_or_empty_index_page_makes_opening_rebuild() {
     let year_html = std::fs::read_to_string(root.join(year_page)).unwrap();
     std::fs::remove_file(root.join(year_page)).unwrap();
     assert!(open_rewrites(settings(dir.path())));
-    assert_eq!(std::fs::read_to_string(root.join(year_page)).unwrap(), year_html);
+    assert_eq!(
+        std::fs::read_to_string(root.join(year_page)).unwrap(),
+        year_html
+    );
 
     // A power cut can keep a page's rename and lose its data.
     std::fs::write(root.join("atom.xml"), "").unwrap();
     assert!(open_rewrites(settings(dir.path())));
-    assert!(!std::fs::read_to_string(root.join("atom.xml")).unwrap().is_empty());
+    assert!(
+        !std::fs::read_to_string(root.join("atom.xml"))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -158,7 +168,10 @@ async fn changed_settings_or_templates_make_opening_rebuild() {
     std::fs::create_dir_all(&templates).unwrap();
     let mut overridden = renamed.clone();
     overridden.templates_dir = Some(templates.clone());
-    assert!(open_rewrites(overridden.clone()), "the directory is a setting");
+    assert!(
+        open_rewrites(overridden.clone()),
+        "the directory is a setting"
+    );
     std::fs::write(
         templates.join("month.html"),
         "{% extends \"base.html\" %}{% block content %}<h1>เดือน {{ month.label }}</h1>{% endblock %}",
@@ -217,7 +230,10 @@ async fn no_mark_while_a_record_is_ahead_of_the_index_pages() {
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     assert!(root.join("_entries/6.json").is_file());
-    assert!(!root.join(MARK).exists(), "a record ahead of the indexes, and a mark");
+    assert!(
+        !root.join(MARK).exists(),
+        "a record ahead of the indexes, and a mark"
+    );
 
     // Killed here: the indexes would be rebuilt on opening. Instead the writer lets go, the
     // publish ends, and the mark is back.
