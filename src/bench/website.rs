@@ -53,7 +53,7 @@ fn draft(id: usize) -> Draft {
     let [a, b] = departments();
     Draft {
         announcement_id: id as i64,
-        department: if id % 2 == 0 { a } else { b },
+        department: if id.is_multiple_of(2) { a } else { b },
         title: format!("ข่าวประชาสัมพันธ์ที่ {id}"),
         text: "ข้อความ ".repeat(60).trim().to_owned(),
         media: vec![],
