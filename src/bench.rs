@@ -4,6 +4,7 @@
 //! with the machine: compare runs on the same machine, not against other machines.
 
 pub mod desk_load;
+pub mod website;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -35,6 +36,9 @@ pub enum BenchCmd {
     /// The web desk's calendar and the JSON API's deliveries under load, on a store of N
     /// announcements, served over loopback.
     Desk(desk_load::DeskBench),
+    /// The website channel on a site of N pages: M publishes (pages/s, the cost of the first
+    /// hundred against the last hundred) and opening the site afterwards.
+    Website(website::WebsiteBench),
 }
 
 #[derive(Args, Debug)]
@@ -114,6 +118,7 @@ pub async fn run(cmd: BenchCmd) -> CliResult {
         BenchCmd::Dispatch(b) => dispatch(b).await.map_err(CliError::from),
         BenchCmd::Digest(b) => crate::digest::bench::run(b).await.map_err(CliError::from),
         BenchCmd::Desk(b) => desk_load::run(b).await.map_err(CliError::from),
+        BenchCmd::Website(b) => website::run(b).await.map_err(CliError::from),
     }
 }
 

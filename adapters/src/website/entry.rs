@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Read;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
@@ -54,6 +56,29 @@ pub struct Entry {
     /// Taken back: listed nowhere, its page a notice or gone, its media unlinked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retracted: Option<EntryRetraction>,
+    /// The month and fiscal year, worked out once: not part of the record.
+    #[serde(skip)]
+    pub(crate) derived: Derived,
+}
+
+/// An entry's month and fiscal year, with the publishing time they were worked out from. Every
+/// index rewrite asks every entry for them, and each asks the time-zone database; an entry
+/// whose time changed since works them out again. Equal to any other: it is not data.
+#[derive(Clone, Default)]
+pub(crate) struct Derived(OnceLock<(DateTime<Utc>, MonthKey, i32)>);
+
+impl PartialEq for Derived {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Derived {}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Derived")
+    }
 }
 
 /// When and why an entry was taken back.
@@ -127,15 +152,28 @@ impl Entry {
             idempotency_key: idempotency_key.to_owned(),
             edited_at: None,
             retracted: None,
+            derived: Derived::default(),
+        }
+    }
+
+    fn derived(&self) -> (MonthKey, i32) {
+        let at = self.published_at;
+        match self.derived.0.get() {
+            Some(&(when, month, fy)) if when == at => (month, fy),
+            _ => {
+                let (month, fy) = (MonthKey::of(at), fiscal_year_be(at));
+                let _ = self.derived.0.set((at, month, fy));
+                (month, fy)
+            }
         }
     }
 
     pub fn month(&self) -> MonthKey {
-        MonthKey::of(self.published_at)
+        self.derived().0
     }
 
     pub fn fiscal_year(&self) -> i32 {
-        fiscal_year_be(self.published_at)
+        self.derived().1
     }
 
     /// Newest first; the id breaks ties so the order is total and stable.
@@ -177,25 +215,106 @@ pub fn summarize(text: &str) -> String {
     format!("{}…", out.trim_end())
 }
 
-/// Read every `*.json` record in `dir`. Temporary files (dot names) are ignored.
-pub fn load_all(dir: &Path) -> Result<BTreeMap<i64, Entry>, WebsiteError> {
-    let mut entries = BTreeMap::new();
+/// The entries of a site by id, shared: a copy of the map for rendering costs a reference
+/// count per entry, not a copy of every text.
+pub type Entries = BTreeMap<i64, Arc<Entry>>;
+
+/// What the site knows of a record file without reading it again: its length and when it was
+/// last written. The index pages' mark ([`super::mark`]) is made of these, so a record changed
+/// behind the site's back makes the mark stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordStamp {
+    pub len: u64,
+    /// Nanoseconds since the epoch; 0 where the file system keeps no time.
+    pub modified_ns: i128,
+}
+
+impl RecordStamp {
+    pub fn of(meta: &fs::Metadata) -> Self {
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        RecordStamp {
+            len: meta.len(),
+            modified_ns,
+        }
+    }
+}
+
+/// The `n` newest of `entries`, newest first, without sorting the whole archive.
+pub fn newest<'a>(entries: impl Iterator<Item = &'a Entry>, n: usize) -> Vec<&'a Entry> {
+    let mut all: Vec<&Entry> = entries.collect();
+    if all.len() > n {
+        if n == 0 {
+            return Vec::new();
+        }
+        all.select_nth_unstable_by(n - 1, Entry::newest_first);
+        all.truncate(n);
+    }
+    all.sort_by(Entry::newest_first);
+    all
+}
+
+/// One record read from disk.
+pub struct Loaded {
+    pub entry: Entry,
+    pub stamp: RecordStamp,
+}
+
+fn load_one(path: &Path) -> Result<Loaded, WebsiteError> {
+    let mut f = fs::File::open(path).map_err(|e| WebsiteError::io("read", path, e))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| WebsiteError::io("read", path, e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.read_to_end(&mut bytes)
+        .map_err(|e| WebsiteError::io("read", path, e))?;
+    let entry: Entry = serde_json::from_slice(&bytes).map_err(|source| WebsiteError::Entry {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(Loaded {
+        entry,
+        stamp: RecordStamp::of(&meta),
+    })
+}
+
+/// Read every `*.json` record in `dir`, on as many threads as there are cores (at most 4):
+/// parsing the records is most of the time it takes to open a large site. Temporary files
+/// (dot names) are ignored.
+pub fn load_all(dir: &Path) -> Result<BTreeMap<i64, Loaded>, WebsiteError> {
     let read = fs::read_dir(dir).map_err(|e| WebsiteError::io("list", dir, e))?;
+    let mut paths = Vec::new();
     for item in read {
         let item = item.map_err(|e| WebsiteError::io("list", dir, e))?;
-        let path = item.path();
         let name = item.file_name();
         let Some(name) = name.to_str() else { continue };
         if name.starts_with('.') || !name.ends_with(".json") {
             continue;
         }
-        let bytes = fs::read(&path).map_err(|e| WebsiteError::io("read", &path, e))?;
-        let entry: Entry =
-            serde_json::from_slice(&bytes).map_err(|source| WebsiteError::Entry {
-                path: path.clone(),
-                source,
-            })?;
-        entries.insert(entry.id, entry);
+        paths.push(item.path());
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let chunk = paths.len().div_ceil(threads).max(64);
+    let parts: Vec<Result<Vec<Loaded>, WebsiteError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|p| load_one(p)).collect()))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut entries = BTreeMap::new();
+    for part in parts {
+        for loaded in part? {
+            entries.insert(loaded.entry.id, loaded);
+        }
     }
     Ok(entries)
 }

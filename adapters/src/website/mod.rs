@@ -10,7 +10,9 @@
 //! JSON Feed 1.1). Pages come from the templates in `config/templates/website/` (embedded; a
 //! templates directory may override them), with dates in Thai Buddhist Era style from
 //! [`crate::thai`]. `Website::open` rebuilds every index from the records, which repairs
-//! whatever a killed process left; only the process that publishes (the daemon) opens the site.
+//! whatever a killed process left, unless the mark of current index pages (`mark`) says that
+//! nothing changed since they were last written in full; only the process that publishes (the
+//! daemon) opens the site.
 //! [`Website::for_composing`] is the same channel for everyone else (the command line): the
 //! same `prepare`, limits and page URLs, and it never writes a file.
 //!
@@ -27,6 +29,7 @@ mod entry;
 mod error;
 mod feeds;
 mod fsio;
+mod mark;
 mod paths;
 mod prepare;
 mod render;
@@ -44,6 +47,7 @@ use async_trait::async_trait;
 
 pub use entry::{Entry, EntryMedia, EntryRetraction, MonthKey};
 pub use error::WebsiteError;
+pub use mark::MARK as INDEXES_MARK;
 pub use paths::DIGESTS_DIR;
 pub use prepare::{KIND, limits};
 pub use settings::{DEFAULT_FEED_ITEMS, RetractionPage, WebsiteSettings};
@@ -81,7 +85,8 @@ impl std::fmt::Debug for Website {
 impl Website {
     /// Open the site at `settings.root`: create the directory tree, load every entry record,
     /// write any missing article page and rebuild every index and feed (repairing whatever an
-    /// interrupted publish left). Blocking: call it before the runtime's work starts, or in
+    /// interrupted publish left) unless they are current: the mark matches the settings, the
+    /// templates, this build and the records, and every index page is there. Blocking: call it before the runtime's work starts, or in
     /// `spawn_blocking`.
     pub fn open(settings: WebsiteSettings) -> Result<Website, WebsiteError> {
         let site = site::Site::open(settings)?;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use minijinja::{Environment, Value, context};
 
 use super::body::{Paragraph, paragraphs};
-use super::entry::{Entry, MonthKey};
+use super::entry::{self, Entries, Entry, MonthKey};
 use super::error::WebsiteError;
 use super::paths;
 use super::settings::WebsiteSettings;
@@ -107,15 +107,9 @@ impl Renderer {
 
     /// The home page: the newest entries, every department, every month by fiscal year, and
     /// the monthly digests' fiscal-year index when `digests` (one is published).
-    pub fn home(
-        &self,
-        entries: &BTreeMap<i64, Entry>,
-        digests: bool,
-    ) -> Result<String, WebsiteError> {
-        let all: Vec<&Entry> = entries.values().collect();
-        let mut newest = all.clone();
-        newest.sort_by(Entry::newest_first);
-        newest.truncate(self.settings.feed_items);
+    pub fn home(&self, entries: &Entries, digests: bool) -> Result<String, WebsiteError> {
+        let all: Vec<&Entry> = entries.values().map(|e| &**e).collect();
+        let newest = entry::newest(all.iter().copied(), self.settings.feed_items);
         let page = context! {
             latest => newest.into_iter().map(|e| self.item(e)).collect::<Vec<_>>(),
             departments => self.departments(entries),
@@ -127,10 +121,7 @@ impl Renderer {
     }
 
     /// The index of every department.
-    pub fn departments_index(
-        &self,
-        entries: &BTreeMap<i64, Entry>,
-    ) -> Result<String, WebsiteError> {
+    pub fn departments_index(&self, entries: &Entries) -> Result<String, WebsiteError> {
         let page = context! { departments => self.departments(entries) };
         self.render(
             "departments.html",
@@ -141,24 +132,28 @@ impl Renderer {
     }
 
     /// The index of every month, by fiscal year.
-    pub fn months_index(&self, entries: &BTreeMap<i64, Entry>) -> Result<String, WebsiteError> {
-        let all: Vec<&Entry> = entries.values().collect();
+    pub fn months_index(&self, entries: &Entries) -> Result<String, WebsiteError> {
+        let all: Vec<&Entry> = entries.values().map(|e| &**e).collect();
         let page = context! { fiscal_years => self.all_months(&all) };
         self.render("months.html", &paths::months_index(), "ข่าวรายเดือน", page)
     }
 
-    /// A department's entries, and its names as its newest entry gives them (so a renamed
-    /// department shows its new name); `department` names the page when no entry is left.
+    /// A department's entries (in no particular order), and its names as its newest entry
+    /// gives them (so a renamed department shows its new name); `department` names the page
+    /// when no entry is left.
     fn department_entries<'a>(
         department: &'a Department,
-        entries: &'a BTreeMap<i64, Entry>,
+        entries: &'a Entries,
     ) -> (&'a Department, Vec<&'a Entry>) {
-        let mut mine: Vec<&Entry> = entries
+        let mine: Vec<&Entry> = entries
             .values()
             .filter(|e| e.department.code == department.code)
+            .map(|e| &**e)
             .collect();
-        mine.sort_by(Entry::newest_first);
-        let named = mine.first().map_or(department, |e| &e.department);
+        let named = mine
+            .iter()
+            .min_by(|a, b| Entry::newest_first(a, b))
+            .map_or(department, |e| &e.department);
         (named, mine)
     }
 
@@ -167,13 +162,16 @@ impl Renderer {
     pub fn department(
         &self,
         department: &Department,
-        entries: &BTreeMap<i64, Entry>,
+        entries: &Entries,
     ) -> Result<String, WebsiteError> {
         let (department, mine) = Self::department_entries(department, entries);
         let code = &department.code;
         let page = context! {
             department => department,
-            latest => mine.iter().take(DEPARTMENT_LATEST).map(|e| self.item(e)).collect::<Vec<_>>(),
+            latest => entry::newest(mine.iter().copied(), DEPARTMENT_LATEST)
+                .into_iter()
+                .map(|e| self.item(e))
+                .collect::<Vec<_>>(),
             fiscal_years => self.fiscal_years(
                 &mine,
                 |fy, m| format!("{}#m{}", paths::department_year(code, fy), m.slug()),
@@ -196,7 +194,7 @@ impl Renderer {
         &self,
         department: &Department,
         fiscal_year: i32,
-        entries: &BTreeMap<i64, Entry>,
+        entries: &Entries,
     ) -> Result<String, WebsiteError> {
         let (department, mut mine) = Self::department_entries(department, entries);
         mine.retain(|e| e.fiscal_year() == fiscal_year);
@@ -227,13 +225,9 @@ impl Renderer {
 
     /// One month's page: its entries grouped by department (the ITA "monthly, by line of work"
     /// page).
-    pub fn month(
-        &self,
-        key: MonthKey,
-        entries: &BTreeMap<i64, Entry>,
-    ) -> Result<String, WebsiteError> {
+    pub fn month(&self, key: MonthKey, entries: &Entries) -> Result<String, WebsiteError> {
         let mut by_dept: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
-        for e in entries.values().filter(|e| e.month() == key) {
+        for e in entries.values().map(|e| &**e).filter(|e| e.month() == key) {
             by_dept
                 .entry(e.department.code.as_str())
                 .or_default()

@@ -6,17 +6,20 @@
 //! directory), then the indexes. Each file is replaced atomically, never half-written. A kill
 //! or a power cut at any point leaves the record either absent (the publish did not return
 //! `Ok`, the dispatcher retries) or durable, and `open` rebuilds every page that depends on
-//! it.
+//! it. The index pages' mark ([`super::mark`]) is removed, durably, before the record is
+//! written and written again once the indexes show every record, so `open` skips the rebuild
+//! only when nothing happened since the indexes were last written in full.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::entry::{self, Entry, EntryRetraction, MonthKey};
+use super::entry::{self, Entries, Entry, EntryRetraction, MonthKey, RecordStamp};
 use super::error::WebsiteError;
 use super::feeds;
 use super::fsio::{self, Sync};
+use super::mark;
 use super::paths;
 use super::prepare::{valid_department_code, valid_media_name};
 use super::render::Renderer;
@@ -63,10 +66,15 @@ impl Affected {
 pub struct Site {
     renderer: Renderer,
     root: PathBuf,
-    entries: Mutex<BTreeMap<i64, Entry>>,
+    entries: Mutex<Entries>,
     /// Entries taken back: listed nowhere, kept for their notice pages. Locked after
     /// `entries` when both are held.
-    retracted: Mutex<BTreeMap<i64, Entry>>,
+    retracted: Mutex<Entries>,
+    /// The length and time of every record file, live and retracted: what the mark is made of.
+    stamps: Mutex<BTreeMap<i64, RecordStamp>>,
+    /// Whether the mark is on disk. Held while the mark is removed or written; locked after
+    /// `entries` and before `pending` and `stamps`.
+    mark: Mutex<bool>,
     /// Index pages waiting to be written for records already written.
     pending: Mutex<Pending>,
     /// Held while index pages are written: one writer, and the publishes waiting for it are
@@ -84,6 +92,27 @@ struct Pending {
     affected: Affected,
     taken: u64,
     written: u64,
+    /// Record changes under way that have not taken their ticket yet: no mark meanwhile.
+    changing: u64,
+    /// A record change failed part way (the record may be on disk with no ticket for its
+    /// index pages): this process writes no mark again, and the next opening rebuilds.
+    unsure: bool,
+}
+
+/// A record change under way, from the mark's removal until its ticket is taken.
+struct Changing<'a> {
+    site: &'a Site,
+    ticketed: bool,
+}
+
+impl Drop for Changing<'_> {
+    fn drop(&mut self) {
+        if !self.ticketed {
+            let mut pending = self.site.pending();
+            pending.changing -= 1;
+            pending.unsure = true;
+        }
+    }
 }
 
 impl Site {
@@ -103,15 +132,24 @@ impl Site {
             fs::create_dir_all(&d).map_err(|e| WebsiteError::io("create directory", &d, e))?;
         }
         fsio::sweep_tmp(&root);
-        let (retracted, entries): (BTreeMap<i64, Entry>, BTreeMap<i64, Entry>) =
-            entry::load_all(&root.join(paths::ENTRIES_DIR))?
-                .into_iter()
-                .partition(|(_, e)| e.retracted.is_some());
+        let (mut entries, mut retracted, mut stamps) =
+            (Entries::new(), Entries::new(), BTreeMap::new());
+        for (id, loaded) in entry::load_all(&root.join(paths::ENTRIES_DIR))? {
+            stamps.insert(id, loaded.stamp);
+            let to = if loaded.entry.retracted.is_some() {
+                &mut retracted
+            } else {
+                &mut entries
+            };
+            to.insert(id, Arc::new(loaded.entry));
+        }
         let site = Site {
             renderer: Renderer::new(settings),
             root,
             entries: Mutex::new(entries),
             retracted: Mutex::new(retracted),
+            stamps: Mutex::new(stamps),
+            mark: Mutex::new(false),
             pending: Mutex::new(Pending::default()),
             index_writer: Mutex::new(()),
             index_writes: Default::default(),
@@ -138,16 +176,107 @@ impl Site {
             for e in site.retracted_lock().values() {
                 site.retracted_files(e, &entries, false)?;
             }
-            site.rebuild_indexes(&entries, &site.everything(&entries))?;
+            let all = site.everything(&entries);
+            if mark::read(&site.root).is_some_and(|m| m == site.digest())
+                && site.index_pages_present(&all)
+            {
+                // Nothing changed since the indexes were last written in full.
+                *site.mark_lock() = true;
+            } else {
+                site.rebuild_indexes(&entries, &all)?;
+                site.mark_if_current();
+            }
         }
         Ok(site)
     }
 
-    fn retracted_lock(&self) -> MutexGuard<'_, BTreeMap<i64, Entry>> {
+    /// Every index page and feed of `all` is on disk and not empty (a power cut can leave a
+    /// renamed page without its data).
+    fn index_pages_present(&self, all: &Affected) -> bool {
+        let mut pages: Vec<PathBuf> = vec![
+            paths::file(&self.root, ""),
+            paths::file(&self.root, &paths::departments_index()),
+            paths::file(&self.root, &paths::months_index()),
+            self.root.join(paths::RSS),
+            self.root.join(paths::ATOM),
+            self.root.join(paths::JSON_FEED),
+        ];
+        pages.extend(
+            all.departments
+                .keys()
+                .map(|code| paths::file(&self.root, &paths::department(code))),
+        );
+        pages.extend(
+            all.years
+                .iter()
+                .map(|(code, fy)| paths::file(&self.root, &paths::department_year(code, *fy))),
+        );
+        pages.extend(
+            all.months
+                .iter()
+                .map(|m| paths::file(&self.root, &paths::month(*m))),
+        );
+        pages
+            .iter()
+            .all(|p| fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() > 0))
+    }
+
+    fn mark_lock(&self) -> MutexGuard<'_, bool> {
+        self.mark.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn stamps_lock(&self) -> MutexGuard<'_, BTreeMap<i64, RecordStamp>> {
+        self.stamps.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// What the mark says when the index pages show the records as they are now.
+    fn digest(&self) -> String {
+        let digests = self
+            .root
+            .join(paths::DIGESTS_DIR)
+            .join("index.html")
+            .is_file();
+        mark::digest(self.settings(), &self.stamps_lock(), digests)
+    }
+
+    /// Before a record changes: the mark off the disk, durably, and the change counted until
+    /// it has taken its ticket.
+    fn begin_change(&self) -> Result<Changing<'_>, WebsiteError> {
+        let mut marked = self.mark_lock();
+        if *marked {
+            mark::remove(&self.root)?;
+            *marked = false;
+        }
+        self.pending().changing += 1;
+        Ok(Changing {
+            site: self,
+            ticketed: false,
+        })
+    }
+
+    /// Write the mark if the index pages show every record: no change under way, every ticket
+    /// answered. A mark that cannot be written costs the next opening a rebuild, nothing else.
+    fn mark_if_current(&self) {
+        let mut marked = self.mark_lock();
+        {
+            let p = self.pending();
+            if p.unsure || p.changing > 0 || p.written < p.taken {
+                return;
+            }
+        }
+        match mark::write(&self.root, &self.digest()) {
+            Ok(()) => *marked = true,
+            Err(e) => {
+                tracing::warn!(error = %e, "website: cannot write the mark of current index pages")
+            }
+        }
+    }
+
+    fn retracted_lock(&self) -> MutexGuard<'_, Entries> {
         self.retracted.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn lock(&self) -> MutexGuard<'_, BTreeMap<i64, Entry>> {
+    fn lock(&self) -> MutexGuard<'_, Entries> {
         // A panic mid-publish leaves the map as it was before or after one insert: still usable.
         self.entries
             .lock()
@@ -161,7 +290,7 @@ impl Site {
     /// Everything that has pages: every department, department year and month with entries,
     /// plus every one that has a directory on disk (so a page whose last entry moved away is
     /// rewritten empty, not left stale).
-    fn everything(&self, entries: &BTreeMap<i64, Entry>) -> Affected {
+    fn everything(&self, entries: &Entries) -> Affected {
         let mut all = Affected::default();
         for e in entries.values() {
             all.add(e);
@@ -207,11 +336,7 @@ impl Site {
     /// Rewrite the affected department, department-year and month pages, the home page, the
     /// two indexes and the feeds. Never every page: the cost of a publish must not grow with
     /// the number of pages in the archive.
-    fn rebuild_indexes(
-        &self,
-        entries: &BTreeMap<i64, Entry>,
-        affected: &Affected,
-    ) -> Result<(), WebsiteError> {
+    fn rebuild_indexes(&self, entries: &Entries, affected: &Affected) -> Result<(), WebsiteError> {
         let r = &self.renderer;
         let write = |rel: &str, html: String| {
             fsio::write_atomic(&paths::file(&self.root, rel), html.as_bytes(), Sync::Cached)
@@ -245,10 +370,8 @@ impl Site {
             r.months_index(entries)?.as_bytes(),
         )?;
 
-        let mut newest: Vec<&Entry> = entries.values().collect();
-        newest.sort_by(Entry::newest_first);
-        newest.truncate(self.settings().feed_items);
         let s = self.settings();
+        let newest = entry::newest(entries.values().map(|e| &**e), s.feed_items);
         fsio::write_atomic(
             &self.root.join(paths::RSS),
             &feeds::rss(s, &newest)?,
@@ -304,10 +427,11 @@ impl Site {
             page.as_bytes(),
             Sync::Cached,
         )?;
+        let change = self.begin_change()?;
         self.write_record(&entry)?;
         // What this publish touches: its department, year and month, and where it was before.
-        let ticket = self.take_ticket(&entry, previous.as_ref());
-        entries.insert(entry.id, entry);
+        let ticket = self.take_ticket(&entry, previous.as_deref(), Some(change));
+        entries.insert(entry.id, Arc::new(entry));
         drop(entries);
         self.write_indexes_through(ticket)?;
         Ok(Published { url, deduplicated })
@@ -343,10 +467,11 @@ impl Site {
             page.as_bytes(),
             Sync::Cached,
         )?;
+        let change = self.begin_change()?;
         self.write_record(&entry)?;
-        let ticket = self.take_ticket(&entry, Some(&previous));
+        let ticket = self.take_ticket(&entry, Some(&*previous), Some(change));
         let url = entry.url.clone();
-        entries.insert(id, entry);
+        entries.insert(id, Arc::new(entry));
         drop(entries);
         self.write_indexes_through(ticket)?;
         Ok(url)
@@ -360,22 +485,29 @@ impl Site {
         let mut entries = self.lock();
         let (entry, previous) = match entries.get(&id).cloned() {
             Some(live) => {
-                let mut e = live.clone();
+                let mut e = Entry::clone(&live);
                 e.retracted = Some(retraction);
-                (e, Some(live))
+                (Arc::new(e), Some(live))
             }
             None => match self.retracted_lock().get(&id).cloned() {
                 Some(e) => (e, None),
                 None => return Ok(()),
             },
         };
-        if previous.is_some() {
-            self.write_record(&entry)?;
-            self.retracted_lock().insert(id, entry.clone());
-            entries.remove(&id);
-        }
+        let change = match previous {
+            Some(_) => {
+                let change = self.begin_change()?;
+                self.write_record(&entry)?;
+                self.retracted_lock().insert(id, Arc::clone(&entry));
+                entries.remove(&id);
+                Some(change)
+            }
+            None => None,
+        };
+        // Asked for before the files, so a failure there leaves the index pages to the next
+        // rewrite rather than to no one.
+        let ticket = self.take_ticket(&entry, None, change);
         self.retracted_files(&entry, &entries, true)?;
-        let ticket = self.take_ticket(&entry, None);
         drop(entries);
         self.write_indexes_through(ticket)
     }
@@ -385,7 +517,7 @@ impl Site {
     fn retracted_files(
         &self,
         e: &Entry,
-        live: &BTreeMap<i64, Entry>,
+        live: &Entries,
         rewrite: bool,
     ) -> Result<(), WebsiteError> {
         let page = paths::file(&self.root, &paths::page(e.id));
@@ -438,13 +570,28 @@ impl Site {
             .root
             .join(paths::ENTRIES_DIR)
             .join(format!("{}.json", entry.id));
-        fsio::write_atomic(&record_path, record.as_bytes(), Sync::Durable)
+        fsio::write_atomic(&record_path, record.as_bytes(), Sync::Durable)?;
+        let stamp = fs::metadata(&record_path)
+            .map(|m| RecordStamp::of(&m))
+            .map_err(|e| WebsiteError::io("read", &record_path, e))?;
+        self.stamps_lock().insert(entry.id, stamp);
+        Ok(())
     }
 
     /// Ask for the index pages `entry` (and where it was before) are on; returns the ticket to
     /// wait for.
-    fn take_ticket(&self, entry: &Entry, previous: Option<&Entry>) -> u64 {
+    /// The record `change` that wrote it (if any) ends here, in the same step.
+    fn take_ticket(
+        &self,
+        entry: &Entry,
+        previous: Option<&Entry>,
+        change: Option<Changing<'_>>,
+    ) -> u64 {
         let mut pending = self.pending();
+        if let Some(mut change) = change {
+            pending.changing -= 1;
+            change.ticketed = true;
+        }
         pending.affected.add(entry);
         if let Some(p) = previous {
             pending.affected.add(p);
@@ -476,8 +623,11 @@ impl Site {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         match self.rebuild_indexes(&entries, &affected) {
             Ok(()) => {
-                let mut pending = self.pending();
-                pending.written = pending.written.max(upto);
+                {
+                    let mut pending = self.pending();
+                    pending.written = pending.written.max(upto);
+                }
+                self.mark_if_current();
                 Ok(())
             }
             Err(e) => {
@@ -524,6 +674,8 @@ impl Site {
             self.renderer.style()?.as_bytes(),
         )?;
         self.rebuild_indexes(&entries, &self.everything(&entries))?;
+        // The templates may have changed: the mark says what the pages are made from now.
+        self.mark_if_current();
         Ok(entries.len())
     }
 

@@ -10,7 +10,7 @@ use super::error::WebsiteError;
 use crate::thai::{Digits, dates};
 
 /// The embedded defaults, by name. One copy of each template: the files in `config/`.
-const EMBEDDED: &[(&str, &str)] = &[
+pub(super) const EMBEDDED: &[(&str, &str)] = &[
     (
         "base.html",
         include_str!("../../../config/templates/website/base.html"),

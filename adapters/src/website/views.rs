@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use super::entry::{Entry, MonthKey};
+use super::entry::{Entries, Entry, MonthKey};
 use super::paths;
 use super::render::Renderer;
 use super::templates::script_json;
@@ -197,13 +197,10 @@ impl Renderer {
         script_json(&v)
     }
 
-    pub(super) fn departments<'a>(
-        &self,
-        entries: &'a BTreeMap<i64, Entry>,
-    ) -> Vec<DepartmentView<'a>> {
+    pub(super) fn departments<'a>(&self, entries: &'a Entries) -> Vec<DepartmentView<'a>> {
         // The newest entry's names win, so a renamed department shows its new name.
         let mut by_code: BTreeMap<&str, (&Entry, usize)> = BTreeMap::new();
-        for e in entries.values() {
+        for e in entries.values().map(|e| &**e) {
             let slot = by_code.entry(e.department.code.as_str()).or_insert((e, 0));
             slot.1 += 1;
             if Entry::newest_first(&e, &slot.0).is_lt() {

@@ -4,6 +4,7 @@
 
 mod composing;
 mod corrections;
+mod marked;
 mod sample;
 mod story;
 
