@@ -27,7 +27,7 @@ use prakat_adapters::{LengthUnit, MediaRef};
 use super::Desk;
 use super::auth::{AnyRole, Fields, Signed, SignedForm};
 use super::inbox::see_other;
-use super::pages::{Page, status_of, when};
+use super::pages::{Page, newsroom_failure, status_of, when};
 use super::uploads;
 use crate::i18n::{Arg, Lang, Msg, tr};
 use crate::media::human_size;
