@@ -159,6 +159,11 @@ help-bench-desk-announcements = Announcements in the store, each with a delivery
 help-bench-desk-connections = Concurrent connections of the load generator
 help-bench-desk-seconds = How long each page is loaded, in seconds (after one second of warm-up)
 help-bench-desk-load = `auto` (wrk when on the PATH, else builtin), `wrk` or `builtin` (the bench's own generator)
+help-bench-website = Time publishes on the built-in website with N pages already in it: pages per second, the cost of the first hundred against the last, and how long opening the site takes with its index pages current and without
+help-bench-website-pages = Pages the site has before the timed publishes
+help-bench-website-publishes = Publishes timed, each a new announcement (a new page)
+help-bench-website-concurrency = Publishes under way at once (the dispatcher runs several)
+help-bench-website-dir = Build the site in this folder (kept) instead of a temporary one
 
 ## config
 help-config = Show the effective settings (secrets redacted)
