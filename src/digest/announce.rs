@@ -159,7 +159,10 @@ pub async fn announce(
             .approve(&who, record.id, None, now)
             .await
             .map_err(newsroom_error)?;
-    } else if record.title != title || record.body != body || !same_files(&record.media, &media) {
+    } else if record.title != title
+        || record.body != body
+        || !crate::newsroom::same_files(&record.media, &media)
+    {
         match newsroom
             .correct_with_media(&who, record.id, Some(&title), &body, media, now)
             .await
@@ -173,9 +176,4 @@ pub async fn announce(
         }
     }
     Ok(record.id)
-}
-
-/// The same files in the same order (a kept file is named by its content's SHA-256).
-fn same_files(a: &[MediaRef], b: &[MediaRef]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.sha256 == b.sha256)
 }

@@ -146,7 +146,8 @@ struct SectionView {
 }
 
 /// Marks a place between two Thai words where a line may break; the template turns each into
-/// `h(0pt)` (no glyph, so the PDF's text layer reads as the text does).
+/// weak zero-width spacing (`words` in `digest.typ`): no glyph, so the PDF's text layer reads
+/// as the text does.
 const BREAK: char = '\u{200B}';
 
 /// The fewest letters between two marks: every word end is a break typst weighs when it sets

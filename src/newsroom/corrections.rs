@@ -1,7 +1,7 @@
 //! Corrections of announcements already approved: [`Newsroom::correct`] (a new title and text),
-//! [`Newsroom::correct_with_media`] (new files too) and [`Newsroom::retract`] (taken back, with a reason). Both are decided here and written in
-//! one change of the store; the daemon carries them to each channel (see
-//! [`crate::corrections`]). What a channel cannot do is said before anything is written, in
+//! [`Newsroom::correct_with_media`] (new files too) and [`Newsroom::retract`] (taken back, with
+//! a reason). Each is decided here and written in one change of the store; the daemon carries
+//! them to each channel (see [`crate::corrections`]). What a channel cannot do is said before anything is written, in
 //! [`Correction::by_hand`], so the PR officer knows at once what is left to do by hand.
 
 use chrono::{DateTime, Utc};
@@ -9,7 +9,8 @@ use prakat_adapters::{MediaRef, Payload};
 use serde::Serialize;
 
 use super::{
-    Newsroom, NewsroomError, Person, Result, clean_text, clean_title, refused, title_from,
+    Newsroom, NewsroomError, Person, Result, clean_text, clean_title, refused, same_files,
+    title_from,
 };
 use crate::store::{
     AmendAction, AnnouncementEdit, AnnouncementRecord, AnnouncementRetraction, Corrected,
@@ -228,9 +229,4 @@ impl Newsroom<'_> {
             None => Err(crate::compose::ComposeError::NothingToSend(composed.skipped).into()),
         }
     }
-}
-
-/// The same files in the same order (a file is its content: its SHA-256).
-fn same_files(a: &[MediaRef], b: &[MediaRef]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.sha256 == b.sha256)
 }

@@ -677,6 +677,11 @@ impl<'a> Newsroom<'a> {
     }
 }
 
+/// The same files in the same order (a kept file is named by its content's SHA-256).
+pub(crate) fn same_files(a: &[MediaRef], b: &[MediaRef]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.sha256 == b.sha256)
+}
+
 /// Whether `code` is the monthly digest's own department (the daemon's alone).
 fn is_digest(code: &str) -> bool {
     code.trim() == crate::digest::announce::DEPARTMENT

@@ -167,16 +167,7 @@ impl SqliteStore {
                 .bind(e.id)
                 .execute(&mut *tx)
                 .await?;
-            for (pos, m) in media.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO announcement_media (announcement_id, position, sha256) VALUES (?, ?, ?)",
-                )
-                .bind(e.id)
-                .bind(pos as i64)
-                .bind(&m.sha256)
-                .execute(&mut *tx)
-                .await?;
-            }
+            super::insert_media(&mut tx, e.id, media).await?;
         }
         let mut done = Corrected {
             announcement_id: e.id,

@@ -480,16 +480,7 @@ async fn insert_announcement_row(
     .fetch_optional(&mut **tx)
     .await?;
     let Some(id) = id else { return Ok(None) };
-    for (pos, m) in new.media.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO announcement_media (announcement_id, position, sha256) VALUES (?, ?, ?)",
-        )
-        .bind(id)
-        .bind(pos as i64)
-        .bind(&m.sha256)
-        .execute(&mut **tx)
-        .await?;
-    }
+    insert_media(tx, id, &new.media).await?;
     Ok(Some(AnnouncementRecord {
         id,
         department,
@@ -508,6 +499,25 @@ async fn insert_announcement_row(
         decision: None,
         revision: Default::default(),
     }))
+}
+
+/// An announcement's files, in their order (the caller deletes any it had before).
+async fn insert_media(
+    tx: &mut Transaction<'_, Sqlite>,
+    announcement_id: i64,
+    media: &[MediaRef],
+) -> Result<()> {
+    for (pos, m) in media.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO announcement_media (announcement_id, position, sha256) VALUES (?, ?, ?)",
+        )
+        .bind(announcement_id)
+        .bind(pos as i64)
+        .bind(&m.sha256)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Store an approved announcement's composed deliveries, with the channels it skipped and its

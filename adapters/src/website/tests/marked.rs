@@ -206,17 +206,7 @@ async fn no_mark_while_a_record_is_ahead_of_the_index_pages() {
     let site = Website::open(settings(dir.path())).unwrap();
     assert!(root.join(MARK).is_file());
     let inner = site.site("test").unwrap();
-    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
-    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
-    let holder = {
-        let inner = inner.clone();
-        std::thread::spawn(move || {
-            let _writer = inner.hold_index_writer();
-            held_tx.send(()).unwrap();
-            release_rx.recv().ok();
-        })
-    };
-    held_rx.recv().unwrap();
+    let (holder, release_tx) = hold_index_writer(&inner);
     let (taken_before, _) = inner.index_counters();
     let task = {
         let site = site.clone();

@@ -150,3 +150,22 @@ pub(super) fn archive(dir: &Path) -> Vec<Draft> {
     )];
     vec![one, two, three, four]
 }
+
+/// Another thread takes the site's index writer and holds it until the returned sender is
+/// used (or dropped); this returns once it is held. Join the handle after letting go.
+pub(super) fn hold_index_writer(
+    inner: &std::sync::Arc<super::site::Site>,
+) -> (std::thread::JoinHandle<()>, std::sync::mpsc::Sender<()>) {
+    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let holder = {
+        let inner = inner.clone();
+        std::thread::spawn(move || {
+            let _writer = inner.hold_index_writer();
+            held_tx.send(()).unwrap();
+            release_rx.recv().ok();
+        })
+    };
+    held_rx.recv().unwrap();
+    (holder, release_tx)
+}

@@ -334,17 +334,7 @@ async fn publishes_waiting_for_the_indexes_share_one_rewrite() {
     let site = Website::open(settings(dir.path())).unwrap();
     let inner = site.site("test").unwrap();
     // Another thread holds the index writer until told to let go.
-    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
-    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
-    let holder = {
-        let inner = inner.clone();
-        std::thread::spawn(move || {
-            let _writer = inner.hold_index_writer();
-            held_tx.send(()).unwrap();
-            release_rx.recv().ok();
-        })
-    };
-    held_rx.recv().unwrap();
+    let (holder, release_tx) = hold_index_writer(&inner);
     let mut tasks = Vec::new();
     for id in 1..=8 {
         let site = site.clone();
