@@ -1385,30 +1385,12 @@ pub async fn department(settings: Settings, lang: Lang, cmd: DepartmentCmd) -> C
             }
         }
         DepartmentCmd::Add { code, th, en } => {
-            let valid = !code.is_empty()
-                && code.len() <= 32
-                && code
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !valid {
-                return Err(CliError::bad_input(
-                    Msg::new("error-department-code").with("code", format!("{code:?}")),
-                ));
-            }
-            if th.trim().is_empty() || en.trim().is_empty() {
-                return Err(CliError::bad_input(Msg::new("error-department-names")));
-            }
             let user = std::env::var("USER").unwrap_or_else(|_| "cli".into());
-            app.store
-                .add_department(
-                    &prakat_adapters::Department {
-                        code: code.clone(),
-                        name_th: crate::text::one_line(&th),
-                        name_en: crate::text::one_line(&en),
-                    },
-                    &Actor::person("cli", &user, "admin"),
-                )
-                .await?;
+            let added = Newsroom::new(&app)
+                .add_department(&code, &th, &en, &Actor::person("cli", &user, "admin"))
+                .await
+                .map_err(newsroom_error)?;
+            let code = added.code;
             say!("{}", t!(lang, "department-added", code = code.as_str()));
         }
     }

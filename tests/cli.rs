@@ -369,6 +369,13 @@ fn departments_are_data() {
         &["department", "add", "Bad Code", "--th", "x", "--en", "y"],
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // The monthly digest's own department is the daemon's: nobody adds it.
+    let o = prakat(
+        &config,
+        &["department", "add", "digest", "--th", "x", "--en", "y"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("digest"), "{}", stderr(&o));
     let o = prakat(
         &config,
         &["post", "--department", "community", "--text", "กิจกรรมชุมชน"],

@@ -336,10 +336,7 @@ impl Window {
         for e in entries {
             let level = e["level"].as_str().unwrap_or("");
             let message = e["message"].as_str().unwrap_or("");
-            // The website's pages name no icon, so the browser asks for /favicon.ico (404):
-            // not the desk's (its pages carry their own), and nothing a reader sees.
-            let site_icon = url.contains("/site/") && message.contains("/favicon.ico ");
-            if (level == "SEVERE" || level == "WARNING") && !site_icon {
+            if level == "SEVERE" || level == "WARNING" {
                 self.console
                     .push(format!("{level} on {url}: {}", e["message"]));
             }

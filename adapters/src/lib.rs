@@ -19,6 +19,7 @@ mod error;
 pub mod facebook;
 pub mod http;
 pub mod i18n;
+pub mod icon;
 #[cfg(feature = "line")]
 pub mod line;
 pub mod oauth;

@@ -2,6 +2,8 @@ newsroom-text-empty = ข้อความว่างเปล่า
 newsroom-bad-link = ลิงก์ { $link } ไม่ใช่ที่อยู่เว็บ: ใส่ลิงก์ที่ขึ้นต้นด้วย http:// หรือ https://
 newsroom-unknown-department = ไม่มีหน่วยงาน { $department } (ที่มี: { $known })
 newsroom-digest-department = หน่วยงาน { $department } ใช้สำหรับรายงานผลการประชาสัมพันธ์ประจำเดือนที่ระบบจัดทำและเผยแพร่เองเท่านั้น จึงส่งข่าว ดูตัวอย่าง ตั้งประกาศตามรอบเวลา หรือเชิญบุคคลในนามหน่วยงานนี้ไม่ได้ (หน่วยงานที่ใช้ได้: { $known })
+newsroom-department-reserved = รหัส { $department } เป็นของหน่วยงานรายงานผลการประชาสัมพันธ์ประจำเดือน ซึ่งระบบเผยแพร่ในนามหน่วยงานนี้เองเท่านั้น กรุณาใช้รหัสอื่น
+newsroom-department-exists = มีหน่วยงานรหัส { $department } อยู่แล้ว กรุณาใช้รหัสอื่น
 newsroom-other-department = ท่านส่งข่าวในนามหน่วยงาน { $own } ไม่ใช่ { $department }
 newsroom-channel-off = ไม่ได้เปิดใช้ช่องทาง { $channel } (ที่เปิดใช้: { $enabled })
 newsroom-bad-cron = นิพจน์ cron { $expr } ไม่ถูกต้อง: { $why } (ใช้ 6 ช่อง ขึ้นต้นด้วยวินาที ตามเวลากรุงเทพฯ เช่น "0 0 9 * * Mon" = ทุกวันจันทร์ 09:00)

@@ -247,6 +247,54 @@ impl<'a> Newsroom<'a> {
             .collect())
     }
 
+    /// Add a department people may use: a code of 1–32 characters of a-z, 0-9 and `-` (it
+    /// appears in web addresses), and a Thai and an English name (each on one line). The monthly
+    /// digest's own code is refused: that department is the daemon's. A code already in use is
+    /// a conflict.
+    pub async fn add_department(
+        &self,
+        code: &str,
+        name_th: &str,
+        name_en: &str,
+        actor: &Actor,
+    ) -> Result<prakat_adapters::Department> {
+        let code = code.trim();
+        let valid = !code.is_empty()
+            && code.len() <= 32
+            && code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !valid {
+            return Err(NewsroomError::Refused(
+                refused("error-department-code").with("code", format!("{code:?}")),
+            ));
+        }
+        if is_digest(code) {
+            return Err(NewsroomError::Refused(
+                refused("newsroom-department-reserved").with("department", code),
+            ));
+        }
+        let (name_th, name_en) = (
+            crate::text::one_line(name_th),
+            crate::text::one_line(name_en),
+        );
+        if name_th.trim().is_empty() || name_en.trim().is_empty() {
+            return Err(NewsroomError::Refused(refused("error-department-names")));
+        }
+        let department = prakat_adapters::Department {
+            code: code.to_owned(),
+            name_th,
+            name_en,
+        };
+        match self.app.store.add_department(&department, actor).await {
+            Ok(()) => Ok(department),
+            Err(StoreError::Conflict(_)) => Err(NewsroomError::Conflict(
+                refused("newsroom-department-exists").with("department", code),
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// The codes of [`Newsroom::departments`], for a message that lists them.
     pub(crate) async fn known_departments(&self) -> Result<String> {
         Ok(self

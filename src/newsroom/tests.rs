@@ -547,3 +547,58 @@ async fn the_digests_department_is_offered_to_no_one_and_refused_everywhere() {
         e.message(Lang::En)
     );
 }
+
+#[tokio::test]
+async fn a_department_is_added_once_with_a_valid_code_and_never_as_the_digests() {
+    let (_dir, app) = app().await;
+    let room = Newsroom::new(&app);
+    let admin = Actor::person("cli", "somchai", "admin");
+    let added = room
+        .add_department(" community ", "งานชุมชน\nสัมพันธ์", "Community", &admin)
+        .await
+        .unwrap();
+    assert_eq!(added.code, "community");
+    assert_eq!(added.name_th, "งานชุมชน สัมพันธ์", "names are kept on one line");
+    assert!(
+        room.departments()
+            .await
+            .unwrap()
+            .iter()
+            .any(|d| d.code == "community")
+    );
+
+    let again = room
+        .add_department("community", "x", "y", &admin)
+        .await
+        .unwrap_err();
+    assert!(matches!(again, NewsroomError::Conflict(_)), "{again}");
+
+    let digest = room
+        .add_department(crate::digest::announce::DEPARTMENT, "x", "y", &admin)
+        .await
+        .unwrap_err();
+    assert!(matches!(digest, NewsroomError::Refused(_)), "{digest}");
+    assert!(digest.message(Lang::Th).contains("รหัสอื่น"), "{digest}");
+
+    for bad in ["", "Bad Code", "สายตรวจ", &"a".repeat(33)] {
+        let e = room
+            .add_department(bad, "x", "y", &admin)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, NewsroomError::Refused(_)), "{bad:?}: {e}");
+    }
+    let e = room
+        .add_department("traffic2", " ", "Traffic", &admin)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, NewsroomError::Refused(_)), "{e}");
+    // Nothing refused was written.
+    let codes: Vec<String> = room
+        .departments()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.code)
+        .collect();
+    assert!(!codes.iter().any(|c| c == "traffic2" || c == "digest"));
+}
