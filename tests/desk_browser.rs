@@ -335,7 +335,6 @@ impl Window {
             .with_context(|| format!("chromedriver's browser log: {r}"))?;
         for e in entries {
             let level = e["level"].as_str().unwrap_or("");
-            let message = e["message"].as_str().unwrap_or("");
             if level == "SEVERE" || level == "WARNING" {
                 self.console
                     .push(format!("{level} on {url}: {}", e["message"]));
