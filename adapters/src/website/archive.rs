@@ -94,10 +94,6 @@ impl Archive {
         self.by_id.get(&id)
     }
 
-    pub fn contains(&self, id: i64) -> bool {
-        self.by_id.contains_key(&id)
-    }
-
     /// Every entry, by id.
     pub fn values(&self) -> impl Iterator<Item = &Arc<Entry>> {
         self.by_id.values()
