@@ -243,27 +243,15 @@ impl RecordStamp {
     }
 }
 
-/// The `n` newest of `entries`, newest first, without sorting the whole archive.
-pub fn newest<'a>(entries: impl Iterator<Item = &'a Entry>, n: usize) -> Vec<&'a Entry> {
-    let mut all: Vec<&Entry> = entries.collect();
-    if all.len() > n {
-        if n == 0 {
-            return Vec::new();
-        }
-        all.select_nth_unstable_by(n - 1, Entry::newest_first);
-        all.truncate(n);
-    }
-    all.sort_by(Entry::newest_first);
-    all
-}
-
 /// One record read from disk.
 pub struct Loaded {
     pub entry: Entry,
     pub stamp: RecordStamp,
+    /// What the check given to [`load_all`] said of the entry.
+    pub checked: bool,
 }
 
-fn load_one(path: &Path) -> Result<Loaded, WebsiteError> {
+fn load_one(path: &Path, check: &(impl Fn(&Entry) -> bool + Sync)) -> Result<Loaded, WebsiteError> {
     let mut f = fs::File::open(path).map_err(|e| WebsiteError::io("read", path, e))?;
     let meta = f
         .metadata()
@@ -276,15 +264,20 @@ fn load_one(path: &Path) -> Result<Loaded, WebsiteError> {
         source,
     })?;
     Ok(Loaded {
+        checked: check(&entry),
         entry,
         stamp: RecordStamp::of(&meta),
     })
 }
 
 /// Read every `*.json` record in `dir`, on as many threads as there are cores (at most 4):
-/// parsing the records is most of the time it takes to open a large site. Temporary files
-/// (dot names) are ignored.
-pub fn load_all(dir: &Path) -> Result<BTreeMap<i64, Loaded>, WebsiteError> {
+/// reading and parsing the records is most of the time it takes to open a large site. `check`
+/// runs on each entry on the same threads (opening asks whether its article page is there).
+/// Temporary files (dot names) are ignored.
+pub fn load_all(
+    dir: &Path,
+    check: impl Fn(&Entry) -> bool + Sync,
+) -> Result<BTreeMap<i64, Loaded>, WebsiteError> {
     let read = fs::read_dir(dir).map_err(|e| WebsiteError::io("list", dir, e))?;
     let mut paths = Vec::new();
     for item in read {
@@ -303,7 +296,10 @@ pub fn load_all(dir: &Path) -> Result<BTreeMap<i64, Loaded>, WebsiteError> {
     let parts: Vec<Result<Vec<Loaded>, WebsiteError>> = std::thread::scope(|scope| {
         let workers: Vec<_> = paths
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| load_one(p)).collect()))
+            .map(|part| {
+                let check = &check;
+                scope.spawn(move || part.iter().map(|p| load_one(p, check)).collect())
+            })
             .collect();
         workers
             .into_iter()

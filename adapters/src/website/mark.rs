@@ -2,7 +2,8 @@
 //! digest of everything the index pages and feeds are made from — the settings, the templates
 //! (embedded and overridden), this build's version, whether a digest index is published, and
 //! the length and time of every entry record. Opening a site whose mark matches, with every
-//! index page on disk, writes no index page.
+//! index page on disk, writes no index page. The records' part is kept up to date record by
+//! record ([`Records`]), so writing the mark costs the same whatever the archive's size.
 //!
 //! The protocol: the mark is removed, durably, before any record is changed, and written again
 //! only once the index pages show every record (no publish between its record and its ticket,
@@ -39,12 +40,38 @@ impl Fnv {
     }
 }
 
+/// The stamps of every record, with their part of the digest: the sum of each record's own
+/// 128-bit hash (of its id, length and time), so a record written changes it by one record's
+/// hashing, and the order the records were read in does not matter.
+#[derive(Debug, Default)]
+pub struct Records {
+    stamps: BTreeMap<i64, RecordStamp>,
+    sum: u128,
+}
+
+fn record_hash(id: i64, s: &RecordStamp) -> u128 {
+    let (mut a, mut b) = (Fnv::new(), Fnv(0x6c62_272e_07bb_0142));
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&id.to_le_bytes());
+    bytes[8..16].copy_from_slice(&s.len.to_le_bytes());
+    bytes[16..].copy_from_slice(&s.modified_ns.to_le_bytes());
+    a.bytes(&bytes);
+    b.bytes(&bytes);
+    (u128::from(a.0) << 64) | u128::from(b.0)
+}
+
+impl Records {
+    /// Record `id` is now as `stamp` says.
+    pub fn insert(&mut self, id: i64, stamp: RecordStamp) {
+        if let Some(old) = self.stamps.insert(id, stamp) {
+            self.sum = self.sum.wrapping_sub(record_hash(id, &old));
+        }
+        self.sum = self.sum.wrapping_add(record_hash(id, &stamp));
+    }
+}
+
 /// The digest of what the index pages depend on, as the mark holds it.
-pub fn digest(
-    settings: &WebsiteSettings,
-    records: &BTreeMap<i64, RecordStamp>,
-    digests_published: bool,
-) -> String {
+pub fn digest(settings: &WebsiteSettings, records: &Records, digests_published: bool) -> String {
     // Two passes with different seeds make a 128-bit digest.
     let mut a = Fnv::new();
     let mut b = Fnv(0x6c62_272e_07bb_0142);
@@ -65,14 +92,9 @@ pub fn digest(
             .and_then(|dir| fs::read(dir.join(name)).ok());
         feed(over.as_deref().unwrap_or(b"\0embedded"));
     }
-    let mut list = Vec::with_capacity(records.len() * 32);
-    for (id, s) in records {
-        list.extend_from_slice(&id.to_le_bytes());
-        list.extend_from_slice(&s.len.to_le_bytes());
-        list.extend_from_slice(&s.modified_ns.to_le_bytes());
-    }
-    feed(&list);
-    format!("v1 {:016x}{:016x}\n", a.0, b.0)
+    feed(&(records.stamps.len() as u64).to_le_bytes());
+    feed(&records.sum.to_le_bytes());
+    format!("v2 {:016x}{:016x}\n", a.0, b.0)
 }
 
 /// The mark on disk, if there is one.

@@ -24,6 +24,7 @@
 //! page count (it rewrites a bounded set of pages, never all of them). One process writes a
 //! site directory at a time.
 
+mod archive;
 mod body;
 mod entry;
 mod error;

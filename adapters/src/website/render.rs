@@ -1,12 +1,11 @@
 //! Rendering the site's pages from entries: pure functions of the entries, the settings and the
 //! templates. No file is touched here; [`super::site`] decides what to render and writes it.
 
-use std::collections::BTreeMap;
-
 use minijinja::{Environment, Value, context};
 
+use super::archive::{DepartmentListing, MonthListing, Overview, YearListing};
 use super::body::{Paragraph, paragraphs};
-use super::entry::{self, Entries, Entry, MonthKey};
+use super::entry::{Entry, MonthKey};
 use super::error::WebsiteError;
 use super::paths;
 use super::settings::WebsiteSettings;
@@ -107,22 +106,20 @@ impl Renderer {
 
     /// The home page: the newest entries, every department, every month by fiscal year, and
     /// the monthly digests' fiscal-year index when `digests` (one is published).
-    pub fn home(&self, entries: &Entries, digests: bool) -> Result<String, WebsiteError> {
-        let all: Vec<&Entry> = entries.values().map(|e| &**e).collect();
-        let newest = entry::newest(all.iter().copied(), self.settings.feed_items);
+    pub fn home(&self, overview: &Overview, digests: bool) -> Result<String, WebsiteError> {
         let page = context! {
-            latest => newest.into_iter().map(|e| self.item(e)).collect::<Vec<_>>(),
-            departments => self.departments(entries),
-            fiscal_years => self.all_months(&all),
-            total => entries.len(),
+            latest => overview.latest.iter().map(|e| self.item(e)).collect::<Vec<_>>(),
+            departments => self.departments(overview),
+            fiscal_years => self.all_months(&overview.months),
+            total => overview.total,
             digests_path => digests.then(|| format!("{}/", paths::DIGESTS_DIR)),
         };
         self.render("home.html", "", &self.settings.station_name_th, page)
     }
 
     /// The index of every department.
-    pub fn departments_index(&self, entries: &Entries) -> Result<String, WebsiteError> {
-        let page = context! { departments => self.departments(entries) };
+    pub fn departments_index(&self, overview: &Overview) -> Result<String, WebsiteError> {
+        let page = context! { departments => self.departments(overview) };
         self.render(
             "departments.html",
             &paths::departments_index(),
@@ -132,53 +129,33 @@ impl Renderer {
     }
 
     /// The index of every month, by fiscal year.
-    pub fn months_index(&self, entries: &Entries) -> Result<String, WebsiteError> {
-        let all: Vec<&Entry> = entries.values().map(|e| &**e).collect();
-        let page = context! { fiscal_years => self.all_months(&all) };
+    pub fn months_index(&self, overview: &Overview) -> Result<String, WebsiteError> {
+        let page = context! { fiscal_years => self.all_months(&overview.months) };
         self.render("months.html", &paths::months_index(), "ข่าวรายเดือน", page)
     }
 
-    /// A department's entries (in no particular order), and its names as its newest entry
-    /// gives them (so a renamed department shows its new name); `department` names the page
-    /// when no entry is left.
-    fn department_entries<'a>(
-        department: &'a Department,
-        entries: &'a Entries,
-    ) -> (&'a Department, Vec<&'a Entry>) {
-        let mine: Vec<&Entry> = entries
-            .values()
-            .filter(|e| e.department.code == department.code)
-            .map(|e| &**e)
-            .collect();
-        let named = mine
-            .iter()
-            .min_by(|a, b| Entry::newest_first(a, b))
-            .map_or(department, |e| &e.department);
-        (named, mine)
-    }
-
     /// A department's landing page: its newest entries, then every fiscal year and month with
-    /// links to the department's page for that year.
+    /// links to the department's page for that year. Named by its newest entry (so a renamed
+    /// department shows its new name); `department` names the page when no entry is left.
     pub fn department(
         &self,
         department: &Department,
-        entries: &Entries,
+        listing: &DepartmentListing,
     ) -> Result<String, WebsiteError> {
-        let (department, mine) = Self::department_entries(department, entries);
+        let department = listing
+            .named_by
+            .as_ref()
+            .map_or(department, |e| &e.department);
         let code = &department.code;
         let page = context! {
             department => department,
-            latest => entry::newest(mine.iter().copied(), DEPARTMENT_LATEST)
-                .into_iter()
-                .map(|e| self.item(e))
-                .collect::<Vec<_>>(),
+            latest => listing.latest.iter().map(|e| self.item(e)).collect::<Vec<_>>(),
             fiscal_years => self.fiscal_years(
-                &mine,
+                listing.months.iter().rev().map(|&(m, n)| (m, n, Vec::new())),
                 |fy, m| format!("{}#m{}", paths::department_year(code, fy), m.slug()),
                 |fy| Some(paths::department_year(code, fy)),
-                false,
             ),
-            total => mine.len(),
+            total => listing.total,
         };
         self.render(
             "department.html",
@@ -194,13 +171,23 @@ impl Renderer {
         &self,
         department: &Department,
         fiscal_year: i32,
-        entries: &Entries,
+        listing: &YearListing,
     ) -> Result<String, WebsiteError> {
-        let (department, mut mine) = Self::department_entries(department, entries);
-        mine.retain(|e| e.fiscal_year() == fiscal_year);
+        let department = listing
+            .named_by
+            .as_ref()
+            .map_or(department, |e| &e.department);
         let code = &department.code;
+        let total: usize = listing.months.iter().map(|(_, list)| list.len()).sum();
         let months = self
-            .fiscal_years(&mine, |_, m| paths::month(m), |_| None, true)
+            .fiscal_years(
+                listing
+                    .months
+                    .iter()
+                    .map(|(m, list)| (*m, list.len(), list.iter().map(|e| self.item(e)).collect())),
+                |_, m| paths::month(m),
+                |_| None,
+            )
             .pop()
             .map(|y| y.months);
         let page = context! {
@@ -208,7 +195,7 @@ impl Renderer {
             department_path => paths::department(code),
             fiscal_year => fiscal_year,
             months => months.unwrap_or_default(),
-            total => mine.len(),
+            total => total,
         };
         let year = match self.settings.digits {
             Digits::Thai => crate::thai::dates::thai_digits(&fiscal_year.to_string()),
@@ -225,24 +212,16 @@ impl Renderer {
 
     /// One month's page: its entries grouped by department (the ITA "monthly, by line of work"
     /// page).
-    pub fn month(&self, key: MonthKey, entries: &Entries) -> Result<String, WebsiteError> {
-        let mut by_dept: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
-        for e in entries.values().map(|e| &**e).filter(|e| e.month() == key) {
-            by_dept
-                .entry(e.department.code.as_str())
-                .or_default()
-                .push(e);
-        }
-        let total: usize = by_dept.values().map(Vec::len).sum();
-        let groups: Vec<DepartmentEntries<'_>> = by_dept
-            .into_iter()
-            .map(|(code, mut list)| {
-                list.sort_by(Entry::newest_first);
-                DepartmentEntries {
-                    department: &list[0].department,
-                    path: paths::department(code),
-                    entries: list.into_iter().map(|e| self.item(e)).collect(),
-                }
+    pub fn month(&self, key: MonthKey, listing: &MonthListing) -> Result<String, WebsiteError> {
+        let total: usize = listing.groups.iter().map(|(_, list)| list.len()).sum();
+        let groups: Vec<DepartmentEntries<'_>> = listing
+            .groups
+            .iter()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(code, list)| DepartmentEntries {
+                department: &list[0].department,
+                path: paths::department(code),
+                entries: list.iter().map(|e| self.item(e)).collect(),
             })
             .collect();
         let label = self.month_label(key);

@@ -9,12 +9,19 @@
 //! it. The index pages' mark ([`super::mark`]) is removed, durably, before the record is
 //! written and written again once the indexes show every record, so `open` skips the rebuild
 //! only when nothing happened since the indexes were last written in full.
+//!
+//! Concurrency: publishes of different announcements write their pages and records at the
+//! same time (the entries are locked only to look up and to insert, one change per
+//! announcement id at a time), so their flushes to disk share the file system's commits; the
+//! index pages are written by one writer at a time for every publish waiting, each page
+//! rendered from the entries it lists ([`super::archive`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use super::archive::{Archive, DepartmentListing, MonthListing, Overview, YearListing};
 use super::entry::{self, Entries, Entry, EntryRetraction, MonthKey, RecordStamp};
 use super::error::WebsiteError;
 use super::feeds;
@@ -22,7 +29,7 @@ use super::fsio::{self, Sync};
 use super::mark;
 use super::paths;
 use super::prepare::{valid_department_code, valid_media_name};
-use super::render::Renderer;
+use super::render::{DEPARTMENT_LATEST, Renderer};
 use super::settings::{RetractionPage, WebsiteSettings};
 use crate::{Department, Payload};
 
@@ -66,12 +73,18 @@ impl Affected {
 pub struct Site {
     renderer: Renderer,
     root: PathBuf,
-    entries: Mutex<Entries>,
+    /// The live entries and their indexes.
+    entries: Mutex<Archive>,
+    /// Announcements whose page and record are being changed: one change at a time per id,
+    /// taken before `entries`, so the records of one announcement are written in order while
+    /// other announcements' records are written (and flushed) meanwhile.
+    claims: Mutex<BTreeSet<i64>>,
+    released: Condvar,
     /// Entries taken back: listed nowhere, kept for their notice pages. Locked after
     /// `entries` when both are held.
     retracted: Mutex<Entries>,
     /// The length and time of every record file, live and retracted: what the mark is made of.
-    stamps: Mutex<BTreeMap<i64, RecordStamp>>,
+    stamps: Mutex<mark::Records>,
     /// Whether the mark is on disk. Held while the mark is removed or written; locked after
     /// `entries` and before `pending` and `stamps`.
     mark: Mutex<bool>,
@@ -105,6 +118,30 @@ struct Changing<'a> {
     ticketed: bool,
 }
 
+/// One announcement claimed for a change ([`Site::claim`]); let go when dropped.
+struct Claim<'a> {
+    site: &'a Site,
+    id: i64,
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        let mut claims = self.site.claims.lock().unwrap_or_else(|p| p.into_inner());
+        claims.remove(&self.id);
+        drop(claims);
+        self.site.released.notify_all();
+    }
+}
+
+/// What the affected index pages show, taken from the archive under its lock (in time
+/// proportional to the pages, not to the archive) and rendered after it is let go.
+struct Listings {
+    departments: Vec<(Department, DepartmentListing)>,
+    years: Vec<(Department, i32, YearListing)>,
+    months: Vec<(MonthKey, MonthListing)>,
+    overview: Overview,
+}
+
 impl Drop for Changing<'_> {
     fn drop(&mut self) {
         if !self.ticketed {
@@ -132,21 +169,38 @@ impl Site {
             fs::create_dir_all(&d).map_err(|e| WebsiteError::io("create directory", &d, e))?;
         }
         fsio::sweep_tmp(&root);
-        let (mut entries, mut retracted, mut stamps) =
-            (Entries::new(), Entries::new(), BTreeMap::new());
-        for (id, loaded) in entry::load_all(&root.join(paths::ENTRIES_DIR))? {
+        let (mut entries, mut retracted, mut stamps, mut unpaged) = (
+            Vec::new(),
+            Entries::new(),
+            mark::Records::default(),
+            Vec::new(),
+        );
+        // Whether a live entry's article page is missing (after a crash between record and
+        // page) or empty (after a power cut that kept the rename but not the data): asked on
+        // the threads that read the records.
+        let page_missing = |e: &Entry| {
+            e.retracted.is_none()
+                && fs::metadata(paths::file(&root, &paths::page(e.id)))
+                    .map_or(true, |m| m.len() == 0)
+        };
+        for (id, loaded) in entry::load_all(&root.join(paths::ENTRIES_DIR), page_missing)? {
             stamps.insert(id, loaded.stamp);
-            let to = if loaded.entry.retracted.is_some() {
-                &mut retracted
+            let e = Arc::new(loaded.entry);
+            if e.retracted.is_some() {
+                retracted.insert(id, e);
             } else {
-                &mut entries
-            };
-            to.insert(id, Arc::new(loaded.entry));
+                if loaded.checked {
+                    unpaged.push(Arc::clone(&e));
+                }
+                entries.push(e);
+            }
         }
         let site = Site {
             renderer: Renderer::new(settings),
             root,
-            entries: Mutex::new(entries),
+            entries: Mutex::new(entries.into_iter().collect()),
+            claims: Mutex::new(BTreeSet::new()),
+            released: Condvar::new(),
             retracted: Mutex::new(retracted),
             stamps: Mutex::new(stamps),
             mark: Mutex::new(false),
@@ -160,17 +214,13 @@ impl Site {
         )?;
         {
             let entries = site.lock();
-            for e in entries.values() {
+            for e in unpaged {
                 let page = paths::file(&site.root, &paths::page(e.id));
-                // Missing after a crash between record and page; empty after a power cut
-                // that kept the rename but not the data.
-                if fs::metadata(&page).map_or(true, |m| m.len() == 0) {
-                    tracing::info!(
-                        announcement_id = e.id,
-                        "website: writing a missing article page"
-                    );
-                    fsio::write_atomic(&page, site.renderer.article(e)?.as_bytes(), Sync::Cached)?;
-                }
+                tracing::info!(
+                    announcement_id = e.id,
+                    "website: writing a missing article page"
+                );
+                fsio::write_atomic(&page, site.renderer.article(&e)?.as_bytes(), Sync::Cached)?;
             }
             // A retraction cut off after its record: its page and media are put right here.
             for e in site.retracted_lock().values() {
@@ -183,7 +233,7 @@ impl Site {
                 // Nothing changed since the indexes were last written in full.
                 *site.mark_lock() = true;
             } else {
-                site.rebuild_indexes(&entries, &all)?;
+                site.rebuild_indexes(&site.gather(&entries, &all))?;
                 site.mark_if_current();
             }
         }
@@ -225,7 +275,7 @@ impl Site {
         self.mark.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn stamps_lock(&self) -> MutexGuard<'_, BTreeMap<i64, RecordStamp>> {
+    fn stamps_lock(&self) -> MutexGuard<'_, mark::Records> {
         self.stamps.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -276,7 +326,7 @@ impl Site {
         self.retracted.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn lock(&self) -> MutexGuard<'_, Entries> {
+    fn lock(&self) -> MutexGuard<'_, Archive> {
         // A panic mid-publish leaves the map as it was before or after one insert: still usable.
         self.entries
             .lock()
@@ -287,14 +337,30 @@ impl Site {
         self.renderer.settings()
     }
 
+    /// Wait until no other change holds announcement `id`, then hold it.
+    fn claim(&self, id: i64) -> Claim<'_> {
+        let mut claims = self.claims.lock().unwrap_or_else(|p| p.into_inner());
+        while !claims.insert(id) {
+            claims = self
+                .released
+                .wait(claims)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+        Claim { site: self, id }
+    }
+
     /// Everything that has pages: every department, department year and month with entries,
     /// plus every one that has a directory on disk (so a page whose last entry moved away is
     /// rewritten empty, not left stale).
-    fn everything(&self, entries: &Entries) -> Affected {
+    fn everything(&self, entries: &Archive) -> Affected {
         let mut all = Affected::default();
-        for e in entries.values() {
-            all.add(e);
+        for (code, newest, years) in entries.departments() {
+            all.departments
+                .insert(code.to_owned(), newest.department.clone());
+            all.years
+                .extend(years.into_iter().map(|fy| (code.to_owned(), fy)));
         }
+        all.months.extend(entries.months());
         let list = |dir: &Path| -> Vec<String> {
             fs::read_dir(dir)
                 .map(|read| {
@@ -333,26 +399,50 @@ impl Site {
         all
     }
 
-    /// Rewrite the affected department, department-year and month pages, the home page, the
+    /// What the `affected` index pages show, from the archive (held locked by the caller).
+    fn gather(&self, entries: &Archive, affected: &Affected) -> Listings {
+        Listings {
+            departments: affected
+                .departments
+                .values()
+                .map(|d| (d.clone(), entries.department(&d.code, DEPARTMENT_LATEST)))
+                .collect(),
+            years: affected
+                .years
+                .iter()
+                .map(|(code, fy)| {
+                    let d = affected.departments[code].clone();
+                    (d, *fy, entries.department_year(code, *fy))
+                })
+                .collect(),
+            months: affected
+                .months
+                .iter()
+                .map(|&m| (m, entries.month(m)))
+                .collect(),
+            overview: entries.overview(self.settings().feed_items),
+        }
+    }
+
+    /// Rewrite the gathered department, department-year and month pages, the home page, the
     /// two indexes and the feeds. Never every page: the cost of a publish must not grow with
-    /// the number of pages in the archive.
-    fn rebuild_indexes(&self, entries: &Entries, affected: &Affected) -> Result<(), WebsiteError> {
+    /// the number of pages in the archive, and each page is rendered from the entries it lists.
+    fn rebuild_indexes(&self, listings: &Listings) -> Result<(), WebsiteError> {
         let r = &self.renderer;
         let write = |rel: &str, html: String| {
             fsio::write_atomic(&paths::file(&self.root, rel), html.as_bytes(), Sync::Cached)
         };
-        for d in affected.departments.values() {
-            write(&paths::department(&d.code), r.department(d, entries)?)?;
+        for (d, listing) in &listings.departments {
+            write(&paths::department(&d.code), r.department(d, listing)?)?;
         }
-        for (code, fy) in &affected.years {
-            let d = &affected.departments[code];
+        for (d, fy, listing) in &listings.years {
             write(
-                &paths::department_year(code, *fy),
-                r.department_year(d, *fy, entries)?,
+                &paths::department_year(&d.code, *fy),
+                r.department_year(d, *fy, listing)?,
             )?;
         }
-        for &m in &affected.months {
-            write(&paths::month(m), r.month(m, entries)?)?;
+        for (m, listing) in &listings.months {
+            write(&paths::month(*m), r.month(*m, listing)?)?;
         }
         // The monthly digests' fiscal-year index, once the daemon has published a digest.
         let digests = self
@@ -360,18 +450,19 @@ impl Site {
             .join(paths::DIGESTS_DIR)
             .join("index.html")
             .is_file();
-        write("", r.home(entries, digests)?)?;
+        let overview = &listings.overview;
+        write("", r.home(overview, digests)?)?;
         fsio::write_if_changed(
             &paths::file(&self.root, &paths::departments_index()),
-            r.departments_index(entries)?.as_bytes(),
+            r.departments_index(overview)?.as_bytes(),
         )?;
         fsio::write_if_changed(
             &paths::file(&self.root, &paths::months_index()),
-            r.months_index(entries)?.as_bytes(),
+            r.months_index(overview)?.as_bytes(),
         )?;
 
         let s = self.settings();
-        let newest = entry::newest(entries.values().map(|e| &**e), s.feed_items);
+        let newest: Vec<&Entry> = overview.latest.iter().map(|e| &**e).collect();
         fsio::write_atomic(
             &self.root.join(paths::RSS),
             &feeds::rss(s, &newest)?,
@@ -409,14 +500,20 @@ impl Site {
             &paths::page(payload.announcement_id),
         );
         let entry = Entry::from_payload(payload, url.clone(), idempotency_key);
-        let mut entries = self.lock();
-        if self.retracted_lock().contains_key(&entry.id) {
-            return Err(WebsiteError::Refused(format!(
-                "announcement {} was retracted; it is not published again (ประกาศนี้ถอนแล้ว)",
-                entry.id
-            )));
-        }
-        let previous = entries.get(&entry.id).cloned();
+        // The map is locked only to look and, once the record is durable, to insert: publishes
+        // of other announcements write and flush their records meanwhile, and the file system
+        // commits those flushes together.
+        let claim = self.claim(entry.id);
+        let previous = {
+            let entries = self.lock();
+            if self.retracted_lock().contains_key(&entry.id) {
+                return Err(WebsiteError::Refused(format!(
+                    "announcement {} was retracted; it is not published again (ประกาศนี้ถอนแล้ว)",
+                    entry.id
+                )));
+            }
+            entries.get(entry.id).cloned()
+        };
         let deduplicated = previous
             .as_ref()
             .is_some_and(|p| p.idempotency_key == idempotency_key);
@@ -430,9 +527,13 @@ impl Site {
         let change = self.begin_change()?;
         self.write_record(&entry)?;
         // What this publish touches: its department, year and month, and where it was before.
-        let ticket = self.take_ticket(&entry, previous.as_deref(), Some(change));
-        entries.insert(entry.id, Arc::new(entry));
-        drop(entries);
+        let ticket = {
+            let mut entries = self.lock();
+            let ticket = self.take_ticket(&entry, previous.as_deref(), Some(change));
+            entries.insert(Arc::new(entry));
+            ticket
+        };
+        drop(claim);
         self.write_indexes_through(ticket)?;
         Ok(Published { url, deduplicated })
     }
@@ -446,8 +547,9 @@ impl Site {
     ) -> Result<String, WebsiteError> {
         let id = payload.announcement_id;
         self.place_media(payload)?;
-        let mut entries = self.lock();
-        let Some(previous) = entries.get(&id).cloned() else {
+        let claim = self.claim(id);
+        let previous = self.lock().get(id).cloned();
+        let Some(previous) = previous else {
             let why = if self.retracted_lock().contains_key(&id) {
                 "it was retracted (ประกาศนี้ถอนแล้ว)"
             } else {
@@ -469,10 +571,14 @@ impl Site {
         )?;
         let change = self.begin_change()?;
         self.write_record(&entry)?;
-        let ticket = self.take_ticket(&entry, Some(&*previous), Some(change));
         let url = entry.url.clone();
-        entries.insert(id, Arc::new(entry));
-        drop(entries);
+        let ticket = {
+            let mut entries = self.lock();
+            let ticket = self.take_ticket(&entry, Some(&*previous), Some(change));
+            entries.insert(Arc::new(entry));
+            ticket
+        };
+        drop(claim);
         self.write_indexes_through(ticket)?;
         Ok(url)
     }
@@ -482,8 +588,9 @@ impl Site {
     /// every index it was on is written without it. A repeat does the file work again; an
     /// announcement this site never published has nothing to take back.
     pub fn retract(&self, id: i64, retraction: EntryRetraction) -> Result<(), WebsiteError> {
+        let claim = self.claim(id);
         let mut entries = self.lock();
-        let (entry, previous) = match entries.get(&id).cloned() {
+        let (entry, previous) = match entries.get(id).cloned() {
             Some(live) => {
                 let mut e = Entry::clone(&live);
                 e.retracted = Some(retraction);
@@ -499,7 +606,7 @@ impl Site {
                 let change = self.begin_change()?;
                 self.write_record(&entry)?;
                 self.retracted_lock().insert(id, Arc::clone(&entry));
-                entries.remove(&id);
+                entries.remove(id);
                 Some(change)
             }
             None => None,
@@ -509,6 +616,7 @@ impl Site {
         let ticket = self.take_ticket(&entry, None, change);
         self.retracted_files(&entry, &entries, true)?;
         drop(entries);
+        drop(claim);
         self.write_indexes_through(ticket)
     }
 
@@ -517,7 +625,7 @@ impl Site {
     fn retracted_files(
         &self,
         e: &Entry,
-        live: &Entries,
+        live: &Archive,
         rewrite: bool,
     ) -> Result<(), WebsiteError> {
         let page = paths::file(&self.root, &paths::page(e.id));
@@ -616,12 +724,13 @@ impl Site {
             }
             (std::mem::take(&mut pending.affected), pending.taken)
         };
-        // Rendered from a copy, so publishes go on writing their pages and records meanwhile
-        // and queue for the next rewrite instead of for the map.
-        let entries = self.lock().clone();
+        // Rendered from what the pages list, gathered under the lock and rendered after it, so
+        // publishes go on writing their pages and records meanwhile and queue for the next
+        // rewrite instead of for the map.
+        let listings = self.gather(&self.lock(), &affected);
         self.index_writes
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        match self.rebuild_indexes(&entries, &affected) {
+        match self.rebuild_indexes(&listings) {
             Ok(()) => {
                 {
                     let mut pending = self.pending();
@@ -673,7 +782,7 @@ impl Site {
             &self.root.join(paths::STYLE),
             self.renderer.style()?.as_bytes(),
         )?;
-        self.rebuild_indexes(&entries, &self.everything(&entries))?;
+        self.rebuild_indexes(&self.gather(&entries, &self.everything(&entries)))?;
         // The templates may have changed: the mark says what the pages are made from now.
         self.mark_if_current();
         Ok(entries.len())

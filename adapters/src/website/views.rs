@@ -2,12 +2,11 @@
 //! entry records (owned strings only where a value is computed), and the article's JSON-LD.
 //! `path` values are relative to the site root; templates prefix them with `root`.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use super::entry::{Entries, Entry, MonthKey};
+use super::archive::Overview;
+use super::entry::{Entry, MonthKey};
 use super::paths;
 use super::render::Renderer;
 use super::templates::script_json;
@@ -197,49 +196,32 @@ impl Renderer {
         script_json(&v)
     }
 
-    pub(super) fn departments<'a>(&self, entries: &'a Entries) -> Vec<DepartmentView<'a>> {
-        // The newest entry's names win, so a renamed department shows its new name.
-        let mut by_code: BTreeMap<&str, (&Entry, usize)> = BTreeMap::new();
-        for e in entries.values().map(|e| &**e) {
-            let slot = by_code.entry(e.department.code.as_str()).or_insert((e, 0));
-            slot.1 += 1;
-            if Entry::newest_first(&e, &slot.0).is_lt() {
-                slot.0 = e;
-            }
-        }
-        by_code
-            .into_iter()
-            .map(|(code, (e, count))| DepartmentView {
-                department: &e.department,
+    /// Every department with its count, named by its newest entry (so a renamed department
+    /// shows its new name).
+    pub(super) fn departments<'a>(&self, overview: &'a Overview) -> Vec<DepartmentView<'a>> {
+        overview
+            .departments
+            .iter()
+            .map(|(code, newest, count)| DepartmentView {
+                department: &newest.department,
                 path: paths::department(code),
-                count,
+                count: *count,
             })
             .collect()
     }
 
-    /// Months grouped by fiscal year, newest first. `month_path` says where a month links to,
-    /// `year_path` where a year does; `with_entries` lists each month's entries.
+    /// Months grouped by fiscal year, newest first, from `months` (newest first, each with
+    /// its count and the entries the page lists under it, if any). `month_path` says where a
+    /// month links to, `year_path` where a year does.
     pub(super) fn fiscal_years<'a>(
         &self,
-        entries: &[&'a Entry],
+        months: impl IntoIterator<Item = (MonthKey, usize, Vec<ItemView<'a>>)>,
         month_path: impl Fn(i32, MonthKey) -> String,
         year_path: impl Fn(i32) -> Option<String>,
-        with_entries: bool,
     ) -> Vec<FiscalYearView<'a>> {
-        let mut months: BTreeMap<MonthKey, Vec<&'a Entry>> = BTreeMap::new();
-        for e in entries {
-            months.entry(e.month()).or_default().push(e);
-        }
         let mut years: Vec<FiscalYearView<'a>> = Vec::new();
-        for (key, mut list) in months.into_iter().rev() {
+        for (key, count, listed) in months {
             let fy = key.fiscal_year();
-            let count = list.len();
-            let listed = if with_entries {
-                list.sort_by(Entry::newest_first);
-                list.into_iter().map(|e| self.item(e)).collect()
-            } else {
-                Vec::new()
-            };
             let month = MonthView {
                 slug: key.slug(),
                 label: self.month_label(key),
@@ -263,7 +245,13 @@ impl Renderer {
         years
     }
 
-    pub(super) fn all_months<'a>(&self, entries: &[&'a Entry]) -> Vec<FiscalYearView<'a>> {
-        self.fiscal_years(entries, |_, m| paths::month(m), |_| None, false)
+    /// Every month of `months` (ascending, with counts) by fiscal year, newest first, linking
+    /// to the month pages.
+    pub(super) fn all_months(&self, months: &[(MonthKey, usize)]) -> Vec<FiscalYearView<'static>> {
+        self.fiscal_years(
+            months.iter().rev().map(|&(m, n)| (m, n, Vec::new())),
+            |_, m| paths::month(m),
+            |_| None,
+        )
     }
 }
