@@ -2,7 +2,8 @@
 //! day by day, each announcement with each channel's state in its colour. Filtered by
 //! department and channel; department staff see their own department only, whatever the link
 //! asks. A period is read a page at a time from the store's due-time index
-//! ([`DeliveryFilter::after`]), so a month of a busy station answers as fast as a quiet one.
+//! ([`DeliveryFilter::after`]), so a month of a busy station answers as fast as a quiet one,
+//! and at a glance ([`Store::delivery_glances`]): the payloads the page never shows are not read.
 
 use std::collections::HashMap;
 use std::sync::Arc;

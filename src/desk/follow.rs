@@ -1,6 +1,6 @@
 //! Follow up: the latest announcements that have deliveries, newest first, each with its
 //! channels' states — so what needs attention is seen at a glance. Department staff see their
-//! department's.
+//! department's. Read at a glance ([`Store::delivery_glances`]): only what the page shows.
 
 use std::collections::HashMap;
 use std::sync::Arc;
