@@ -15,9 +15,9 @@ use chrono::{DateTime, Utc};
 use prakat::compose::{ComposeError, Composed};
 use prakat::store::{
     Actor, AmendAction, AmendOutcome, AnnouncementEdit, AnnouncementRecord, AnnouncementRetraction,
-    ClaimedDelivery, DeliveryFilter, DeliveryRow, DeliveryState, NewAnnouncement, NewDelivery,
-    NewRule, Outcome, PageViews, ReachDue, ReachQuery, ReachRetry, ReachSlot, RuleEdit, RulePause,
-    Settlement, SqliteStore, Store, StoreError,
+    ClaimedDelivery, DeliveryFilter, DeliveryGlance, DeliveryRow, DeliveryState, NewAnnouncement,
+    NewDelivery, NewRule, Outcome, PageViews, ReachDue, ReachQuery, ReachRetry, ReachSlot,
+    RuleEdit, RulePause, Settlement, SqliteStore, Store, StoreError,
 };
 use prakat_adapters::{Department, Draft, Payload, ReachSample, Receipt};
 
@@ -1502,6 +1502,78 @@ async fn deliveries_are_listed_by_department_and_due_range_a_page_at_a_time<S: S
     Ok(())
 }
 
+/// Deliveries at a glance are the deliveries listed by the same filter, in the same order,
+/// with the same fields: in each order, by department, state, channel and due range, for one
+/// announcement, a page at a time.
+async fn deliveries_at_a_glance_are_the_listed_ones<S: Store>(store: &S) -> Result<()> {
+    seed(store).await?;
+    let t0 = now_ms();
+    for i in 0..5 {
+        let due = t0 + secs(3600 * i);
+        let dept = if i % 2 == 0 { "traffic" } else { "prevention" };
+        store
+            .create_announcement(
+                &new_announcement(dept, due),
+                &compose(&["website", "line"], due),
+                &pr_officer(),
+            )
+            .await?;
+    }
+    let all = all_deliveries(store).await?;
+    store.cancel_delivery(all[1].id, t0, &pr_officer()).await?;
+    let glance = |d: &DeliveryRow| DeliveryGlance {
+        id: d.id,
+        announcement_id: d.announcement_id,
+        department: d.department.clone(),
+        title: d.title.clone(),
+        channel: d.channel.clone(),
+        state: d.state,
+        due_at: d.due_at,
+    };
+    let page = |newest_first, after| DeliveryFilter {
+        newest_first,
+        after,
+        limit: Some(3),
+        ..Default::default()
+    };
+    let filters = [
+        DeliveryFilter::default(),
+        page(false, None),
+        page(false, Some(all[2].key())),
+        page(true, None),
+        page(true, Some(all[7].key())),
+        DeliveryFilter {
+            department: Some("traffic".into()),
+            channel: Some("line".into()),
+            ..Default::default()
+        },
+        DeliveryFilter {
+            state: Some(DeliveryState::Cancelled),
+            ..Default::default()
+        },
+        DeliveryFilter {
+            due_from: Some(t0 + secs(3600)),
+            due_until: Some(t0 + secs(3 * 3600)),
+            newest_first: true,
+            ..Default::default()
+        },
+        DeliveryFilter {
+            announcement_id: Some(all[4].announcement_id),
+            ..Default::default()
+        },
+    ];
+    for f in &filters {
+        let rows = store.deliveries(f).await?;
+        let glances = store.delivery_glances(f).await?;
+        ensure!(!rows.is_empty(), "{f:?} lists nothing");
+        ensure!(
+            glances == rows.iter().map(glance).collect::<Vec<_>>(),
+            "{f:?}: {glances:?} != {rows:?}"
+        );
+    }
+    Ok(())
+}
+
 /// Announcements are listed the newest first by state and department, a page at a time.
 async fn announcements_are_listed_the_newest_first_a_page_at_a_time<S: Store>(
     store: &S,
@@ -2776,6 +2848,7 @@ macro_rules! backend {
                 a_retraction_cancels_what_is_not_out_and_is_never_claimed_again,
                 amendments_are_claimed_in_order_per_delivery_and_fenced,
                 deliveries_are_listed_by_department_and_due_range_a_page_at_a_time,
+                deliveries_at_a_glance_are_the_listed_ones,
                 announcements_are_listed_the_newest_first_a_page_at_a_time,
             );
         }

@@ -2,7 +2,8 @@
 //! day by day, each announcement with each channel's state in its colour. Filtered by
 //! department and channel; department staff see their own department only, whatever the link
 //! asks. A period is read a page at a time from the store's due-time index
-//! ([`DeliveryFilter::after`]), so a month of a busy station answers as fast as a quiet one.
+//! ([`DeliveryFilter::after`]), so a month of a busy station answers as fast as a quiet one,
+//! and at a glance ([`Store::delivery_glances`]): the payloads the page never shows are not read.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,13 +14,13 @@ use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeZone, Timelike, Ut
 use chrono_tz::Asia::Bangkok;
 use minijinja::{Value, context};
 use prakat_adapters::thai::{Digits, dates};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::Desk;
 use super::auth::{AnyRole, Signed};
-use super::pages::{Page, store_failure};
+use super::pages::{Page, state_labels, store_failure};
 use crate::i18n::{Arg, Lang, tr};
-use crate::store::{DeliveryFilter, DeliveryKey, DeliveryRow, DeliveryState, Store};
+use crate::store::{DeliveryFilter, DeliveryGlance, DeliveryKey, Store};
 
 /// The most deliveries one page of the calendar shows; a fuller period continues on a next page
 /// (a week of a busy station fits; a month of one usually takes a few pages).
@@ -187,49 +188,71 @@ fn link(
     serde_urlencoded::to_string(q).unwrap_or_default()
 }
 
-/// A day's announcements, each with its deliveries shown.
-type Day<'a> = (NaiveDate, Vec<(i64, Vec<&'a DeliveryRow>)>);
+/// A day of the page, as the template shows it.
+#[derive(Serialize)]
+struct Day<'a> {
+    /// `YYYY-MM-DD`.
+    date: String,
+    name: String,
+    items: Vec<Item<'a>>,
+}
+
+/// An announcement of a day, with the deliveries of the page.
+#[derive(Serialize)]
+struct Item<'a> {
+    id: i64,
+    title: &'a str,
+    /// The department's name in the reader's language.
+    department: &'a str,
+    /// Bangkok time, `HH.MM`.
+    time: String,
+    channels: Vec<Chip<'a>>,
+}
+
+/// A delivery's channel and state (its colour and, through `labels`, its name).
+#[derive(Serialize)]
+struct Chip<'a> {
+    channel: &'a str,
+    state: &'static str,
+}
 
 /// The rows of a page, by Bangkok day, each day's announcements in the order they are due.
-fn days(lang: Lang, rows: &[DeliveryRow], names: &HashMap<String, String>) -> Vec<Value> {
-    let mut out: Vec<Day<'_>> = Vec::new();
+/// Typed rather than built value by value: the template engine takes the whole page in one go.
+fn days<'a>(
+    lang: Lang,
+    rows: &'a [DeliveryGlance],
+    names: &'a HashMap<String, String>,
+) -> Vec<Day<'a>> {
+    let mut out: Vec<(NaiveDate, Vec<Item<'a>>)> = Vec::new();
     for d in rows {
-        let day = dates::bangkok(d.due_at).date_naive();
+        let at = dates::bangkok(d.due_at);
+        let day = at.date_naive();
         if out.last().is_none_or(|(last, _)| *last != day) {
             out.push((day, Vec::new()));
         }
         let Some((_, items)) = out.last_mut() else {
             continue;
         };
-        match items.iter_mut().find(|(id, _)| *id == d.announcement_id) {
-            Some((_, ds)) => ds.push(d),
-            None => items.push((d.announcement_id, vec![d])),
+        let chip = Chip {
+            channel: &d.channel,
+            state: d.state.as_str(),
+        };
+        match items.iter_mut().find(|i| i.id == d.announcement_id) {
+            Some(i) => i.channels.push(chip),
+            None => items.push(Item {
+                id: d.announcement_id,
+                title: &d.title,
+                department: names.get(&d.department).unwrap_or(&d.department),
+                time: format!("{:02}.{:02}", at.hour(), at.minute()),
+                channels: vec![chip],
+            }),
         }
     }
     out.into_iter()
-        .map(|(day, items)| {
-            let items: Vec<Value> = items
-                .iter()
-                .map(|(id, ds)| {
-                    let first = ds[0];
-                    let at = dates::bangkok(first.due_at);
-                    context! {
-                        id => id,
-                        title => &first.title,
-                        department => names.get(&first.department).unwrap_or(&first.department),
-                        time => format!("{:02}.{:02}", at.hour(), at.minute()),
-                        channels => ds.iter().map(|d| context! {
-                            channel => &d.channel,
-                            state => d.state.as_str(),
-                        }).collect::<Vec<_>>(),
-                    }
-                })
-                .collect();
-            context! {
-                date => day.format("%Y-%m-%d").to_string(),
-                name => day_name(lang, day),
-                items => items,
-            }
+        .map(|(day, items)| Day {
+            date: day.format("%Y-%m-%d").to_string(),
+            name: day_name(lang, day),
+            items,
         })
         .collect()
 }
@@ -266,7 +289,7 @@ pub async fn calendar(
     let rows = match desk
         .app
         .store
-        .deliveries(&DeliveryFilter {
+        .delivery_glances(&DeliveryFilter {
             department: department.clone(),
             channel: channel.clone(),
             due_from: Some(from),
@@ -321,11 +344,7 @@ pub async fn calendar(
             may_choose_department => who.person.role.may_approve(),
             channels => channel_names,
             channel => chan,
-            // Each state's name once, rather than once per delivery shown.
-            labels => DeliveryState::ALL
-                .iter()
-                .map(|s| (s.as_str(), tr(lang, &format!("desk-delivery-state-{}", s.as_str()), &[])))
-                .collect::<HashMap<_, _>>(),
+            labels => state_labels(lang),
             ..who.frame()
         },
     )

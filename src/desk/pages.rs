@@ -12,7 +12,7 @@ use prakat_adapters::thai::{Digits, dates};
 use super::Desk;
 use crate::i18n::{Arg, Lang, tr};
 use crate::newsroom::NewsroomError;
-use crate::store::StoreError;
+use crate::store::{DeliveryState, StoreError};
 
 /// The templates, by name: one copy of each, the files in `config/`.
 pub(super) const TEMPLATES: &[(&str, &str)] = &[
@@ -116,6 +116,17 @@ pub fn when(lang: Lang, at: DateTime<Utc>) -> String {
             )
         }
     }
+}
+
+/// Each delivery state's name in `lang`, by state, for a template's `labels[c.state]`: put
+/// into words once a page rather than once for each delivery shown.
+pub fn state_labels(lang: Lang) -> Value {
+    Value::from_iter(DeliveryState::ALL.iter().map(|s| {
+        (
+            s.as_str(),
+            tr(lang, &format!("desk-delivery-state-{}", s.as_str()), &[]),
+        )
+    }))
 }
 
 /// A rendered page, with its status and any headers to set.

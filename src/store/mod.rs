@@ -267,6 +267,10 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- deliveries: the people's side
     async fn deliveries(&self, filter: &DeliveryFilter) -> Result<Vec<DeliveryRow>>;
+    /// The same deliveries as [`Store::deliveries`] with the same filter, in the same order,
+    /// as a list shows them at a glance: without their payloads, which are neither read nor
+    /// parsed.
+    async fn delivery_glances(&self, filter: &DeliveryFilter) -> Result<Vec<DeliveryGlance>>;
     /// How many deliveries the filter matches, whatever its limit and page (`after`).
     async fn count_deliveries(&self, filter: &DeliveryFilter) -> Result<u64>;
     async fn delivery(&self, id: i64) -> Result<DeliveryRow>;

@@ -269,6 +269,32 @@ pub struct DeliveryRow {
     pub payload: Payload,
 }
 
+/// A delivery as a list shows it at a glance (the calendar, the latest announcements): whose
+/// announcement, which channel, when it is due and how it stands. Listed by the same filter and
+/// in the same order as [`DeliveryRow`]s, without what such a list never shows: the payload
+/// (the costliest part of a row to read), the attempts and the platform's answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryGlance {
+    pub id: i64,
+    pub announcement_id: i64,
+    /// The announcement's department (its code).
+    pub department: String,
+    pub title: String,
+    pub channel: String,
+    pub state: DeliveryState,
+    pub due_at: DateTime<Utc>,
+}
+
+impl DeliveryGlance {
+    /// This row's place in a list, for the page after it.
+    pub fn key(&self) -> DeliveryKey {
+        DeliveryKey {
+            due_at: self.due_at,
+            id: self.id,
+        }
+    }
+}
+
 /// Which deliveries to list. Every filter is optional; a page is read from an index, so a page
 /// of a large store costs what a page of a small one does.
 #[derive(Debug, Clone, Default)]

@@ -1366,6 +1366,10 @@ impl Store for SqliteStore {
         self.list_deliveries(f).await
     }
 
+    async fn delivery_glances(&self, f: &DeliveryFilter) -> Result<Vec<DeliveryGlance>> {
+        self.list_glances(f).await
+    }
+
     async fn count_deliveries(&self, f: &DeliveryFilter) -> Result<u64> {
         self.count_listed(f).await
     }

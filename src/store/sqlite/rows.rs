@@ -15,7 +15,7 @@ pub(super) fn media_kind_str(k: MediaKind) -> &'static str {
     }
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T> {
+pub(super) fn parse_json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
@@ -223,15 +223,28 @@ pub(super) struct DeliveryDbRow {
     payload: String,
 }
 
-impl DeliveryDbRow {
-    pub(super) fn id(&self) -> i64 {
+/// A row of a delivery listing: where it stands in the listing's orders.
+pub(super) trait Listed {
+    fn id(&self) -> i64;
+    /// The due time, in milliseconds.
+    fn due_ms(&self) -> i64;
+}
+
+impl Listed for DeliveryDbRow {
+    fn id(&self) -> i64 {
         self.id
     }
 
-    pub(super) fn due_ms(&self) -> i64 {
+    fn due_ms(&self) -> i64 {
         self.due_at
     }
+}
 
+fn delivery_state(s: &str) -> Result<DeliveryState> {
+    DeliveryState::parse(s).ok_or_else(|| StoreError::Corrupt(format!("delivery state {s}")))
+}
+
+impl DeliveryDbRow {
     pub(super) fn into_row(self) -> Result<DeliveryRow> {
         Ok(DeliveryRow {
             id: self.id,
@@ -239,8 +252,7 @@ impl DeliveryDbRow {
             department: self.department,
             title: self.title,
             channel: self.channel,
-            state: DeliveryState::parse(&self.state)
-                .ok_or_else(|| StoreError::Corrupt(format!("delivery state {}", self.state)))?,
+            state: delivery_state(&self.state)?,
             due_at: from_ms(self.due_at),
             next_attempt_at: from_ms(self.next_attempt_at),
             attempts: self.attempts.max(0) as u32,
@@ -253,6 +265,43 @@ impl DeliveryDbRow {
             last_error_class: self.last_error_class,
             published_at: self.published_at.map(from_ms),
             payload: parse_json("delivery payload", &self.payload)?,
+        })
+    }
+}
+
+/// A delivery at a glance, an element of the JSON array `glance_head.sql` reads (its fields in
+/// this order).
+#[derive(serde::Deserialize)]
+pub(super) struct GlanceDbRow {
+    id: i64,
+    announcement_id: i64,
+    department: String,
+    title: String,
+    channel: String,
+    state: String,
+    due_at: i64,
+}
+
+impl Listed for GlanceDbRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn due_ms(&self) -> i64 {
+        self.due_at
+    }
+}
+
+impl GlanceDbRow {
+    pub(super) fn into_glance(self) -> Result<DeliveryGlance> {
+        Ok(DeliveryGlance {
+            id: self.id,
+            announcement_id: self.announcement_id,
+            department: self.department,
+            title: self.title,
+            channel: self.channel,
+            state: delivery_state(&self.state)?,
+            due_at: from_ms(self.due_at),
         })
     }
 }
