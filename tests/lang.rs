@@ -252,7 +252,11 @@ fn conflicts_success_lines_and_the_queue_table() {
     assert_thai("department conflict", &said(&th));
     let en = add("en");
     assert_english("department conflict", &stderr(&en));
-    assert!(stderr(&en).contains("department traffic already exists"));
+    assert!(
+        stderr(&en).contains("a department with the code traffic exists already"),
+        "{}",
+        stderr(&en)
+    );
 
     let th = prakat(
         &config,
