@@ -148,6 +148,11 @@ async fn the_public_listener_serves_site_media_and_health_and_nothing_private() 
         .await
         .unwrap();
     assert_eq!(health["status"], "ok", "{health}");
+    // The icon browsers ask for: prakat's, an SVG.
+    let r = c.get(format!("{p}/favicon.ico")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/svg+xml");
+    assert_eq!(r.text().await.unwrap(), prakat_adapters::icon::SVG);
     for (method, path) in [
         ("GET", "/metrics"),
         ("POST", "/internal/wake"),

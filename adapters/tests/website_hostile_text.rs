@@ -243,10 +243,8 @@ fn check_page(
                     .split_once(':')
                     .map(|(s, _)| s)
                     .filter(|s| !s.contains('/'));
-                // prakat's own icon is the one `data:` address a page may carry.
-                let icon = name == "href" && value == prakat_adapters::icon::data_uri();
                 prop_assert!(
-                    icon || scheme.is_none() || matches!(scheme, Some("http" | "https")),
+                    scheme.is_none() || matches!(scheme, Some("http" | "https")),
                     "{rel}: {name}={value:?} is neither on the site nor http(s)"
                 );
             }

@@ -73,7 +73,6 @@ pub(super) fn environment() -> Environment<'static> {
             .unwrap_or_else(|e| panic!("config/templates/desk/{name}: {e}"));
     }
     env.add_function("t", translate);
-    env.add_global("icon", prakat_adapters::icon::data_uri());
     env
 }
 

@@ -51,7 +51,6 @@ fn environment(
 ) -> Result<Environment<'static>, String> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
-    env.add_global("icon", prakat_adapters::icon::data_uri());
     let text = match templates_dir.map(|d| d.join("digest/digest.html")) {
         Some(p) if p.is_file() => {
             std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?

@@ -209,7 +209,6 @@ pub fn index_page(station: &str, months: &[Month]) -> Result<String, String> {
     }
     let mut env = minijinja::Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
-    env.add_global("icon", prakat_adapters::icon::data_uri());
     env.add_template(
         "index.html",
         include_str!("../../config/templates/digest/index.html"),

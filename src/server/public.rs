@@ -54,6 +54,7 @@ pub fn router_with_desk<S: Store>(
     };
     Router::new()
         .route("/healthz", get(healthz::<S>))
+        .route("/favicon.ico", get(icon))
         .route("/telegram/webhook", post(telegram_webhook::<S>))
         .nest_service(
             "/site",
@@ -77,6 +78,18 @@ pub fn router_with_desk<S: Store>(
             header::REFERRER_POLICY,
             "strict-origin-when-cross-origin",
         ))
+}
+
+/// prakat's icon, where browsers look for it: the website's pages name none, so that a site
+/// copied to another server shows that server's own.
+async fn icon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=604800"),
+        ],
+        prakat_adapters::icon::SVG,
+    )
 }
 
 /// Where the website's pages are served: a page view is counted under the path after it.

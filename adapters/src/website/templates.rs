@@ -111,7 +111,6 @@ fn escape_html(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
 /// separator or `..` is never looked up on disk.
 pub fn environment(templates_dir: Option<PathBuf>, digits: Digits) -> Environment<'static> {
     let mut env = Environment::new();
-    env.add_global("icon", crate::icon::data_uri());
     env.set_loader(move |name| {
         if let Some(dir) = &templates_dir
             && !name.contains(['/', '\\'])
