@@ -1383,15 +1383,12 @@ async fn delivery_counts_group_by_channel_and_state<S: Store>(store: &S) -> Resu
     Ok(())
 }
 
-/// Listing by department, due range and key: pages follow one another without a gap or a row
-/// twice, in both orders, and the count ignores the page.
-async fn deliveries_are_listed_by_department_and_due_range_a_page_at_a_time<S: Store>(
-    store: &S,
-) -> Result<()> {
+/// The seed, then five announcements an hour apart from now, alternating departments, two
+/// channels each (the same due time for both channels: the key's id breaks the tie). Returns
+/// the first one's due time.
+async fn five_hourly_announcements<S: Store>(store: &S) -> Result<DateTime<Utc>> {
     seed(store).await?;
     let t0 = now_ms();
-    // Five announcements an hour apart, alternating departments, two channels each (the same
-    // due time for both channels: the key's id breaks the tie).
     for i in 0..5 {
         let due = t0 + secs(3600 * i);
         let dept = if i % 2 == 0 { "traffic" } else { "prevention" };
@@ -1403,6 +1400,15 @@ async fn deliveries_are_listed_by_department_and_due_range_a_page_at_a_time<S: S
             )
             .await?;
     }
+    Ok(t0)
+}
+
+/// Listing by department, due range and key: pages follow one another without a gap or a row
+/// twice, in both orders, and the count ignores the page.
+async fn deliveries_are_listed_by_department_and_due_range_a_page_at_a_time<S: Store>(
+    store: &S,
+) -> Result<()> {
+    let t0 = five_hourly_announcements(store).await?;
     let all = all_deliveries(store).await?;
     ensure!(all.len() == 10);
 
@@ -1506,19 +1512,7 @@ async fn deliveries_are_listed_by_department_and_due_range_a_page_at_a_time<S: S
 /// with the same fields: in each order, by department, state, channel and due range, for one
 /// announcement, a page at a time.
 async fn deliveries_at_a_glance_are_the_listed_ones<S: Store>(store: &S) -> Result<()> {
-    seed(store).await?;
-    let t0 = now_ms();
-    for i in 0..5 {
-        let due = t0 + secs(3600 * i);
-        let dept = if i % 2 == 0 { "traffic" } else { "prevention" };
-        store
-            .create_announcement(
-                &new_announcement(dept, due),
-                &compose(&["website", "line"], due),
-                &pr_officer(),
-            )
-            .await?;
-    }
+    let t0 = five_hourly_announcements(store).await?;
     let all = all_deliveries(store).await?;
     store.cancel_delivery(all[1].id, t0, &pr_officer()).await?;
     let glance = |d: &DeliveryRow| DeliveryGlance {
