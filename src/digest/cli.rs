@@ -48,7 +48,7 @@ pub async fn run(settings: Settings, lang: Lang, args: DigestArgs) -> CliResult 
     bar.inc(1);
     let step = |s: &'static str| {
         bar.set_message(t!(lang, "digest-step", step = s));
-        if s != "html" {
+        if s != "texts" {
             bar.inc(1);
         }
     };

@@ -64,7 +64,7 @@ pub struct Files {
 }
 
 /// The steps of a build, for a progress bar.
-pub const STEPS: &[&str] = &["gather", "html", "csv", "xlsx", "json", "pdf"];
+pub const STEPS: &[&str] = &["gather", "texts", "html", "csv", "json", "pages", "xlsx", "pdf"];
 
 impl Files {
     /// File names and contents: `digest-2569-11.html`, `.pdf`, `.csv`, `.xlsx`, `.json`.
@@ -172,9 +172,9 @@ pub fn render(
     render_digest(&digest, rows, settings.templates.dir.as_deref(), step)
 }
 
-/// Render a built digest into its files. The PDF, the longest, is set on a thread of its own
-/// while the others are written; `step` is told each step as it starts (`pdf` last, when
-/// what remains is waiting for it).
+/// Render a built digest into its files. The PDF's texts are made first, on every core; then
+/// the PDF, the longest, is set on a thread of its own while the others are written. `step` is
+/// told each step as it starts (`texts` first, `pdf` last, when what remains is waiting for it).
 pub fn render_digest(
     digest: &Digest,
     rows: &DigestRows,
@@ -182,10 +182,19 @@ pub fn render_digest(
     step: &dyn Fn(&'static str),
 ) -> Result<Files, DigestError> {
     let month = Month::parse(&digest.month).expect("the digest's own month");
+    let started = std::time::Instant::now();
+    // The PDF's texts are made on every core first. Then typst sets them on a thread of its
+    // own: it lays the pages out on every core, then writes the PDF on one. The other files are
+    // written beside it, the small ones at once, the workbook once the pages are laid out.
+    step("texts");
+    let prepared = pdf::prepare(digest);
     std::thread::scope(|scope| {
-        let pdf = scope.spawn(|| {
-            let started = std::time::Instant::now();
-            (pdf::render(digest), started.elapsed())
+        let (laid_out, pages_ready) = std::sync::mpsc::channel::<()>();
+        let pdf = scope.spawn(move || {
+            let set = pdf::set(prepared, || {
+                let _ = laid_out.send(());
+            });
+            (set, started.elapsed())
         });
         step("html");
         let html = html::render(digest, templates_dir, &html::Look::Inline).map_err(|detail| {
@@ -196,13 +205,16 @@ pub fn render_digest(
         })?;
         step("csv");
         let csv = table::csv(digest, rows);
+        step("json");
+        let json = serde_json::to_vec_pretty(digest).expect("the digest serializes");
+        step("pages");
+        // Err: the PDF's thread ended early; its error is told below.
+        let _ = pages_ready.recv();
         step("xlsx");
         let xlsx = xlsx::workbook(digest, rows).map_err(|detail| DigestError::Render {
             what: "XLSX",
             detail,
         })?;
-        step("json");
-        let json = serde_json::to_vec_pretty(digest).expect("the digest serializes");
         step("pdf");
         let (pdf, pdf_took) = pdf.join().map_err(|_| DigestError::Render {
             what: "PDF",

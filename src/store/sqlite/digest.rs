@@ -1,7 +1,8 @@
 //! The monthly digest's rows in SQLite: the announcements published in a month with each
 //! delivery, its latest reach sample (the highest slot that has one, found through
 //! `UNIQUE (delivery_id, slot_secs)`), why its latest failed sample failed, and the website's
-//! page views of the announcement. One query for the rows, one for the departments.
+//! page views of the announcement. One query for the announcements, one for their deliveries
+//! (each answers as a single JSON row), one for the departments.
 
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
@@ -10,15 +11,26 @@ use super::rows::DepartmentRow;
 use super::{from_ms, ms};
 use crate::store::{DigestRow, DigestRows, DigestSample, Result};
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    announcement_id: i64,
+/// One announcement of the month, as `month.sql`'s JSON array gives it:
+/// `[id, department, title, body, publish_at, page_views]`.
+#[derive(serde::Deserialize)]
+struct Announcement {
+    id: i64,
     department: String,
     title: String,
     body: String,
     publish_at: i64,
-    channel: Option<String>,
-    state: Option<String>,
+    page_views: i64,
+}
+
+/// One delivery of the month's announcements with its latest sample, as `month_deliveries.sql`
+/// gives it: `[announcement_id, channel, state, published_at, remote_url, slot_secs, taken_at,
+/// views, reach, reactions, comments, shares, clicks, video_views, error_class, error]`.
+#[derive(serde::Deserialize)]
+struct Delivery {
+    announcement_id: i64,
+    channel: String,
+    state: String,
     published_at: Option<i64>,
     remote_url: Option<String>,
     slot_secs: Option<i64>,
@@ -32,44 +44,68 @@ struct Row {
     video_views: Option<i64>,
     error_class: Option<String>,
     error: Option<String>,
-    page_views: i64,
 }
 
 fn count(v: Option<i64>) -> Option<u64> {
     v.and_then(|n| u64::try_from(n).ok())
 }
 
-impl From<Row> for DigestRow {
-    fn from(r: Row) -> Self {
-        let sample = match (r.slot_secs, r.taken_at) {
+/// The digest's row of one delivery (or of an announcement without one).
+fn row(a: &Announcement, d: Option<Delivery>) -> DigestRow {
+    let mut r = DigestRow {
+        announcement_id: a.id,
+        department: a.department.clone(),
+        title: a.title.clone(),
+        body: a.body.clone(),
+        publish_at: from_ms(a.publish_at),
+        channel: None,
+        state: None,
+        published_at: None,
+        url: None,
+        sample: None,
+        reach_error: None,
+        page_views: u64::try_from(a.page_views).unwrap_or(0),
+    };
+    if let Some(d) = d {
+        r.sample = match (d.slot_secs, d.taken_at) {
             (Some(slot_secs), Some(taken_at)) => Some(DigestSample {
                 slot_secs,
                 taken_at: from_ms(taken_at),
-                views: count(r.views),
-                reach: count(r.reach),
-                reactions: count(r.reactions),
-                comments: count(r.comments),
-                shares: count(r.shares),
-                clicks: count(r.clicks),
-                video_views: count(r.video_views),
+                views: count(d.views),
+                reach: count(d.reach),
+                reactions: count(d.reactions),
+                comments: count(d.comments),
+                shares: count(d.shares),
+                clicks: count(d.clicks),
+                video_views: count(d.video_views),
             }),
             _ => None,
         };
-        DigestRow {
-            announcement_id: r.announcement_id,
-            department: r.department,
-            title: r.title,
-            body: r.body,
-            publish_at: from_ms(r.publish_at),
-            channel: r.channel,
-            state: r.state,
-            published_at: r.published_at.map(from_ms),
-            url: r.remote_url,
-            sample,
-            reach_error: r.error_class.zip(r.error),
-            page_views: u64::try_from(r.page_views).unwrap_or(0),
-        }
+        r.reach_error = d.error_class.zip(d.error);
+        r.channel = Some(d.channel);
+        r.state = Some(d.state);
+        r.published_at = d.published_at.map(from_ms);
+        r.url = d.remote_url;
     }
+    r
+}
+
+/// A query's one row: a JSON array (`json_group_array`) read into `T`s. The whole month then
+/// costs one hand-off from SQLite's thread instead of one per row.
+async fn json_rows<T: serde::de::DeserializeOwned>(
+    pool: &SqlitePool,
+    sql: &'static str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<T>> {
+    let text: String = sqlx::query_scalar(sql)
+        .bind(ms(from))
+        .bind(ms(to))
+        .fetch_one(pool)
+        .await?;
+    serde_json::from_str(&text).map_err(|e| {
+        crate::store::StoreError::Corrupt(format!("the digest's rows do not read back: {e}"))
+    })
 }
 
 /// The month's announcements: approved, published on at least one channel, with their
@@ -89,33 +125,46 @@ pub(super) async fn rows(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<DigestRows> {
-    let rows: Vec<Row> = sqlx::query_as(concat!(
-        "WITH ",
-        month!(),
-        ",
-         views AS (SELECT v.announcement_id, SUM(v.views) AS views FROM page_views v
-                   WHERE v.announcement_id IN (SELECT id FROM month) GROUP BY v.announcement_id)
-         SELECT m.id AS announcement_id, m.department, m.title, m.body, m.publish_at,
-                d.channel, d.state, d.published_at, d.remote_url,
-                r.slot_secs, r.taken_at, r.views, r.reach, r.reactions, r.comments, r.shares,
-                r.clicks, r.video_views,
-                CASE WHEN r.id IS NULL THEN f.last_error_class END AS error_class,
-                CASE WHEN r.id IS NULL THEN f.last_error END AS error,
-                COALESCE(pv.views, 0) AS page_views
-         FROM month m
-         LEFT JOIN deliveries d ON d.announcement_id = m.id AND d.state <> 'cancelled'
-         LEFT JOIN reach_samples r ON r.id =
-             (SELECT s.id FROM reach_samples s WHERE s.delivery_id = d.id
-              ORDER BY s.slot_secs DESC LIMIT 1)
-         LEFT JOIN reach_attempts f ON f.delivery_id = d.id AND f.slot_secs =
-             (SELECT MAX(t.slot_secs) FROM reach_attempts t WHERE t.delivery_id = d.id)
-         LEFT JOIN views pv ON pv.announcement_id = m.id
-         ORDER BY m.publish_at, m.id, d.channel"
-    ))
-    .bind(ms(from))
-    .bind(ms(to))
-    .fetch_all(pool)
+    let mut announcements: Vec<Announcement> = json_rows(
+        pool,
+        concat!("WITH ", month!(), include_str!("month.sql")),
+        from,
+        to,
+    )
     .await?;
+    let mut deliveries: Vec<Delivery> = json_rows(
+        pool,
+        concat!("WITH ", month!(), include_str!("month_deliveries.sql")),
+        from,
+        to,
+    )
+    .await?;
+    // The order the digest reads them in: by publishing time, announcement and channel. Sorted
+    // here, not by SQL, which would sort every row with its columns in a temporary b-tree.
+    announcements.sort_unstable_by_key(|a| (a.publish_at, a.id));
+    deliveries.sort_unstable_by(|x, y| {
+        (x.announcement_id, &x.channel).cmp(&(y.announcement_id, &y.channel))
+    });
+    let mut rows = Vec::with_capacity(deliveries.len().max(announcements.len()));
+    let mut index: Vec<(i64, usize)> = announcements
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id, i))
+        .collect();
+    index.sort_unstable();
+    // Each announcement's deliveries, in channel order, beside it.
+    let mut of: Vec<Vec<Delivery>> = (0..announcements.len()).map(|_| Vec::new()).collect();
+    for d in deliveries {
+        if let Ok(k) = index.binary_search_by_key(&d.announcement_id, |(id, _)| *id) {
+            of[index[k].1].push(d);
+        }
+    }
+    for (a, ds) in announcements.iter().zip(of) {
+        if ds.is_empty() {
+            rows.push(row(a, None));
+        }
+        rows.extend(ds.into_iter().map(|d| row(a, Some(d))));
+    }
     let departments: Vec<DepartmentRow> = sqlx::query_as(concat!(
         "WITH ",
         month!(),
@@ -130,6 +179,6 @@ pub(super) async fn rows(
     .await?;
     Ok(DigestRows {
         departments: departments.into_iter().map(Into::into).collect(),
-        rows: rows.into_iter().map(Into::into).collect(),
+        rows,
     })
 }
