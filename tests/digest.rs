@@ -187,11 +187,12 @@ async fn the_months_rows_come_from_the_store_with_each_deliverys_latest_sample()
     assert!(!ids.contains(&last_of_oct) && !ids.contains(&first_of_dec));
     assert_eq!(ids.len(), 6 + 2);
     assert_eq!(rows.rows.len(), 6 * 2 + 1 + 2);
-    // Ordered by publishing time.
+    // Ordered by publishing time, then announcement, then channel.
+    let key = |r: &prakat::store::DigestRow| (r.publish_at, r.announcement_id, r.channel.clone());
     assert!(
-        rows.rows
-            .windows(2)
-            .all(|w| w[0].publish_at <= w[1].publish_at)
+        rows.rows.windows(2).all(|w| key(&w[0]) < key(&w[1])),
+        "{:?}",
+        rows.rows.iter().map(key).collect::<Vec<_>>()
     );
     // The fixture's rows: the 30-day sample, the latest of four; the page views added up.
     for r in rows

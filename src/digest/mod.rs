@@ -64,7 +64,9 @@ pub struct Files {
 }
 
 /// The steps of a build, for a progress bar.
-pub const STEPS: &[&str] = &["gather", "texts", "html", "csv", "json", "pages", "xlsx", "pdf"];
+pub const STEPS: &[&str] = &[
+    "gather", "texts", "html", "csv", "json", "pages", "xlsx", "pdf",
+];
 
 impl Files {
     /// File names and contents: `digest-2569-11.html`, `.pdf`, `.csv`, `.xlsx`, `.json`.

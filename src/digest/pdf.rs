@@ -275,7 +275,12 @@ fn view(d: &Digest) -> View {
     // figures): each is marked for line breaks once.
     let labels: Vec<String> = d.columns.iter().map(|c| breakable(&c.label)).collect();
     let mut notes: HashMap<&str, String> = HashMap::new();
-    for cell in d.sections.iter().flat_map(|s| &s.items).flat_map(|i| &i.cells) {
+    for cell in d
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .flat_map(|i| &i.cells)
+    {
         if let Some(note) = &cell.note {
             notes
                 .entry(note.as_str())
@@ -397,8 +402,7 @@ fn view(d: &Digest) -> View {
                                 } else {
                                     String::new()
                                 };
-                                if let Some(note) = c.note.as_deref().and_then(|n| notes.get(n))
-                                {
+                                if let Some(note) = c.note.as_deref().and_then(|n| notes.get(n)) {
                                     text.push_str(&format!(" ({note})"));
                                 }
                                 ChannelLine {
