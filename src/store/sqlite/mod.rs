@@ -168,6 +168,12 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(durability.synchronous())
             .busy_timeout(Duration::from_secs(30))
+            // Rows cross from SQLite's thread to the caller through a bounded channel: with
+            // sqlx's 50, SQLite's thread stops and waits for the caller whenever 50 rows are
+            // waiting, several times for each claim of 256 deliveries. With 1,024 a claim is
+            // handed over without stopping: 13 % more deliveries per second draining 50,000
+            // (`prakat bench dispatch`, README).
+            .row_buffer_size(1024)
             .foreign_keys(true);
         // Two processes opening a new database at once (the daemon starting while a command
         // runs) would both switch it to WAL and both apply the same migration; the second fails
