@@ -7,7 +7,7 @@
 //! - [`model`]: the digest built from the store's rows ([`crate::store::Store::digest_rows`]),
 //!   pure: every output below renders the same [`model::Digest`].
 //! - [`html`] (printable A4), [`table`] (CSV), [`xlsx`], [`pdf`] (typst, Thai shaped and broken
-//!   at word boundaries with the embedded Laksaman font) and JSON.
+//!   at word boundaries with the embedded Sarabun font) and JSON.
 //! - [`job`]: the daemon's build on the first of each month, kept, published under the
 //!   website's `digests/` with the fiscal-year index, and a `digest_ready` event.
 //! - [`cli`]: `prakat digest --month 2569-11 [--out DIR]`.

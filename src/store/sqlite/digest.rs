@@ -4,6 +4,8 @@
 //! page views of the announcement. One query for the announcements, one for their deliveries
 //! (each answers as a single JSON row), one for the departments.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
@@ -145,25 +147,17 @@ pub(super) async fn rows(
     deliveries.sort_unstable_by(|x, y| {
         (x.announcement_id, &x.channel).cmp(&(y.announcement_id, &y.channel))
     });
-    let mut rows = Vec::with_capacity(deliveries.len().max(announcements.len()));
-    let mut index: Vec<(i64, usize)> = announcements
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id, i))
-        .collect();
-    index.sort_unstable();
     // Each announcement's deliveries, in channel order, beside it.
-    let mut of: Vec<Vec<Delivery>> = (0..announcements.len()).map(|_| Vec::new()).collect();
+    let mut of: HashMap<i64, Vec<Delivery>> = HashMap::with_capacity(announcements.len());
     for d in deliveries {
-        if let Ok(k) = index.binary_search_by_key(&d.announcement_id, |(id, _)| *id) {
-            of[index[k].1].push(d);
-        }
+        of.entry(d.announcement_id).or_default().push(d);
     }
-    for (a, ds) in announcements.iter().zip(of) {
-        if ds.is_empty() {
-            rows.push(row(a, None));
+    let mut rows = Vec::with_capacity(announcements.len());
+    for a in &announcements {
+        match of.remove(&a.id) {
+            Some(ds) => rows.extend(ds.into_iter().map(|d| row(a, Some(d)))),
+            None => rows.push(row(a, None)),
         }
-        rows.extend(ds.into_iter().map(|d| row(a, Some(d))));
     }
     let departments: Vec<DepartmentRow> = sqlx::query_as(concat!(
         "WITH ",
