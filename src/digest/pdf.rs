@@ -130,6 +130,10 @@ struct ItemView {
     date: String,
     title: String,
     excerpt: String,
+    /// The address of the announcement's page on the station's website, printed in full: the
+    /// page ITA asks for, which links to the posts on the other channels.
+    web: Option<String>,
+    /// Every channel on one line: its name (a link to the post) and its figures.
     channels: Vec<ChannelLine>,
 }
 
@@ -372,7 +376,7 @@ fn view(d: &Digest) -> View {
                     n(s.items.len() as u64),
                     figs_text(&s.total)
                 ),
-                legend: "ตัวเลขของแต่ละช่องทาง: เข้าชม / เข้าถึง / มีส่วนร่วม (“–” คือแพลตฟอร์มไม่ได้แจ้ง)"
+                legend: "ตัวเลขของแต่ละช่องทาง: เข้าชม / เข้าถึง / มีส่วนร่วม (“–” คือแพลตฟอร์มไม่ได้แจ้ง) · ชื่อช่องทางเป็นลิงก์ไปยังโพสต์ ที่อยู่เต็มของทุกโพสต์อยู่ในไฟล์ HTML, CSV และ XLSX ของรายงานนี้"
                     .to_owned(),
                 empty: format!("ไม่มีประกาศของ{}ในเดือนนี้", s.name_th),
                 continued: format!("{} (ต่อ)", s.name_th),
@@ -384,6 +388,12 @@ fn view(d: &Digest) -> View {
                         date: i.date.clone(),
                         title: breakable(&i.title),
                         excerpt: breakable(&i.excerpt),
+                        web: i
+                            .cells
+                            .iter()
+                            .zip(&d.columns)
+                            .find(|(c, col)| col.kind == "website" && c.url.is_some())
+                            .and_then(|(c, _)| c.url.clone()),
                         channels: i
                             .cells
                             .iter()

@@ -279,6 +279,19 @@ fn the_pdf_is_set_with_the_embedded_thai_font() {
     assert!(files.pdf.starts_with(b"%PDF-"));
     let text = String::from_utf8_lossy(&files.pdf);
     assert!(text.contains("Sarabun"), "the font is embedded");
+    // Every post is a link: the website's page printed in full, the other channels' posts
+    // behind their names (a link annotation each).
+    for row in rows
+        .rows
+        .iter()
+        .filter(|r| r.state.as_deref() == Some("published"))
+    {
+        let url = row.url.as_deref().unwrap();
+        assert!(
+            text.contains(&format!("/URI({url})")),
+            "no link to {url} in the PDF"
+        );
+    }
 }
 
 #[test]
@@ -343,6 +356,8 @@ fn the_pdfs_text_layer_reads_back_with_pdftotext() {
         "จุดตรวจช่วงเทศกาลลอยกระทง",
         "จับกุมผู้ต้องหาคดียาเสพติด พร้อมของกลาง <ยาบ้า>",
         "แพลตฟอร์มไม่ให้ตัวเลข",
+        // The website's page of an announcement, printed in full (the ITA evidence).
+        "https://ranong.example/site/news/",
         // The station's views: 342 + 150 + 5,120 + 1,450.
         "๗,๐๖๒",
     ] {
