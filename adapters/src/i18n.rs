@@ -75,7 +75,10 @@ macro_rules! refusal {
 }
 
 /// `skip_reason!("id", name = value, …)`: a [`Rejection`] that leaves the channel out (it does
-/// not carry this kind of announcement), worded by the translation files.
+/// not carry this kind of announcement), worded by the translation files. Only the video
+/// channels use it: a build without them (`--no-default-features --features wordpress`) leaves
+/// it unused.
+#[allow(unused_macros)]
 macro_rules! skip_reason {
     ($id:literal $(, $name:ident = $value:expr)* $(,)?) => {
         $crate::Rejection::skip_from_message(
