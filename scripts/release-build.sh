@@ -3,13 +3,13 @@
 #
 # 1. `cargo build --release --bin prakat`.
 # 2. That binary runs `prakat serve` under valgrind's callgrind in a throw-away directory, on two
-#    spare loopback ports, answers a few requests (website, desk, health, metrics) and stops:
+#    spare loopback ports, answers a few requests (website, feeds, health, metrics) and stops:
 #    callgrind names every function that ran.
 # 3. The binary is linked again (`cargo rustc`, nothing else is compiled) with those functions
 #    first and together (`--symbol-ordering-file`, LLVM's linker, rustc's own on Linux).
 #
 # The kernel maps 64 KB around every page of the binary a process touches; a starting daemon
-# runs about 4,000 functions (3.5 MB of code) spread over the whole 90 MB binary, and keeps
+# runs about 4,700 functions (3.5 MB of code) spread over the whole 90 MB binary, and keeps
 # 15 MB of it mapped. Placed together, they take 4 MB.
 #
 # Needs valgrind (Debian's `valgrind`) and curl. The result: $CARGO_TARGET_DIR/release/prakat
@@ -42,7 +42,7 @@ listen = "127.0.0.1:$port"
 admin_listen = "127.0.0.1:$admin"
 EOF
 
-echo "release-build: profiling start-up under callgrind (about a minute)" >&2
+echo "release-build: profiling start-up under callgrind (a minute at most)" >&2
 (cd "$work" && exec valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/cg.out" \
   "$bin" serve --config "$work/prakat.toml" >"$work/serve.log" 2>&1) &
 pid=$!
